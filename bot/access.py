@@ -1,0 +1,83 @@
+"""Who may do what: the roles a person holds, as plain data and pure functions.
+
+Every handler asks these functions; nothing here imports aiogram or touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from models.tables import Role
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGrant:
+    """One active membership: a role, scoped to a plan or an organization where it applies."""
+
+    role: Role
+    plan_id: int | None = None
+    organization_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """Everything a person may do, derived from ADMIN_IDS and their active memberships."""
+
+    is_admin: bool = False
+    coordinator_plan_ids: frozenset[int] = field(default_factory=frozenset)
+    official_organization_ids: frozenset[int] = field(default_factory=frozenset)
+    head_organization_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Holds coordinator rights on at least one plan (administrators hold them on all)."""
+        return self.is_admin or bool(self.coordinator_plan_ids)
+
+    @property
+    def organization_ids(self) -> frozenset[int]:
+        """Bodies whose measures the person sees as an executor (official or head)."""
+        return self.official_organization_ids | self.head_organization_ids
+
+    @property
+    def is_executor(self) -> bool:
+        return bool(self.organization_ids)
+
+    @property
+    def is_registered(self) -> bool:
+        """Known to the bot with some role; anyone else gets only /start and /help."""
+        return self.is_coordinator or self.is_executor
+
+    def coordinates_plan(self, plan_id: int) -> bool:
+        return self.is_admin or plan_id in self.coordinator_plan_ids
+
+    def serves_organization(self, organization_id: int) -> bool:
+        return organization_id in self.organization_ids
+
+
+def roles_from_grants(grants: Iterable[RoleGrant], *, is_listed_admin: bool) -> Roles:
+    """Fold active memberships (and the ADMIN_IDS listing) into one `Roles` value."""
+    is_admin = is_listed_admin
+    coordinator: set[int] = set()
+    official: set[int] = set()
+    head: set[int] = set()
+    for grant in grants:
+        if grant.role is Role.ADMINISTRATOR:
+            is_admin = True
+        elif grant.role is Role.COORDINATOR and grant.plan_id is not None:
+            coordinator.add(grant.plan_id)
+        elif grant.role is Role.OFFICIAL and grant.organization_id is not None:
+            official.add(grant.organization_id)
+        elif grant.role is Role.HEAD and grant.organization_id is not None:
+            head.add(grant.organization_id)
+    return Roles(
+        is_admin=is_admin,
+        coordinator_plan_ids=frozenset(coordinator),
+        official_organization_ids=frozenset(official),
+        head_organization_ids=frozenset(head),
+    )
+
+
+def visible_plan_ids(roles: Roles, all_plan_ids: Iterable[int]) -> list[int]:
+    """Plans a person may see as a coordinator: all for administrators, else their own."""
+    return [plan_id for plan_id in all_plan_ids if roles.coordinates_plan(plan_id)]

@@ -1,0 +1,153 @@
+"""Wiring, in order: settings → logging → Bot → Dispatcher → engine → middlewares → routers.
+
+The scheduler lives in the dispatcher's workflow data; it starts in the startup hook and stops
+in the shutdown hook, after the updates in flight have finished.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.commands import Audience
+from bot.config import Settings
+from bot.i18n import create_i18n, pick_locale
+from bot.logs import setup_logging
+from bot.menus import set_default_menus, set_personal_menu
+from bot.middlewares import (
+    CurrentPersonMiddleware,
+    DbSessionMiddleware,
+    LocaleMiddleware,
+    UpdatesInFlight,
+)
+from handlers import all_routers
+from models import queries
+from models.engine import create_engine, create_sessionmaker
+from models.migrations import upgrade_database
+from scheduler import BackgroundJobs
+
+logger = logging.getLogger(__name__)
+
+
+def create_bot(settings: Settings) -> Bot:
+    token = settings.require_bot_token()
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        if settings.telegram_api_url
+        else AiohttpSession()
+    )
+    return Bot(
+        token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_dispatcher(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> Dispatcher:
+    in_flight = UpdatesInFlight()
+    dispatcher = Dispatcher(
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessionmaker,
+        i18n=i18n,
+        in_flight=in_flight,
+        jobs=BackgroundJobs(engine),
+    )
+    dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker, in_flight))
+    dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids))
+    dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
+    dispatcher.include_routers(*all_routers())
+    dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(on_shutdown)
+    return dispatcher
+
+
+async def on_startup(
+    bot: Bot,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    jobs: BackgroundJobs,
+) -> None:
+    # Polling and a webhook exclude each other; keep pending updates, they are people's requests.
+    await bot.delete_webhook(drop_pending_updates=False)
+    await set_default_menus(bot, i18n)
+    await _set_coordinator_menus(bot, settings, sessionmaker, i18n)
+    jobs.start()
+    logger.info("Bot started")
+
+
+async def _set_coordinator_menus(
+    bot: Bot, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], i18n: I18n
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        coordinators = dict(await queries.coordinators_for_menus(session))
+        admin_locales = await queries.locales_by_telegram_id(session, settings.admin_ids)
+    for telegram_id in settings.admin_ids:
+        coordinators.setdefault(telegram_id, admin_locales.get(telegram_id))
+    for telegram_id, locale in coordinators.items():
+        await set_personal_menu(
+            bot, i18n, telegram_id, Audience.COORDINATOR, pick_locale(locale, None)
+        )
+
+
+async def on_shutdown(
+    bot: Bot,
+    settings: Settings,
+    engine: AsyncEngine,
+    in_flight: UpdatesInFlight,
+    jobs: BackgroundJobs,
+) -> None:
+    logger.info("Stopping: waiting for %d update(s) in flight", in_flight.count)
+    cancelled = await in_flight.drain(settings.shutdown_grace_seconds)
+    if cancelled:
+        logger.warning("%d update(s) did not finish in time and were rolled back", cancelled)
+    await _confirm_handled_updates(bot, in_flight)
+    await jobs.stop(settings.shutdown_grace_seconds)
+    await engine.dispose()
+    logger.info("Stopped cleanly")
+
+
+async def _confirm_handled_updates(bot: Bot, in_flight: UpdatesInFlight) -> None:
+    """Tell Telegram the last handled update, so a restart does not handle it again.
+
+    Polling confirms an update only with the next getUpdates call, which a stop never makes.
+    limit=1 with timeout=0 confirms what was handled and leaves the rest unconfirmed.
+    """
+    if in_flight.last_update_id is None:
+        return
+    try:
+        await bot.get_updates(offset=in_flight.last_update_id + 1, limit=1, timeout=0)
+    except Exception as error:
+        logger.warning("Could not confirm handled updates: %s", error)
+
+
+async def run_bot(settings: Settings) -> None:
+    setup_logging(settings.log_level)
+    bot = create_bot(settings)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        url = settings.effective_database_url
+        logger.info("Upgrading the database schema")
+        await upgrade_database(url)
+        engine = create_engine(url)
+        dispatcher = create_dispatcher(settings, engine, create_sessionmaker(engine), create_i18n())
+    except BaseException:
+        await bot.session.close()
+        raise
+    # start_polling stops on SIGINT/SIGTERM, runs on_shutdown and closes the bot's session.
+    await dispatcher.start_polling(
+        bot, allowed_updates=dispatcher.resolve_used_update_types(), handle_signals=True
+    )

@@ -1,0 +1,49 @@
+"""The last line of defence: log the failure, answer the person politely in their language."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import pick_locale
+
+router = Router(name=__name__)
+logger = logging.getLogger(__name__)
+
+
+@router.errors()
+async def on_error(event: ErrorEvent, i18n: I18n, locale: str | None = None) -> bool:
+    update = event.update
+    user = None
+    if update.message is not None:
+        user = update.message.from_user
+    elif update.callback_query is not None:
+        user = update.callback_query.from_user
+    logger.error(
+        "Update %s (%s) from user %s failed: %s: %s",
+        update.update_id,
+        update.event_type,
+        user.id if user else None,
+        type(event.exception).__name__,
+        event.exception,
+        exc_info=event.exception,
+    )
+    if locale is None:
+        locale = pick_locale(None, user.language_code if user else None)
+    with i18n.context(), i18n.use_locale(locale):
+        text = i18n.gettext(
+            "Sorry, something went wrong on our side and nothing was saved. "
+            "Please try again in a minute; if it happens again, tell your coordinator."
+        )
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(text, show_alert=True)
+            elif update.message is not None:
+                await update.message.answer(text)
+        except TelegramAPIError:
+            logger.warning("Could not tell user %s about the failure", user.id if user else None)
+    return True

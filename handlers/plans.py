@@ -1,0 +1,43 @@
+"""/plans: a coordinator's list of their plans with progress in numbers."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.clock import today_in
+from bot.config import Settings
+from bot.plans import PlanProgress, plans_progress_for
+
+router = Router(name=__name__)
+
+
+def render_progress(progress: PlanProgress) -> str:
+    parts = [
+        _("{count} measure", "{count} measures", progress.measures).format(count=progress.measures),
+        _("done: {count}").format(count=progress.done),
+        _("overdue: {count}").format(count=progress.overdue),
+    ]
+    if progress.without_deadline:
+        parts.append(_("without deadline: {count}").format(count=progress.without_deadline))
+    return f"<b>{escape(progress.title)}</b>\n" + ", ".join(parts)
+
+
+@router.message(Command("plans"))
+async def list_plans(
+    message: Message, session: AsyncSession, roles: Roles, settings: Settings
+) -> None:
+    if not roles.is_coordinator:
+        await message.answer(_("This command is for coordinators."))
+        return
+    progress = await plans_progress_for(session, roles, today_in(settings.default_timezone))
+    if not progress:
+        await message.answer(_("There are no plans yet."))
+        return
+    await message.answer("\n\n".join(render_progress(item) for item in progress))

@@ -1,0 +1,90 @@
+"""/start and /help: who the person is to the bot and what they can do."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.clock import today_in
+from bot.commands import MENUS, audience_of
+from bot.config import Settings
+from bot.menus import set_personal_menu
+from bot.overview import personal_overview
+from models.tables import Official
+
+router = Router(name=__name__)
+
+
+@router.message(CommandStart())
+async def start(
+    message: Message,
+    session: AsyncSession,
+    official: Official,
+    roles: Roles,
+    bot: Bot,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    overview = await personal_overview(session, roles, today_in(settings.default_timezone))
+    lines = [_("Hello, {name}!").format(name=escape(official.display_name))]
+    if not roles.is_registered:
+        lines.append(
+            _(
+                "This bot reminds officials of the deadlines of their roadmap measures and "
+                "collects their reports for the coordinator."
+            )
+        )
+        lines.append(_("To start, open the invitation link your coordinator sends you."))
+    if roles.is_admin:
+        lines.append(_("You are an administrator: you hold every coordinator right."))
+    elif roles.coordinator_plan_ids:
+        lines.append(
+            _(
+                "You coordinate {count} plan.",
+                "You coordinate {count} plans.",
+                len(roles.coordinator_plan_ids),
+            ).format(count=len(roles.coordinator_plan_ids))
+        )
+    if roles.is_executor:
+        lines.append(
+            _(
+                "Your bodies answer for {count} open measure.",
+                "Your bodies answer for {count} open measures.",
+                overview.open_measures,
+            ).format(count=overview.open_measures)
+        )
+        if overview.overdue_measures:
+            lines.append(
+                _(
+                    "{count} of them is overdue.",
+                    "{count} of them are overdue.",
+                    overview.overdue_measures,
+                ).format(count=overview.overdue_measures)
+            )
+    lines.append(_("Send /help to see what you can do."))
+    await message.answer("\n\n".join(lines))
+    if roles.is_registered:
+        await set_personal_menu(bot, i18n, message.chat.id, audience_of(roles), i18n.current_locale)
+
+
+@router.message(Command("help"))
+async def help_command(message: Message, roles: Roles) -> None:
+    audience = audience_of(roles)
+    lines = [_("<b>What you can do</b>")]
+    lines.extend(f"/{item.command} — {escape(_(item.description))}" for item in MENUS[audience])
+    if not roles.is_registered:
+        lines.append("")
+        lines.append(
+            _(
+                "The bot works for people invited by a coordinator of a regional roadmap. "
+                "Ask your coordinator for an invitation link."
+            )
+        )
+    await message.answer("\n".join(lines))

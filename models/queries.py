@@ -1,0 +1,140 @@
+"""Query functions: they read and write through the given session and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.tables import Assignment, Measure, Membership, Official, Plan, Role
+
+
+async def official_by_telegram_id(session: AsyncSession, telegram_id: int) -> Official | None:
+    return await session.scalar(select(Official).where(Official.telegram_id == telegram_id))
+
+
+async def insert_official_if_absent(
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    first_name: str,
+    last_name: str | None,
+    username: str | None,
+) -> None:
+    """Insert a person by Telegram id unless one exists (safe when two updates race)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Official)
+        .values(
+            telegram_id=telegram_id,
+            first_name=first_name,
+            last_name=last_name,
+            username=username,
+        )
+        .on_conflict_do_nothing(index_elements=[Official.telegram_id])
+    )
+    await session.execute(statement)
+
+
+async def active_memberships(
+    session: AsyncSession, official_id: int
+) -> Sequence[tuple[Role, int | None, int | None]]:
+    rows = await session.execute(
+        select(Membership.role, Membership.plan_id, Membership.organization_id).where(
+            Membership.official_id == official_id, Membership.is_active.is_(True)
+        )
+    )
+    return [(row.role, row.plan_id, row.organization_id) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanProgress:
+    plan_id: int
+    title: str
+    measures: int
+    done: int
+    overdue: int
+    without_deadline: int
+
+
+async def plan_progress(
+    session: AsyncSession, today: date, plan_ids: Iterable[int] | None = None
+) -> list[PlanProgress]:
+    """Counts per plan (all plans when plan_ids is None), in the order plans were created."""
+    done = Measure.done_on.is_not(None)
+    overdue = and_(Measure.done_on.is_(None), Measure.deadline < today)
+    no_deadline = and_(Measure.done_on.is_(None), Measure.deadline.is_(None))
+    statement = (
+        select(
+            Plan.id,
+            Plan.title,
+            func.count(Measure.id),
+            func.coalesce(func.sum(case((done, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((no_deadline, 1), else_=0)), 0),
+        )
+        .outerjoin(Measure, and_(Measure.plan_id == Plan.id, Measure.removed_at.is_(None)))
+        .where(Plan.is_archived.is_(False))
+        .group_by(Plan.id, Plan.title)
+        .order_by(Plan.id)
+    )
+    if plan_ids is not None:
+        statement = statement.where(Plan.id.in_(list(plan_ids)))
+    rows = await session.execute(statement)
+    return [PlanProgress(*row) for row in rows]
+
+
+async def open_measure_counts_for_organizations(
+    session: AsyncSession, organization_ids: Iterable[int], today: date
+) -> tuple[int, int]:
+    """(open measures, of them overdue) assigned to any of these bodies."""
+    ids = list(organization_ids)
+    if not ids:
+        return (0, 0)
+    assigned = (
+        select(Assignment.measure_id)
+        .where(Assignment.organization_id.in_(ids), Assignment.valid_until.is_(None))
+        .distinct()
+        .scalar_subquery()
+    )
+    overdue = case((Measure.deadline < today, 1), else_=0)
+    row = (
+        await session.execute(
+            select(func.count(Measure.id), func.coalesce(func.sum(overdue), 0)).where(
+                Measure.id.in_(assigned), Measure.done_on.is_(None), Measure.removed_at.is_(None)
+            )
+        )
+    ).one()
+    return (int(row[0]), int(row[1]))
+
+
+async def coordinators_for_menus(session: AsyncSession) -> Sequence[tuple[int, str | None]]:
+    """(Telegram id, chosen locale) of every active coordinator, for their command menus."""
+    rows = await session.execute(
+        select(Official.telegram_id, Official.locale)
+        .join(Membership, Membership.official_id == Official.id)
+        .where(
+            Membership.role.in_([Role.COORDINATOR, Role.ADMINISTRATOR]),
+            Membership.is_active.is_(True),
+            Official.is_active.is_(True),
+        )
+        .distinct()
+    )
+    return [(row.telegram_id, row.locale) for row in rows]
+
+
+async def locales_by_telegram_id(
+    session: AsyncSession, telegram_ids: Iterable[int]
+) -> dict[int, str | None]:
+    ids = list(telegram_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Official.telegram_id, Official.locale).where(Official.telegram_id.in_(ids))
+    )
+    return {row.telegram_id: row.locale for row in rows}

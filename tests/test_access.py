@@ -1,0 +1,57 @@
+"""Who may do what, decided in one place."""
+
+from __future__ import annotations
+
+from bot.access import RoleGrant, Roles, roles_from_grants, visible_plan_ids
+from bot.commands import Audience, audience_of
+from models.tables import Role
+
+
+def test_a_stranger_is_not_registered_and_sees_the_guest_menu():
+    roles = roles_from_grants([], is_listed_admin=False)
+    assert not roles.is_registered
+    assert audience_of(roles) is Audience.GUEST
+
+
+def test_an_administrator_from_admin_ids_coordinates_every_plan():
+    roles = roles_from_grants([], is_listed_admin=True)
+    assert roles.is_admin and roles.is_coordinator and roles.is_registered
+    assert roles.coordinates_plan(42)
+    assert visible_plan_ids(roles, [1, 2, 3]) == [1, 2, 3]
+    assert audience_of(roles) is Audience.COORDINATOR
+
+
+def test_a_coordinator_sees_only_their_plans():
+    roles = roles_from_grants([RoleGrant(Role.COORDINATOR, plan_id=2)], is_listed_admin=False)
+    assert roles.coordinates_plan(2)
+    assert not roles.coordinates_plan(3)
+    assert visible_plan_ids(roles, [1, 2, 3]) == [2]
+    assert audience_of(roles) is Audience.COORDINATOR
+
+
+def test_an_official_of_two_bodies_and_head_of_one():
+    roles = roles_from_grants(
+        [
+            RoleGrant(Role.OFFICIAL, organization_id=10),
+            RoleGrant(Role.OFFICIAL, organization_id=11),
+            RoleGrant(Role.HEAD, organization_id=12),
+        ],
+        is_listed_admin=False,
+    )
+    assert roles.organization_ids == {10, 11, 12}
+    assert roles.serves_organization(12)
+    assert not roles.serves_organization(13)
+    assert not roles.is_coordinator
+    assert not roles.coordinates_plan(1)
+    assert audience_of(roles) is Audience.EXECUTOR
+
+
+def test_an_administrator_membership_counts_like_admin_ids():
+    assert roles_from_grants([RoleGrant(Role.ADMINISTRATOR)], is_listed_admin=False).is_admin
+
+
+def test_grants_without_their_scope_give_nothing():
+    roles = roles_from_grants(
+        [RoleGrant(Role.COORDINATOR), RoleGrant(Role.OFFICIAL)], is_listed_admin=False
+    )
+    assert roles == Roles()
