@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
-ensure_venv ""
+ensure_venv "postgres"
 exec .venv/bin/python -m bot "$@"

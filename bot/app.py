@@ -27,7 +27,7 @@ from bot.middlewares import (
     LocaleMiddleware,
     UpdatesInFlight,
 )
-from handlers import all_routers
+from handlers import build_routers
 from models import queries
 from models.engine import create_engine, create_sessionmaker
 from models.migrations import upgrade_database
@@ -68,7 +68,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker, in_flight))
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
-    dispatcher.include_routers(*all_routers())
+    dispatcher.include_routers(*build_routers())
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return dispatcher

@@ -39,6 +39,11 @@ class PoI18n(I18n):
         return translations
 
 
+# aiogram's context mixin gives every subclass a context variable of its own, but `gettext`
+# (and `_`) look up `I18n`'s: share it, or handlers would find no translator.
+PoI18n._ContextInstanceMixin__context_instance = I18n._ContextInstanceMixin__context_instance  # type: ignore[attr-defined]
+
+
 def create_i18n(path: Path = LOCALES_DIR) -> PoI18n:
     return PoI18n(path=path, default_locale=DEFAULT_LOCALE, domain=DOMAIN)
 

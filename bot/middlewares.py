@@ -65,19 +65,53 @@ class UpdatesInFlight:
             return len(pending)
 
 
+class PerPersonOrder:
+    """Updates of one person are handled one after another, in the order they arrived.
+
+    Updates are handled concurrently; without this, a quick second tap could read the database
+    before the first one's transaction committed (a language switch, then /help in the old one).
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, user_id: int | None) -> AsyncIterator[None]:
+        if user_id is None:
+            yield
+            return
+        lock = self._locks.setdefault(user_id, asyncio.Lock())
+        self._users[user_id] = self._users.get(user_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[user_id] -= 1
+            if not self._users[user_id]:
+                del self._users[user_id]
+                del self._locks[user_id]
+
+
 class DbSessionMiddleware(BaseMiddleware):
-    """One session and one transaction per update: commit on success, roll back on error."""
+    """One session and one transaction per update: commit on success, roll back on error.
+
+    Updates of one person take turns (see PerPersonOrder), each in its own transaction.
+    """
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], in_flight: UpdatesInFlight
     ) -> None:
         self.sessionmaker = sessionmaker
         self.in_flight = in_flight
+        self.order = PerPersonOrder()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
+        user: User | None = data.get("event_from_user")
         async with (
             self.in_flight.track(event.update_id),
+            self.order.turn(user.id if user is not None else None),
             self.sessionmaker() as session,
             session.begin(),
         ):

@@ -1,4 +1,8 @@
-"""aiogram routers, one per feature; `all_routers()` gives them in the order they must run."""
+"""aiogram routers, one per feature; `build_routers()` makes them in the order they must run.
+
+Each feature module has a `build_router()` factory, so that every Dispatcher (the bot's, or
+one per test) gets routers of its own.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,12 @@ from aiogram import Router
 from handlers import errors, fallback, language, plans, start
 
 
-def all_routers() -> list[Router]:
+def build_routers() -> list[Router]:
     # The fallback router answers what nobody else did, so it comes last.
-    return [errors.router, start.router, language.router, plans.router, fallback.router]
+    return [
+        errors.build_router(),
+        start.build_router(),
+        language.build_router(),
+        plans.build_router(),
+        fallback.build_router(),
+    ]

@@ -11,11 +11,9 @@ from aiogram.utils.i18n import I18n
 
 from bot.i18n import pick_locale
 
-router = Router(name=__name__)
 logger = logging.getLogger(__name__)
 
 
-@router.errors()
 async def on_error(event: ErrorEvent, i18n: I18n, locale: str | None = None) -> bool:
     update = event.update
     user = None
@@ -47,3 +45,9 @@ async def on_error(event: ErrorEvent, i18n: I18n, locale: str | None = None) -> 
         except TelegramAPIError:
             logger.warning("Could not tell user %s about the failure", user.id if user else None)
     return True
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.errors.register(on_error)
+    return router

@@ -18,8 +18,6 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.menus import set_personal_menu
 from models.tables import Official
 
-router = Router(name=__name__)
-
 # Language names are shown in their own language, whatever the current one is.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
@@ -39,14 +37,12 @@ def language_keyboard(current: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-@router.message(Command("lang"))
 async def ask_language(message: Message, i18n: I18n) -> None:
     await message.answer(
         _("Choose the language of the bot:"), reply_markup=language_keyboard(i18n.current_locale)
     )
 
 
-@router.callback_query(LanguageChoice.filter())
 async def choose_language(
     query: CallbackQuery,
     callback_data: LanguageChoice,
@@ -72,7 +68,16 @@ async def choose_language(
     await set_personal_menu(bot, i18n, query.from_user.id, audience_of(roles), locale)
 
 
-@router.callback_query(F.data.startswith(LanguageChoice.__prefix__ + ":"))
 async def malformed_language_choice(query: CallbackQuery) -> None:
     """Callback data that looks like ours but does not parse: never trusted, never a crash."""
     await query.answer(_("This button is out of date. Send /lang again."), show_alert=True)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(ask_language, Command("lang"))
+    router.callback_query.register(choose_language, LanguageChoice.filter())
+    router.callback_query.register(
+        malformed_language_choice, F.data.startswith(LanguageChoice.__prefix__ + ":")
+    )
+    return router

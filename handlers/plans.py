@@ -15,8 +15,6 @@ from bot.clock import today_in
 from bot.config import Settings
 from bot.plans import PlanProgress, plans_progress_for
 
-router = Router(name=__name__)
-
 
 def render_progress(progress: PlanProgress) -> str:
     parts = [
@@ -29,7 +27,6 @@ def render_progress(progress: PlanProgress) -> str:
     return f"<b>{escape(progress.title)}</b>\n" + ", ".join(parts)
 
 
-@router.message(Command("plans"))
 async def list_plans(
     message: Message, session: AsyncSession, roles: Roles, settings: Settings
 ) -> None:
@@ -41,3 +38,9 @@ async def list_plans(
         await message.answer(_("There are no plans yet."))
         return
     await message.answer("\n\n".join(render_progress(item) for item in progress))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(list_plans, Command("plans"))
+    return router

@@ -19,10 +19,7 @@ from bot.menus import set_personal_menu
 from bot.overview import personal_overview
 from models.tables import Official
 
-router = Router(name=__name__)
 
-
-@router.message(CommandStart())
 async def start(
     message: Message,
     session: AsyncSession,
@@ -74,7 +71,6 @@ async def start(
         await set_personal_menu(bot, i18n, message.chat.id, audience_of(roles), i18n.current_locale)
 
 
-@router.message(Command("help"))
 async def help_command(message: Message, roles: Roles) -> None:
     audience = audience_of(roles)
     lines = [_("<b>What you can do</b>")]
@@ -88,3 +84,10 @@ async def help_command(message: Message, roles: Roles) -> None:
             )
         )
     await message.answer("\n".join(lines))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    return router

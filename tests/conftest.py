@@ -5,13 +5,24 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
+from aiogram import Bot, Dispatcher
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
+from bot.app import create_bot, create_dispatcher
+from bot.config import Settings
+from bot.i18n import create_i18n
 from models.engine import create_engine, create_sessionmaker
 from models.migrations import upgrade_database
+from tests.emulator import BotAPIEmulator
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -65,3 +76,39 @@ async def session(sessionmaker) -> AsyncIterator[AsyncSession]:
     """A session inside one transaction, committed at the end of the test."""
     async with sessionmaker() as session, session.begin():
         yield session
+
+
+# --- The bot, wired as in production, polling a local Bot API emulator ------------------------
+
+TEST_TOKEN = "123456:TEST-token"
+ADMIN_TELEGRAM_ID = 900_000_001
+
+
+@dataclass
+class RunningBot:
+    emulator: BotAPIEmulator
+    dispatcher: Dispatcher
+    bot: Bot
+    sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    async with BotAPIEmulator(token=TEST_TOKEN, bot_username="roadmap_test_bot") as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def running_bot(emulator, engine, sessionmaker, tmp_path) -> AsyncIterator[RunningBot]:
+    settings = Settings(
+        bot_token=TEST_TOKEN,
+        telegram_api_url=emulator.base_url,
+        admin_ids=frozenset({ADMIN_TELEGRAM_ID}),
+        data_dir=tmp_path / "data",
+        _env_file=None,
+    )
+    bot = create_bot(settings)
+    dispatcher = create_dispatcher(settings, engine, sessionmaker, create_i18n())
+    async with emulator.polling(dispatcher, bot):
+        yield RunningBot(emulator, dispatcher, bot, sessionmaker, settings)
