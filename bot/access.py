@@ -81,3 +81,13 @@ def roles_from_grants(grants: Iterable[RoleGrant], *, is_listed_admin: bool) -> 
 def visible_plan_ids(roles: Roles, all_plan_ids: Iterable[int]) -> list[int]:
     """Plans a person may see as a coordinator: all for administrators, else their own."""
     return [plan_id for plan_id in all_plan_ids if roles.coordinates_plan(plan_id)]
+
+
+def can_manage_coordinators(roles: Roles) -> bool:
+    """Naming and removing plans' coordinators is for administrators only."""
+    return roles.is_admin
+
+
+def can_revoke_invitation(roles: Roles, *, person_id: int, maker_id: int | None) -> bool:
+    """An invitation may be withdrawn by the person who made it, or by an administrator."""
+    return roles.is_admin or (maker_id is not None and maker_id == person_id)

@@ -16,6 +16,7 @@ from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.background import BackgroundWork
 from bot.commands import Audience
 from bot.config import Settings
 from bot.i18n import create_i18n, pick_locale
@@ -27,6 +28,7 @@ from bot.middlewares import (
     LocaleMiddleware,
     UpdatesInFlight,
 )
+from bot.plan_import.pending import PendingImports
 from handlers import build_routers
 from models import queries
 from models.engine import create_engine, create_sessionmaker
@@ -64,6 +66,8 @@ def create_dispatcher(
         i18n=i18n,
         in_flight=in_flight,
         jobs=BackgroundJobs(engine),
+        background=BackgroundWork(),
+        pending_imports=PendingImports(),
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker, in_flight))
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids))
@@ -95,12 +99,13 @@ async def _set_coordinator_menus(
     async with sessionmaker() as session, session.begin():
         coordinators = dict(await queries.coordinators_for_menus(session))
         admin_locales = await queries.locales_by_telegram_id(session, settings.admin_ids)
+    menus = {
+        telegram_id: (Audience.COORDINATOR, locale) for telegram_id, locale in coordinators.items()
+    }
     for telegram_id in settings.admin_ids:
-        coordinators.setdefault(telegram_id, admin_locales.get(telegram_id))
-    for telegram_id, locale in coordinators.items():
-        await set_personal_menu(
-            bot, i18n, telegram_id, Audience.COORDINATOR, pick_locale(locale, None)
-        )
+        menus[telegram_id] = (Audience.ADMINISTRATOR, admin_locales.get(telegram_id))
+    for telegram_id, (audience, locale) in menus.items():
+        await set_personal_menu(bot, i18n, telegram_id, audience, pick_locale(locale, None))
 
 
 async def on_shutdown(
@@ -109,11 +114,13 @@ async def on_shutdown(
     engine: AsyncEngine,
     in_flight: UpdatesInFlight,
     jobs: BackgroundJobs,
+    background: BackgroundWork,
 ) -> None:
     logger.info("Stopping: waiting for %d update(s) in flight", in_flight.count)
     cancelled = await in_flight.drain(settings.shutdown_grace_seconds)
     if cancelled:
         logger.warning("%d update(s) did not finish in time and were rolled back", cancelled)
+    await background.stop(settings.shutdown_grace_seconds)
     await _confirm_handled_updates(bot, in_flight)
     await jobs.stop(settings.shutdown_grace_seconds)
     await engine.dispose()
@@ -147,7 +154,12 @@ async def run_bot(settings: Settings) -> None:
     except BaseException:
         await bot.session.close()
         raise
-    # start_polling stops on SIGINT/SIGTERM, runs on_shutdown and closes the bot's session.
-    await dispatcher.start_polling(
-        bot, allowed_updates=dispatcher.resolve_used_update_types(), handle_signals=True
-    )
+    # start_polling stops on SIGINT/SIGTERM, runs on_shutdown and closes the bot's session;
+    # when the startup hook fails (Telegram unreachable, token refused) it does neither.
+    try:
+        await dispatcher.start_polling(
+            bot, allowed_updates=dispatcher.resolve_used_update_types(), handle_signals=True
+        )
+    finally:
+        await bot.session.close()
+        await engine.dispose()

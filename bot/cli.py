@@ -6,8 +6,15 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import (
+    DEFAULT_LOCALE,
+    SUPPORTED_LOCALES,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 EXIT_SETTINGS = 2
 
@@ -33,6 +40,28 @@ def build_parser() -> argparse.ArgumentParser:
         "revision", help="write a new migration (for developers), compared with the models"
     )
     revision.add_argument("-m", "--message", required=True)
+
+    plan_import = commands.add_parser(
+        "import", help="load a plan from a .docx, .xlsx, .csv or text file"
+    )
+    plan_import.add_argument("file", type=Path, metavar="FILE")
+    plan_import.add_argument("--title", help="the plan's title, instead of the document's")
+    plan_import.add_argument(
+        "--dry-run", action="store_true", help="show what was understood, save nothing"
+    )
+    plan_import.add_argument(
+        "--json", action="store_true", help="print the result as one JSON object on stdout"
+    )
+    plan_import.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
+
+    invite = commands.add_parser(
+        "invite", help="make an invitation link for a body's official or head, or a coordinator"
+    )
+    invite.add_argument("--org", help="the body's full or short name (case does not matter)")
+    invite.add_argument("--role", choices=("official", "head", "coordinator"), required=True)
+    invite.add_argument("--plan", help="the plan's title (required for a coordinator)")
+    invite.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
+    invite.add_argument("--days", type=int, default=14, help="days until it expires (14)")
     return parser
 
 
@@ -53,18 +82,54 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(settings: Settings) -> int:
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    from bot.app import run_bot
+
+    api = settings.telegram_api_url or "https://api.telegram.org"
+    try:
+        asyncio.run(run_bot(settings))
+    except TelegramUnauthorizedError:
+        print("error: BOT_TOKEN was refused by the Bot API (401 Unauthorized)", file=sys.stderr)
+        return EXIT_SETTINGS
+    except (TelegramNetworkError, OSError) as error:
+        print(f"error: cannot reach the Bot API at {api}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
         if args.command in (None, "run"):
             settings.require_bot_token()
-            from bot.app import run_bot
-
-            asyncio.run(run_bot(settings))
-            return 0
+            return _run(settings)
         if args.command == "db":
             return _db(settings, args)
+        if args.command == "invite":
+            from bot.invite_command import run_invite
+
+            return run_invite(
+                settings,
+                org=args.org,
+                role=args.role,
+                plan=args.plan,
+                uses=args.uses,
+                days=args.days,
+            )
+        if args.command == "import":
+            from bot.plan_import.command import run_import
+
+            return run_import(
+                settings,
+                args.file,
+                title=args.title,
+                dry_run=args.dry_run,
+                as_json=args.json,
+                locale=args.lang,
+            )
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_SETTINGS

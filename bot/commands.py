@@ -19,6 +19,7 @@ class Audience(StrEnum):
     GUEST = "guest"
     EXECUTOR = "executor"
     COORDINATOR = "coordinator"
+    ADMINISTRATOR = "administrator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +32,28 @@ START = MenuCommand("start", N_("Start and see what you answer for"))
 HELP = MenuCommand("help", N_("What the bot can do"))
 LANG = MenuCommand("lang", N_("Change the language"))
 PLANS = MenuCommand("plans", N_("Plans and their progress"))
+IMPORT = MenuCommand("import", N_("Load a plan from a file"))
+MY = MenuCommand("my", N_("My measures and their deadlines"))
+LEAVE = MenuCommand("leave", N_("Stop answering for a body"))
+FIND = MenuCommand("find", N_("Find a measure by number or words"))
+ORGS = MenuCommand("orgs", N_("Bodies of my plans and who is registered"))
+OFFICIALS = MenuCommand("officials", N_("People registered with my plans' bodies"))
+INVITE = MenuCommand("invite", N_("Invite a person by link"))
+COORDINATORS = MenuCommand("coordinators", N_("Coordinators of the plans (administrators)"))
+
+COORDINATOR_MENU = (START, PLANS, FIND, IMPORT, INVITE, ORGS, OFFICIALS, HELP, LANG)
 
 MENUS: dict[Audience, tuple[MenuCommand, ...]] = {
     Audience.GUEST: (START, HELP, LANG),
-    Audience.EXECUTOR: (START, HELP, LANG),
-    Audience.COORDINATOR: (START, PLANS, HELP, LANG),
+    Audience.EXECUTOR: (START, MY, LEAVE, HELP, LANG),
+    Audience.COORDINATOR: COORDINATOR_MENU,
+    Audience.ADMINISTRATOR: (*COORDINATOR_MENU[:-2], COORDINATORS, HELP, LANG),
 }
 
 
 def audience_of(roles: Roles) -> Audience:
+    if roles.is_admin:
+        return Audience.ADMINISTRATOR
     if roles.is_coordinator:
         return Audience.COORDINATOR
     if roles.is_executor:

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = PROJECT_ROOT / "locales"
 SQLITE_FILE_NAME = "roadmap-bot.sqlite3"
+DEFAULT_LOCALE = "ru"
+SUPPORTED_LOCALES = ("ru", "en")
 
 
 class SettingsError(Exception):

@@ -14,10 +14,10 @@ from aiogram.utils.i18n import I18n
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.config import LOCALES_DIR
+from bot.config import DEFAULT_LOCALE, LOCALES_DIR, SUPPORTED_LOCALES
 
-DEFAULT_LOCALE = "ru"
-SUPPORTED_LOCALES = ("ru", "en")
+__all__ = ["DEFAULT_LOCALE", "SUPPORTED_LOCALES", "PoI18n", "create_i18n", "pick_locale"]
+
 DOMAIN = "messages"
 
 

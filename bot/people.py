@@ -88,3 +88,17 @@ async def choose_locale(session: AsyncSession, official: Official, locale: str) 
         new=locale,
     )
     official.locale = locale
+
+
+def clean_person_name(text: str) -> str | None:
+    """A person's name as typed ("Иванова Анна Петровна", "Петров А.П."), or None if it
+    does not look like one: two to six words of letters, hyphens, dots and apostrophes."""
+    words = text.split()
+    if not 2 <= len(words) <= 6 or len(" ".join(words)) > 200:
+        return None
+    for word in words:
+        if not any(char.isalpha() for char in word):
+            return None
+        if not all(char.isalpha() or char in "-.'’" for char in word):
+            return None
+    return " ".join(words)

@@ -8,15 +8,33 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, language, plans, start
+from handlers import (
+    coordination,
+    errors,
+    fallback,
+    invite,
+    language,
+    my_measures,
+    plan_import,
+    plans,
+    registration,
+    start,
+)
 
 
 def build_routers() -> list[Router]:
     # The fallback router answers what nobody else did, so it comes last.
     return [
         errors.build_router(),
+        # Its first handlers end a pending input (assign, deadline, search) on any command.
+        coordination.build_router(),
+        invite.build_router(),
+        # An invitation link (/start <token>) before the plain /start.
+        registration.build_router(),
         start.build_router(),
         language.build_router(),
         plans.build_router(),
+        plan_import.build_router(),
+        my_measures.build_router(),
         fallback.build_router(),
     ]

@@ -237,10 +237,45 @@ class Membership(TimestampMixin, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
 
     official: Mapped[Official] = relationship(
         back_populates="memberships", lazy="raise", foreign_keys=[official_id]
     )
+
+
+class Invitation(TimestampMixin, Base):
+    """A deep link that registers whoever opens it with a body (or as a plan's coordinator).
+
+    Only a digest of the token is stored: the link itself is shown once, to its maker.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint(
+            "(role IN ('official', 'head') AND organization_id IS NOT NULL)"
+            " OR (role = 'coordinator' AND plan_id IS NOT NULL)",
+            name="role_scope",
+        ),
+        Index(None, "organization_id"),
+        Index(None, "plan_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    max_uses: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
 
 
 class Assignment(TimestampMixin, Base):

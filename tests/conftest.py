@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -25,6 +26,7 @@ from models.migrations import upgrade_database
 from tests.emulator import BotAPIEmulator
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_report_header() -> str:
@@ -112,3 +114,21 @@ async def running_bot(emulator, engine, sessionmaker, tmp_path) -> AsyncIterator
     dispatcher = create_dispatcher(settings, engine, sessionmaker, create_i18n())
     async with emulator.polling(dispatcher, bot):
         yield RunningBot(emulator, dispatcher, bot, sessionmaker, settings)
+
+
+@pytest.fixture
+async def bot_process_env(emulator, empty_database_url, tmp_path) -> dict[str, str]:
+    data_dir = tmp_path / "state"
+    data_dir.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATA_DIR=str(data_dir),
+        ADMIN_IDS="",
+        LOG_LEVEL="INFO",
+    )
+    if TEST_DATABASE_URL:
+        env["DATABASE_URL"] = empty_database_url
+    return env

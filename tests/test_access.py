@@ -18,7 +18,7 @@ def test_an_administrator_from_admin_ids_coordinates_every_plan():
     assert roles.is_admin and roles.is_coordinator and roles.is_registered
     assert roles.coordinates_plan(42)
     assert visible_plan_ids(roles, [1, 2, 3]) == [1, 2, 3]
-    assert audience_of(roles) is Audience.COORDINATOR
+    assert audience_of(roles) is Audience.ADMINISTRATOR
 
 
 def test_a_coordinator_sees_only_their_plans():

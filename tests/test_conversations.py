@@ -280,7 +280,18 @@ async def test_menus_are_set_per_scope_at_start(running_bot):
     await admin.wait_for_message()
     await emulator.wait_until(lambda: emulator.get_commands("chat", chat_id=ADMIN_TELEGRAM_ID))
     admin_menu = emulator.get_commands("chat", chat_id=ADMIN_TELEGRAM_ID)
-    assert [c["command"] for c in admin_menu] == ["start", "plans", "help", "lang"]
+    assert [c["command"] for c in admin_menu] == [
+        "start",
+        "plans",
+        "find",
+        "import",
+        "invite",
+        "orgs",
+        "officials",
+        "coordinators",
+        "help",
+        "lang",
+    ]
 
 
 async def test_unknown_text_and_stale_buttons_get_a_polite_answer(running_bot):

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import TEST_DATABASE_URL, TEST_TOKEN
+from tests.conftest import TEST_DATABASE_URL
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 90.0  # importing aiogram and migrating take a few seconds on a slow machine
@@ -49,24 +46,6 @@ class BotProcess:
 
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-@pytest.fixture
-async def bot_process_env(emulator, empty_database_url, tmp_path) -> dict[str, str]:
-    data_dir = tmp_path / "state"
-    data_dir.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
-    env.update(
-        PYTHONPATH=str(PROJECT_ROOT),
-        BOT_TOKEN=TEST_TOKEN,
-        TELEGRAM_API_URL=emulator.base_url,
-        DATA_DIR=str(data_dir),
-        ADMIN_IDS="",
-        LOG_LEVEL="INFO",
-    )
-    if TEST_DATABASE_URL:
-        env["DATABASE_URL"] = empty_database_url
-    return env
 
 
 async def wait_until_polling(emulator, process: BotProcess) -> None:
@@ -125,3 +104,33 @@ async def test_start_help_and_lang_round_trips_and_a_graceful_restart(
         assert "Stopped cleanly" in process.output()
     finally:
         process.kill()
+
+
+async def run_to_exit(env: dict[str, str], timeout: float = START_TIMEOUT) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=env["DATA_DIR"],
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    return process.returncode, (stdout + stderr).decode()
+
+
+async def test_a_token_the_bot_api_refuses_is_reported_in_one_line(bot_process_env):
+    env = {**bot_process_env, "BOT_TOKEN": "999:refused-token"}
+    code, output = await run_to_exit(env)
+    assert code == 2, output
+    assert "error: BOT_TOKEN was refused by the Bot API (401 Unauthorized)" in output
+    assert "Traceback" not in output
+
+
+async def test_an_unreachable_bot_api_is_reported_in_one_line(bot_process_env):
+    env = {**bot_process_env, "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    code, output = await run_to_exit(env)
+    assert code == 1, output
+    assert "error: cannot reach the Bot API at http://127.0.0.1:9" in output
+    assert "Traceback" not in output

@@ -1,0 +1,144 @@
+"""`python -m bot invite --org NAME --role official|head|coordinator [--plan TITLE] [--uses N]
+[--days D]`: make an invitation and print its deep link as the last line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot import invitations
+from bot.config import Settings
+from models.tables import Assignment, Measure, Organization, Plan, Role
+
+EXIT_REFUSED = 1
+
+
+class InviteRefused(Exception):
+    """A name that matches nothing, or several things; the message lists the candidates."""
+
+
+def _candidates(names: list[str]) -> str:
+    return "\n".join(f"  - {name}" for name in names)
+
+
+async def _pick_plan(session, title: str) -> Plan:  # noqa: ANN001
+    plans = await invitations.find_plans(session, title)
+    if not plans:
+        all_titles = list(await session.scalars(select(Plan.title).order_by(Plan.id)))
+        raise InviteRefused(
+            f"no plan matches «{title}»"
+            + (f"; plans:\n{_candidates(all_titles)}" if all_titles else "")
+        )
+    if len(plans) > 1:
+        raise InviteRefused(
+            f"«{title}» matches several plans:\n{_candidates([p.title for p in plans])}"
+        )
+    return plans[0]
+
+
+async def _pick_organization(session, name: str, plan: Plan | None) -> Organization:  # noqa: ANN001
+    found = await invitations.find_organizations(session, name, limit=50)
+    if plan is not None:
+        in_plan = set(
+            await session.scalars(
+                select(Assignment.organization_id)
+                .join(Measure, Measure.id == Assignment.measure_id)
+                .where(Measure.plan_id == plan.id)
+            )
+        )
+        found = [organization for organization in found if organization.id in in_plan]
+    if not found:
+        raise InviteRefused(f"no body matches «{name}»")
+    if len(found) > 1:
+        names = [
+            organization.full_name
+            + (f" ({organization.short_name})" if organization.short_name else "")
+            for organization in found
+        ]
+        raise InviteRefused(f"«{name}» matches several bodies:\n{_candidates(names)}")
+    return found[0]
+
+
+async def make_invitation(
+    settings: Settings,
+    *,
+    org: str | None,
+    role: Role,
+    plan_title: str | None,
+    uses: int,
+    days: int,
+) -> tuple[str, str]:
+    """Returns (what the invitation is for, its token)."""
+    from models.engine import create_engine, create_sessionmaker
+    from models.migrations import upgrade_database
+
+    url = settings.effective_database_url
+    await upgrade_database(url)
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            plan = await _pick_plan(session, plan_title) if plan_title else None
+            if role is Role.COORDINATOR:
+                if plan is None:
+                    raise InviteRefused("a coordinator's invitation needs --plan TITLE")
+                created = await invitations.create_invitation(
+                    session,
+                    role=role,
+                    plan=plan,
+                    created_by_id=None,
+                    max_uses=uses,
+                    lifetime=timedelta(days=days),
+                )
+                return f"coordinator of «{plan.title}»", created.token
+            if not org:
+                raise InviteRefused(f"an invitation as {role.value} needs --org NAME")
+            organization = await _pick_organization(session, org, plan)
+            created = await invitations.create_invitation(
+                session,
+                role=role,
+                organization=organization,
+                created_by_id=None,
+                max_uses=uses,
+                lifetime=timedelta(days=days),
+            )
+            return f"{role.value} of «{organization.full_name}»", created.token
+    finally:
+        await engine.dispose()
+
+
+async def bot_username(settings: Settings) -> str:
+    from bot.app import create_bot
+
+    bot = create_bot(settings)
+    try:
+        me = await bot.get_me()
+    finally:
+        await bot.session.close()
+    if not me.username:
+        raise InviteRefused("the bot has no username; set one with @BotFather")
+    return me.username
+
+
+def run_invite(
+    settings: Settings, *, org: str | None, role: str, plan: str | None, uses: int, days: int
+) -> int:
+    if uses < 1 or days < 1:
+        print("error: --uses and --days must be at least 1", file=sys.stderr)
+        return EXIT_REFUSED
+    settings.require_bot_token()
+    try:
+        username = asyncio.run(bot_username(settings))
+        what, token = asyncio.run(
+            make_invitation(
+                settings, org=org, role=Role(role), plan_title=plan, uses=uses, days=days
+            )
+        )
+    except InviteRefused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"Invitation: {what}; {uses} use(s), valid for {days} day(s).")
+    print(invitations.deep_link(username, token))
+    return 0

@@ -1,0 +1,284 @@
+"""Measures as the people answering for them see them: groups for /my, and the measure card."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.calendar import working_days_between
+from models.tables import (
+    Assignment,
+    AssignmentStatus,
+    DeadlineChange,
+    Measure,
+    Official,
+    Organization,
+    Plan,
+    Report,
+    Section,
+)
+
+DUE_SOON_DAYS = 7
+
+
+class Group(enum.StrEnum):
+    """The groups of /my, in the order they are shown."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "soon"
+    LATER = "later"
+    UNDER_REVIEW = "review"
+    DONE = "done"
+
+
+GROUP_ORDER = tuple(Group)
+
+
+def group_of(
+    deadline: date | None, done_on: date | None, statuses: Iterable[AssignmentStatus], today: date
+) -> Group:
+    """Where a measure belongs for the bodies whose assignment statuses are given.
+
+    Done (accepted, or done before import) beats everything; then a report waiting for review;
+    then by deadline: passed → overdue, within DUE_SOON_DAYS calendar days → due soon, else
+    (or no deadline) → later.
+    """
+    statuses = set(statuses)
+    if done_on is not None or (statuses and statuses <= {AssignmentStatus.ACCEPTED}):
+        return Group.DONE
+    if AssignmentStatus.SUBMITTED in statuses:
+        return Group.UNDER_REVIEW
+    if deadline is None:
+        return Group.LATER
+    if deadline < today:
+        return Group.OVERDUE
+    if (deadline - today).days <= DUE_SOON_DAYS:
+        return Group.DUE_SOON
+    return Group.LATER
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureLine:
+    """One measure in a list: enough to show a button for it."""
+
+    measure_id: int
+    plan_id: int
+    number: str
+    sort_key: str
+    title: str
+    deadline: date | None
+    group: Group
+
+
+def _sort_key(line: MeasureLine) -> tuple[date, str]:
+    return (line.deadline or date.max, line.sort_key)
+
+
+async def executor_measures(
+    session: AsyncSession, organization_ids: Iterable[int], today: date
+) -> list[MeasureLine]:
+    """Measures of these bodies (current assignments, measures not removed), grouped."""
+    ids = list(organization_ids)
+    if not ids:
+        return []
+    rows = await session.execute(
+        select(
+            Measure.id,
+            Measure.plan_id,
+            Measure.number,
+            Measure.sort_key,
+            Measure.title,
+            Measure.deadline,
+            Measure.done_on,
+            Assignment.status,
+        )
+        .join(Assignment, Assignment.measure_id == Measure.id)
+        .join(Plan, Plan.id == Measure.plan_id)
+        .where(
+            Assignment.organization_id.in_(ids),
+            Assignment.valid_until.is_(None),
+            Measure.removed_at.is_(None),
+            Plan.is_archived.is_(False),
+        )
+    )
+    by_measure: dict[int, tuple[tuple, set[AssignmentStatus]]] = {}
+    for row in rows:
+        entry = by_measure.setdefault(row.id, (tuple(row), set()))
+        entry[1].add(row.status)
+    lines = []
+    for values, statuses in by_measure.values():
+        measure_id, plan_id, number, sort_key, title, deadline, done_on, _ = values
+        lines.append(
+            MeasureLine(
+                measure_id=measure_id,
+                plan_id=plan_id,
+                number=number,
+                sort_key=sort_key,
+                title=title,
+                deadline=deadline,
+                group=group_of(deadline, done_on, statuses, today),
+            )
+        )
+    lines.sort(key=_sort_key)
+    return lines
+
+
+def count_by_group(lines: Sequence[MeasureLine]) -> dict[Group, int]:
+    counts = dict.fromkeys(GROUP_ORDER, 0)
+    for line in lines:
+        counts[line.group] += 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorOnCard:
+    assignment_id: int
+    organization_id: int
+    name: str
+    short_name: str | None
+    is_lead: bool
+    by_agreement: bool
+    named_person: str | None
+    status: AssignmentStatus
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    kind: str  # "report_submitted", "report_accepted", "report_returned", "deadline_changed", …
+    who: str | None
+    details: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureCard:
+    measure_id: int
+    plan_id: int
+    plan_title: str
+    section: str | None
+    number: str
+    title: str
+    deadline: date | None
+    deadline_text: str
+    done_on: date | None
+    result: str | None
+    executors: tuple[ExecutorOnCard, ...]
+    history: tuple[HistoryEntry, ...]
+    removed: bool
+
+    @property
+    def organization_ids(self) -> frozenset[int]:
+        return frozenset(executor.organization_id for executor in self.executors)
+
+    def group_for(self, organization_ids: frozenset[int] | None, today: date) -> Group:
+        """The measure's state for these bodies (all executors when None)."""
+        statuses = [
+            executor.status
+            for executor in self.executors
+            if organization_ids is None or executor.organization_id in organization_ids
+        ]
+        return group_of(self.deadline, self.done_on, statuses, today)
+
+
+def working_days_left(deadline: date, today: date) -> int:
+    """Working days until the deadline (negative: overdue by that many working days)."""
+    return working_days_between(today, deadline)
+
+
+def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> bool:
+    """A coordinator of the plan, or an official or head of one of its executing bodies."""
+    return roles.coordinates_plan(plan_id) or any(
+        roles.serves_organization(organization_id) for organization_id in organization_ids
+    )
+
+
+async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
+    """Everything the card shows, in four explicit queries; None for an unknown measure."""
+    row = (
+        await session.execute(
+            select(Measure, Plan.title, Section.title)
+            .join(Plan, Plan.id == Measure.plan_id)
+            .outerjoin(Section, Section.id == Measure.section_id)
+            .where(Measure.id == measure_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    measure, plan_title, section_title = row
+    executors = tuple(
+        ExecutorOnCard(
+            assignment_id=assignment.id,
+            organization_id=organization.id,
+            name=organization.full_name,
+            short_name=organization.short_name,
+            is_lead=assignment.is_lead,
+            by_agreement=assignment.by_agreement,
+            named_person=assignment.named_person,
+            status=assignment.status,
+        )
+        for assignment, organization in await session.execute(
+            select(Assignment, Organization)
+            .join(Organization, Organization.id == Assignment.organization_id)
+            .where(Assignment.measure_id == measure_id, Assignment.valid_until.is_(None))
+            .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
+        )
+    )
+    history: list[HistoryEntry] = []
+    for report, author in await session.execute(
+        select(Report, Official)
+        .join(Assignment, Assignment.id == Report.assignment_id)
+        .join(Official, Official.id == Report.author_id)
+        .where(Assignment.measure_id == measure_id)
+    ):
+        history.append(
+            HistoryEntry(
+                report.submitted_at,
+                "report_submitted",
+                author.display_name,
+                {"comment": report.comment},
+            )
+        )
+        if report.reviewed_at is not None:
+            history.append(
+                HistoryEntry(
+                    report.reviewed_at,
+                    f"report_{report.status.value}",
+                    None,
+                    {"reason": report.review_reason},
+                )
+            )
+    for change, who in await session.execute(
+        select(DeadlineChange, Official)
+        .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
+        .where(DeadlineChange.measure_id == measure_id)
+    ):
+        history.append(
+            HistoryEntry(
+                change.decided_at or change.created_at,
+                f"deadline_{change.status.value}",
+                who.display_name if who is not None else None,
+                {"old": change.old_deadline, "new": change.new_deadline, "reason": change.reason},
+            )
+        )
+    history.sort(key=lambda entry: entry.at)
+    return MeasureCard(
+        measure_id=measure.id,
+        plan_id=measure.plan_id,
+        plan_title=plan_title,
+        section=section_title,
+        number=measure.number,
+        title=measure.title,
+        deadline=measure.deadline,
+        deadline_text=measure.deadline_text,
+        done_on=measure.done_on,
+        result=measure.result,
+        executors=executors,
+        history=tuple(history),
+        removed=measure.removed_at is not None,
+    )

@@ -1,0 +1,97 @@
+"""Use cases of importing: the preview a coordinator confirms, and storing with rights checked."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.plan_import.model import ImportResult
+from bot.plan_import.store import StoreReport, make_importer_coordinator, store_import
+
+
+def can_import(roles: Roles) -> bool:
+    """Coordinators and administrators load plans; officials never do."""
+    return roles.is_coordinator
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPreview:
+    title: str
+    sections: int
+    measures: int
+    done: int
+    without_deadline: int
+    bodies: tuple[str, ...]
+    deadlines_by_month: tuple[tuple[date, int], ...]  # first day of the month → measures due
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    plans: tuple[PlanPreview, ...]
+    warnings: int
+    bodies: tuple[str, ...] = field(default_factory=tuple)  # across all plans, first seen first
+
+
+def summarise(result: ImportResult) -> ImportPreview:
+    plans = []
+    all_bodies: dict[str, None] = {}
+    for plan in result.plans:
+        bodies: dict[str, None] = {}
+        months: Counter[date] = Counter()
+        for measure in plan.measures:
+            for executor in measure.executors:
+                label = executor.short_name or executor.name
+                bodies.setdefault(label)
+                all_bodies.setdefault(label)
+            if measure.deadline is not None and not measure.done:
+                months[measure.deadline.replace(day=1)] += 1
+        plans.append(
+            PlanPreview(
+                title=plan.title,
+                sections=len(plan.sections),
+                measures=len(plan.measures),
+                done=sum(1 for m in plan.measures if m.done),
+                without_deadline=sum(1 for m in plan.measures if m.deadline is None),
+                bodies=tuple(bodies),
+                deadlines_by_month=tuple(sorted(months.items())),
+            )
+        )
+    return ImportPreview(
+        plans=tuple(plans), warnings=len(result.warnings), bodies=tuple(all_bodies)
+    )
+
+
+def file_digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+async def import_for(
+    session: AsyncSession,
+    result: ImportResult,
+    *,
+    importer_id: int | None,
+    roles: Roles | None,
+    file_name: str | None,
+    content: bytes,
+) -> StoreReport:
+    """Store the plans for a person (None: the operator's command line, which may do all).
+
+    A coordinator re-imports only plans they coordinate and coordinates the plans they add.
+    Raises `store.PlanNotYours` (and so writes nothing, the caller rolling back) otherwise.
+    """
+    report = await store_import(
+        session,
+        result,
+        actor_id=importer_id,
+        may_update_plan=None if roles is None else roles.coordinates_plan,
+        source_file_name=file_name,
+        source_sha256=file_digest(content),
+    )
+    if importer_id is not None and roles is not None and not roles.is_admin:
+        await make_importer_coordinator(session, report, importer_id)
+    return report

@@ -1,0 +1,465 @@
+"""Plans understood from blocks, whatever the file format (domain.md §1).
+
+Reading order and plans:
+- text before a plan table is prose (approval block, order text) and is not reported; a plan
+  title in it (see `structure`) names the next plan, an appendix marker (`Приложение 1`) says a
+  new plan may follow, a legend (see `abbreviations`) defines short names, a footnote's own
+  text declares a footnote number (see `cleaning`);
+- a plan header (see `columns`) starts a plan table; it starts a NEW plan when there is no plan
+  yet, or when a title or an appendix marker came since the last table; otherwise it is the
+  header repeated after a page break, and the plan goes on. When a new table (or sheet) goes on
+  without a title and its first measure repeats a number the plan already has, the numbering
+  restarted: a new, untitled plan starts there;
+- a table or sheet without a header continues the plan table before it when it has as many
+  columns (no more, where trailing empty cells may be missing); rows of any other table are
+  prose.
+
+Rows of a plan table:
+- the header repeated, the column-number row (`1 2 3 4 5`) and empty rows are skipped;
+- a row holding only a year (`2025 год`) is a year heading: it restarts the section hierarchy;
+- a numbered row with a title and no deadline, executor, result or status is a section; a row
+  whose only text is a heading (`I. Организационные мероприятия`, or an unnumbered line that
+  does not start in lower case) is a section too. Sections nest by the depth of their number
+  (`2.` > `2.1.`), Roman-numbered sections above Arabic ones; `ParsedMeasure.section` is the
+  display title of the innermost one;
+- any other numbered row is a measure; a range or list of numbers gives one measure per number,
+  each with its own line of the deadline cell when there is one line per number, or the single
+  date when there is one (anything else is reported);
+- a row with no number continues the measure before it (a row split by a page break): each of
+  its cells is appended to that measure's cell;
+- a short row of a text extract that the next row completes is joined with it first (see
+  `text_source`);
+- every other row is reported (`row_not_understood`) with its location and text.
+
+Rows and sections are collected as drafts (see `drafts`); when the whole file is read,
+`assembly` works out display texts, abbreviations, executors and deadlines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.plan_import.abbreviations import LEGEND, Abbreviations, legend_entries, legend_heading
+from bot.plan_import.assembly import Assembly
+from bot.plan_import.blocks import Block, Notice, Paragraph, Row
+from bot.plan_import.cleaning import Footnotes, clean_line, one_line, strip_markup
+from bot.plan_import.columns import ColumnMap, Role, is_column_numbers, map_header
+from bot.plan_import.drafts import DraftMeasure, DraftPlan, WarningLog
+from bot.plan_import.model import ImportWarning, ParsedPlan, normalise_number
+from bot.plan_import.numbering import NumberCell, read_number, split_heading
+from bot.plan_import.structure import (
+    continues_title,
+    is_appendix_marker,
+    is_title_start,
+    year_heading,
+)
+
+MAX_CELL_CHARS = 100_000
+MAX_WARNING_TEXT = 200
+BODY_ROLES = (Role.DEADLINE, Role.EXECUTORS, Role.RESULT, Role.STATUS)
+SOURCE_KEYS = ("number", "title", "deadline", "executors", "result")
+
+
+class Understanding:
+    """Feed it blocks in document order, then `finish` (see the module's rules)."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.plans: list[DraftPlan] = []
+        self.plan: DraftPlan | None = None
+        self.table: ColumnMap | None = None  # the columns of the plan table being read
+        self.last_table: ColumnMap | None = None  # kept when a table ends, to resume it
+        self.deferred: list[tuple[str, str]] = []  # title or appendix rows inside a table
+        self.table_id: int | None = None
+        self.restart_check = False
+        self.next_title: tuple[list[str], str] | None = None
+        self.title_open = False
+        self.appendix: str | None = None
+        self.legend_mode = False
+        self.pending: Row | None = None
+        self.last_group: list[DraftMeasure] = []
+        self.footnotes = Footnotes()
+        self.abbreviations = Abbreviations()
+        self.prose: list[str] = []  # texts outside tables that define abbreviations
+        self.log = WarningLog()
+
+    # Reading ------------------------------------------------------------------------------
+
+    def feed(self, block: Block) -> None:
+        self.seq += 1
+        if isinstance(block, Notice):
+            self._warn(block.where, block.code, **block.params)
+        elif isinstance(block, Paragraph):
+            if block.text.strip():  # blank lines separate the rows of text extracts
+                self._flush_pending()
+            self._on_paragraph(self._limited(block.text, block.where), block.where)
+        else:
+            self._on_row(block)
+
+    def _limited(self, text: str, where: str) -> str:
+        if len(text) <= MAX_CELL_CHARS:
+            return text
+        self._warn(where, "cell_truncated", length=len(text), limit=MAX_CELL_CHARS)
+        return text[:MAX_CELL_CHARS]
+
+    def _on_paragraph(self, text: str, where: str) -> None:
+        self.footnotes.learn_from_cell(text)
+        flat = one_line(strip_markup(text))
+        if not flat:
+            self.title_open = False
+            return
+        if self._legend(flat):
+            return
+        if self.footnotes.learn_from_paragraph(flat):
+            self.title_open = False
+            return
+        if "далее" in flat.lower():
+            self.prose.append(flat)
+        if self.title_open and continues_title(flat):
+            assert self.next_title is not None
+            self.next_title[0].append(flat)
+            return
+        self.title_open = False
+        if is_appendix_marker(flat):
+            self.appendix, self.table = flat, None
+        elif is_title_start(flat):
+            self.next_title, self.title_open, self.table = ([flat], where), True, None
+        elif self.table is not None and self.plan is not None:
+            self._heading_between_tables(flat, where)
+
+    def _legend(self, flat: str) -> bool:
+        """Legend headings and entries; whether `flat` was one."""
+        rest = legend_heading(flat)
+        if rest is not None:
+            self.legend_mode, self.title_open = True, False
+            self._add_legend(legend_entries(rest, strict=False))
+            return True
+        if self.legend_mode:
+            entries = legend_entries(flat, strict=False)
+            if entries:
+                self._add_legend(entries)
+                return True
+            self.legend_mode = False
+        entries = legend_entries(flat, strict=True)
+        self._add_legend(entries)
+        return bool(entries)
+
+    def _add_legend(self, entries: list[tuple[str, str]]) -> None:
+        for short, full in entries:
+            self.abbreviations.add(short, clean_line(full), LEGEND)
+
+    def _heading_between_tables(self, flat: str, where: str) -> None:
+        """A year or Roman-numbered heading written as a paragraph inside a plan."""
+        year = year_heading(flat)
+        if year is not None:
+            self._add_year(flat, year, where)
+            return
+        number, title = split_heading(flat)
+        if number and number.rstrip(".").isalpha() and title:
+            self._add_section(number, title, where)
+
+    def _on_row(self, row: Row) -> None:
+        cells = tuple(self._limited(cell, row.where) for cell in row.cells)
+        if cells != row.cells:
+            row = replace(row, cells=cells)
+        if not any(cell.strip() for cell in cells):
+            self._flush_pending()
+            self.title_open = False
+            return
+        for cell in cells:
+            self.footnotes.learn_from_cell(cell)
+        if self.pending is not None:
+            if self._completes(self.pending, row):
+                row = Row(self.pending.cells + row.cells, self.pending.where, row.table, loose=True)
+                self.pending = None
+            else:
+                self._flush_pending()
+        if row.loose and self.table is not None and len(row.cells) < self.table.width:
+            self.pending = row
+            return
+        self._interpret(row)
+
+    def _completes(self, short: Row, row: Row) -> bool:
+        """Whether `row` is the rest of the `short` row before it (text extracts only)."""
+        if self.table is None or len(short.cells) + len(row.cells) > self.table.width:
+            return False
+        first = row.cells[0].strip()
+        if not first:
+            return True
+        starts_row = first[0].isupper() or year_heading(first) is not None
+        return not starts_row and read_number(first) is None
+
+    def _flush_pending(self) -> None:
+        if self.pending is not None:
+            row, self.pending = self.pending, None
+            self._interpret(row)
+
+    def _interpret(self, row: Row) -> None:
+        header = map_header(row.cells, row.spans)
+        if header is not None:
+            self._on_header(header, row)
+            return
+        if self.table is not None and row.table != self.table_id:
+            if self._fits(row, self.table):
+                self.table_id, self.restart_check = row.table, True
+            else:
+                self.table = None
+        if self.table is None and self._resumes(row):
+            self._resume(row)
+        if self.table is None or self.plan is None:
+            self._outside_row(row)
+            return
+        self.title_open = False
+        if not is_column_numbers(row.cells):
+            self._on_data_row(row)
+
+    @staticmethod
+    def _fits(row: Row, table: ColumnMap) -> bool:
+        """Whether a row of another table (or sheet) has the columns of a plan table."""
+        if row.exact_width:
+            return len(row.cells) == table.width
+        return len(row.cells) <= table.width
+
+    def _resumes(self, row: Row) -> bool:
+        """A measure row after the plan table ended (a new table without a header)."""
+        table = self.last_table
+        if table is None or self.plan is None or not self._fits(row, table):
+            return False
+        numbers = [row.cells[i] for i in table.roles.get(Role.NUMBER, ()) if i < len(row.cells)]
+        titles = [row.cells[i] for i in table.roles[Role.TITLE] if i < len(row.cells)]
+        return (
+            bool(numbers)
+            and read_number(numbers[0]) is not None
+            and any(title.strip() for title in titles)
+        )
+
+    def _resume(self, row: Row) -> None:
+        """Read on with the last plan header; a title or appendix since starts a new plan."""
+        if self.next_title is not None or self.appendix is not None:
+            self._start_plan(row.where)
+        else:
+            self.restart_check = True
+        self.table, self.table_id = self.last_table, row.table
+
+    def _outside_row(self, row: Row) -> None:
+        """A row of no plan table: prose, or a legend laid out as a table."""
+        texts = [cell for cell in row.cells if cell.strip()]
+        if len(texts) == 1:
+            self._on_paragraph(texts[0], row.where)
+        else:
+            self._legend_row(texts)
+
+    def _legend_row(self, texts: list[str]) -> bool:
+        """`КИС | Комитет …` (or `КИС | – | Комитет …`): a legend entry; whether it was one.
+        Without a legend heading before it, the full form must spell the short one."""
+        if len(texts) not in (2, 3):
+            return False
+        short, full = one_line(texts[0]), one_line(texts[-1])
+        entries = legend_entries(f"{short} – {full}", strict=not self.legend_mode)
+        self._add_legend(entries)
+        return bool(entries)
+
+    def _on_header(self, header: ColumnMap, row: Row) -> None:
+        if self.plan is None or self.next_title is not None or self.appendix is not None:
+            self._start_plan(row.where)
+        elif row.table != self.table_id:
+            self.restart_check = True
+        self.table, self.last_table, self.table_id = header, header, row.table
+        self.legend_mode = self.title_open = False
+        self.deferred = []
+
+    def _start_plan(self, where: str) -> None:
+        lines, title_where = self.next_title or ([], "")
+        plan = DraftPlan(lines, title_where or where, self.seq, appendix=self.appendix)
+        self.plans.append(plan)
+        self.plan = plan
+        self.next_title, self.appendix, self.restart_check = None, None, False
+        self.last_group = []
+
+    # Rows of a plan table ----------------------------------------------------------------------
+
+    def _fields(self, row: Row, *, fresh: bool) -> dict[str, str]:
+        """Texts by source key; `fresh` leaves out texts repeated from a merged cell above."""
+        assert self.table is not None
+        fields: dict[str, str] = {}
+        for role, indices in self.table.roles.items():
+            texts = [
+                row.cells[index]
+                for index in indices
+                if index < len(row.cells)
+                and row.cells[index].strip()
+                and not (fresh and index in row.from_above)
+            ]
+            fields[role.value] = "\n".join(texts)
+        for index, name in self.table.extra.items():
+            present = index < len(row.cells) and row.cells[index].strip()
+            if present and not (fresh and index in row.from_above):
+                fields[name] = row.cells[index]
+        return fields
+
+    def _on_data_row(self, row: Row) -> None:
+        full = self._fields(row, fresh=False)
+        fresh = self._fields(row, fresh=True)
+        number_text = fresh.get(Role.NUMBER.value, "")
+        texts = [cell for cell in row.cells if cell.strip()]
+        if len(texts) == 1 and self._single_text(texts[0], number_text, row):
+            return
+        if len(texts) > 1 and not read_number(number_text) and self._legend_row(texts):
+            return
+        if self.deferred:
+            self._take_deferred()
+        if number_text.strip():
+            self._numbered_row(number_text, full, row)
+        else:
+            self._unnumbered_row(full, fresh, row)
+
+    def _numbered_row(self, number_text: str, fields: dict[str, str], row: Row) -> None:
+        """A section (a number and a title, nothing else), a measure, or not understood."""
+        body = any(fields.get(role.value, "").strip() for role in BODY_ROLES)
+        title = fields.get(Role.TITLE.value, "").strip()
+        number = read_number(number_text)
+        if number is None:
+            heading, _ = split_heading(one_line(number_text))
+            if heading and heading.rstrip(".").isalpha() and title and not body:
+                self._add_section(heading, title, row.where)  # `I.` | `Организационные …`
+            else:
+                self._not_understood(row)
+        elif title and not body and not number.is_range:
+            self._add_section(number_text.strip(), title, row.where)
+        elif title or body:
+            self._add_measures(number, number_text, fields, row)
+        else:
+            self._not_understood(row)
+
+    def _unnumbered_row(self, full: dict[str, str], fresh: dict[str, str], row: Row) -> None:
+        """The rest of the measure before it, a measure of a table without numbers, or not
+        understood."""
+        assert self.plan is not None and self.table is not None
+        if self.last_group and any(text.strip() for text in fresh.values()):
+            self._continue(fresh)
+            return
+        body = any(full.get(role.value, "").strip() for role in BODY_ROLES)
+        if not self.table.has(Role.NUMBER) and full.get(Role.TITLE.value, "").strip() and body:
+            automatic = str(len(self.plan.measures) + 1)
+            self._add_measures(NumberCell((automatic,)), "", full, row)
+        else:
+            self._not_understood(row)
+
+    def _single_text(self, text: str, number_text: str, row: Row) -> bool:
+        """A row with one text: a year, a legend, a footnote or a heading; whether handled."""
+        flat = one_line(strip_markup(text))
+        year = year_heading(flat)
+        if year is not None:
+            self._add_year(flat, year, row.where)
+            return True
+        if self._legend(flat) or self.footnotes.learn_from_paragraph(flat):
+            return True
+        if self._deferred_structure(flat, row.where):
+            return True
+        if self.deferred:
+            self._take_deferred()
+        if text == number_text:
+            if read_number(flat) is not None:
+                return False
+        elif not self._heading_place(row) or (self.last_group and not flat[0].isupper()):
+            return False
+        number, title = split_heading(flat)
+        self._add_section(number, title, row.where)
+        return True
+
+    def _deferred_structure(self, flat: str, where: str) -> bool:
+        """A title or appendix row inside a table (spreadsheets): it names the next plan if a
+        header follows, else it is a heading of this plan (see `_take_deferred`)."""
+        if self.title_open and self.deferred and continues_title(flat):
+            assert self.next_title is not None
+            self.next_title[0].append(flat)
+        elif is_appendix_marker(flat):
+            self.appendix = flat
+        elif is_title_start(flat):
+            self.next_title, self.title_open = ([flat], where), True
+        else:
+            return False
+        self.deferred.append((flat, where))
+        return True
+
+    def _take_deferred(self) -> None:
+        """Title or appendix rows that no header followed: headings after all."""
+        deferred, self.deferred = self.deferred, []
+        self.next_title, self.appendix, self.title_open = None, None, False
+        for text, where in deferred:
+            self._add_section(None, text, where)
+
+    def _heading_place(self, row: Row) -> bool:
+        """Whether the only text of a row sits where a heading would: the title column, a cell
+        merged across the table, or a column of no role."""
+        assert self.table is not None
+        index = next(index for index, cell in enumerate(row.cells) if cell.strip())
+        if index in row.spans:
+            return True
+        roles = [role for role, indices in self.table.roles.items() if index in indices]
+        return not roles or Role.TITLE in roles or Role.NUMBER in roles
+
+    def _not_understood(self, row: Row) -> None:
+        text = " | ".join(one_line(cell) for cell in row.cells if cell.strip())
+        self._warn(row.where, "row_not_understood", text=_shorten(text))
+
+    def _add_year(self, text: str, year: int, where: str) -> None:
+        assert self.plan is not None
+        self.plan.add_year(text, year, where)
+
+    def _add_section(self, number: str | None, title: str, where: str) -> None:
+        assert self.plan is not None
+        self.plan.add_section(number, title, where)
+
+    def _add_measures(
+        self, number: NumberCell, number_text: str, fields: dict[str, str], row: Row
+    ) -> None:
+        assert self.plan is not None
+        if self.restart_check:
+            self.restart_check = False
+            if any(self.plan.has_number(each) for each in number.numbers):
+                self._start_plan(row.where)
+        plan = self.plan
+        assert plan is not None
+        cells = {source_key: fields.get(source_key, "") for source_key in SOURCE_KEYS}
+        cells["number"] = number_text
+        cells.update(
+            (name, text)
+            for name, text in fields.items()
+            if name not in SOURCE_KEYS and text.strip()
+        )
+        for each in number.numbers:
+            key = normalise_number(each)
+            if key in plan.first_seen:
+                self._warn(row.where, "duplicate_number", number=key, first=plan.first_seen[key])
+            else:
+                plan.first_seen[key] = row.where
+        self.last_group = plan.add_measures(number.numbers, cells, row.where, self.seq)
+
+    def _continue(self, fresh: dict[str, str]) -> None:
+        """Cells of a row split by a page break, appended to the measure before it."""
+        cells = self.last_group[0].cells
+        for name, text in fresh.items():
+            if name == Role.NUMBER.value or not text.strip():
+                continue
+            cells[name] = f"{cells[name]}\n{text}" if cells.get(name) else text
+
+    def _warn(self, where: str, code: str, **params: Any) -> None:
+        self.log.add(self.seq, where, code, **params)
+
+    # Finishing ------------------------------------------------------------------------------
+
+    def finish(
+        self, file_name: str | None, title: str | None = None
+    ) -> tuple[list[ParsedPlan], list[ImportWarning]]:
+        """The plans understood and every warning, in document order; `title` names the first
+        plan instead of the document's title."""
+        self._flush_pending()
+        assembly = Assembly(self.footnotes, self.abbreviations, self.prose, self.log)
+        plans = assembly.plans(self.plans, file_name, title)
+        return plans, self.log.in_order()
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_WARNING_TEXT else text[: MAX_WARNING_TEXT - 1] + "…"

@@ -1,0 +1,365 @@
+"""Loading a plan in the chat: the coordinator sends the file, checks the preview, confirms."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import time
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.background import BackgroundWork
+from bot.commands import Audience
+from bot.config import Settings
+from bot.menus import set_personal_menu
+from bot.plan_import import messages
+from bot.plan_import.importing import ImportPreview, can_import, file_digest, import_for, summarise
+from bot.plan_import.model import ImportFailure, ImportResult
+from bot.plan_import.pending import PendingImport, PendingImports
+from bot.plan_import.reading import read_plan
+from bot.plan_import.store import PlanNotYours, StoreReport
+from models.tables import Official
+
+logger = logging.getLogger(__name__)
+
+# Telegram's cloud API lets bots download up to 20 MB; a local Bot API server lifts that.
+CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+IMPORT_SIZE_LIMIT = 50 * 1024 * 1024
+PROGRESS_INTERVAL = 1.5  # seconds between edits of the progress message
+WARNINGS_SHOWN = 10
+BODIES_SHOWN = 15
+MONTHS_SHOWN = 18
+PLANS_SHOWN = 5
+
+
+class ImportDecision(CallbackData, prefix="imp"):
+    action: str  # "save" or "cancel"
+    token: str
+
+
+def decision_keyboard(token: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Save the plan"), callback_data=ImportDecision(action="save", token=token)
+    )
+    builder.button(text=_("Cancel"), callback_data=ImportDecision(action="cancel", token=token))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+async def ask_for_file(message: Message, roles: Roles) -> None:
+    if not can_import(roles):
+        await message.answer(_("Only coordinators can load plans."))
+        return
+    await message.answer(
+        _(
+            "Send me the plan as a file: Word (.docx), Excel (.xlsx), CSV or text. "
+            "I will show what I understood before saving anything."
+        )
+    )
+
+
+async def receive_file(
+    message: Message,
+    roles: Roles,
+    bot: Bot,
+    settings: Settings,
+    pending_imports: PendingImports,
+    background: BackgroundWork,
+    i18n: I18n,
+) -> None:
+    if not can_import(roles):
+        await message.answer(_("Only coordinators can load plans."))
+        return
+    document = message.document
+    assert document is not None
+    limit = IMPORT_SIZE_LIMIT if settings.telegram_api_url else CLOUD_DOWNLOAD_LIMIT
+    if document.file_size is not None and document.file_size > limit:
+        await message.answer(
+            _("The file is too large: {size} MB, at most {limit} MB can be loaded.").format(
+                size=round(document.file_size / 1024 / 1024, 1), limit=limit // 1024 // 1024
+            )
+        )
+        return
+    status = await message.answer(
+        _("Reading «{name}»…").format(name=escape(document.file_name or "file"))
+    )
+    # Reading a large plan takes seconds: done outside this update, so that its transaction
+    # ends now and nobody else waits for it.
+    background.start(
+        read_and_preview(bot, message, status, pending_imports, i18n),
+        name=f"import-preview-{message.chat.id}-{message.message_id}",
+    )
+
+
+class ProgressMessage:
+    """Edits one message with the reading progress, at most every PROGRESS_INTERVAL seconds."""
+
+    def __init__(self, status: Message, file_name: str) -> None:
+        self.status = status
+        self.file_name = file_name
+        self.fraction = 0.0
+        self.shown = -1
+        self.last_edit = time.monotonic()
+
+    def report(self, _stage: str, done: int, total: int) -> None:
+        """Called from the reading thread."""
+        if total > 0:
+            self.fraction = min(done / total, 1.0)
+
+    async def refresh(self) -> None:
+        percent = int(self.fraction * 100)
+        if percent == self.shown or time.monotonic() - self.last_edit < PROGRESS_INTERVAL:
+            return
+        self.shown, self.last_edit = percent, time.monotonic()
+        text = _("Reading «{name}»: {percent}%").format(
+            name=escape(self.file_name), percent=percent
+        )
+        # "message is not modified" and the like: progress is best effort.
+        with contextlib.suppress(TelegramBadRequest):
+            await self.status.edit_text(text)
+
+
+async def read_and_preview(
+    bot: Bot, message: Message, status: Message, pending_imports: PendingImports, i18n: I18n
+) -> None:
+    document = message.document
+    assert document is not None and message.from_user is not None
+    file_name = document.file_name or "file"
+    try:
+        buffer = io.BytesIO()
+        await bot.download(document, destination=buffer)
+        content = buffer.getvalue()
+        progress = ProgressMessage(status, file_name)
+        reading = asyncio.create_task(
+            asyncio.to_thread(read_plan, content, file_name, progress=progress.report)
+        )
+        while not reading.done():
+            await asyncio.wait({reading}, timeout=PROGRESS_INTERVAL)
+            await progress.refresh()
+        result = reading.result()
+    except ImportFailure as failure:
+        logger.info("Import of %r by %s refused: %s", file_name, message.from_user.id, failure)
+        await status.edit_text(
+            _("I could not load «{name}»: {reason}").format(
+                name=escape(file_name), reason=escape(messages.render_failure(failure, _))
+            )
+        )
+        return
+    except Exception:
+        logger.exception("Import of %r by %s failed", file_name, message.from_user.id)
+        await status.edit_text(
+            _("Sorry, something went wrong while reading «{name}»; nothing was saved.").format(
+                name=escape(file_name)
+            )
+        )
+        return
+    pending = pending_imports.add(
+        message.from_user.id, file_name, file_digest(content), content, result
+    )
+    await status.edit_text(
+        render_preview(summarise(result), result, file_name, i18n.current_locale),
+        reply_markup=decision_keyboard(pending.token),
+    )
+    if len(result.warnings) > WARNINGS_SHOWN:
+        await message.answer_document(
+            BufferedInputFile(render_warnings_file(result).encode("utf-8"), "warnings.txt"),
+            caption=_("All {count} warning.", "All {count} warnings.", len(result.warnings)).format(
+                count=len(result.warnings)
+            ),
+        )
+
+
+def render_preview(
+    preview: ImportPreview, result: ImportResult, file_name: str, locale: str
+) -> str:
+    lines = [_("<b>What I found in «{name}»</b>").format(name=escape(file_name))]
+    for index, plan in enumerate(preview.plans[:PLANS_SHOWN], 1):
+        lines.append("")
+        lines.append(f"{index}. <b>{escape(plan.title)}</b>")
+        lines.append(
+            _(
+                "Sections: {sections}, measures: {measures} (done: {done}, without deadline: "
+                "{without})"
+            ).format(
+                sections=plan.sections,
+                measures=plan.measures,
+                done=plan.done,
+                without=plan.without_deadline,
+            )
+        )
+        lines.append(_("Bodies: {count}").format(count=len(plan.bodies)))
+        if plan.deadlines_by_month:
+            months = [
+                f"{format_date(month, 'LLLL yyyy', locale=locale)} — {count}"
+                for month, count in plan.deadlines_by_month[:MONTHS_SHOWN]
+            ]
+            if len(plan.deadlines_by_month) > MONTHS_SHOWN:
+                months.append("…")
+            lines.append(_("Deadlines by month: {months}").format(months=", ".join(months)))
+    if len(preview.plans) > PLANS_SHOWN:
+        lines.append(
+            _(
+                "…and {count} more plan.",
+                "…and {count} more plans.",
+                len(preview.plans) - PLANS_SHOWN,
+            ).format(count=len(preview.plans) - PLANS_SHOWN)
+        )
+    if preview.bodies:
+        shown = ", ".join(escape(name) for name in preview.bodies[:BODIES_SHOWN])
+        if len(preview.bodies) > BODIES_SHOWN:
+            shown += " " + _("and {count} more").format(count=len(preview.bodies) - BODIES_SHOWN)
+        lines.append("")
+        lines.append(_("Bodies: {names}").format(names=shown))
+    lines.append("")
+    if result.warnings:
+        lines.append(_("Warnings: {count}").format(count=len(result.warnings)))
+        for warning in result.warnings[:WARNINGS_SHOWN]:
+            text = messages.render_warning(warning, _)
+            where = messages.render_where(warning.where, _)
+            lines.append(f"• {escape(where)}: {escape(shorten(text, 300))}")
+    else:
+        lines.append(_("No warnings: every row was understood."))
+    lines.append("")
+    lines.append(_("Nothing is saved yet. Save the plan?"))
+    return "\n".join(lines)
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_warnings_file(result: ImportResult) -> str:
+    return (
+        "\n".join(
+            f"{messages.render_where(warning.where, _)}: {messages.render_warning(warning, _)}"
+            for warning in result.warnings
+        )
+        + "\n"
+    )
+
+
+def render_changes(report: StoreReport) -> str:
+    lines = []
+    for plan in report.plans:
+        title = escape(plan.title)
+        if plan.created:
+            lines.append(
+                _(
+                    "Plan «{title}» saved: {count} measure.",
+                    "Plan «{title}» saved: {count} measures.",
+                    len(plan.added),
+                ).format(title=title, count=len(plan.added))
+            )
+        else:
+            lines.append(
+                _(
+                    "Plan «{title}» updated: added {added}, changed {changed}, removed {removed}, "
+                    "unchanged {unchanged}."
+                ).format(
+                    title=title,
+                    added=len(plan.added),
+                    changed=len(plan.changed),
+                    removed=len(plan.removed),
+                    unchanged=plan.unchanged,
+                )
+            )
+            for label, numbers in (
+                (_("Added"), plan.added),
+                (_("Changed"), plan.changed),
+                (_("Removed"), plan.removed),
+            ):
+                if numbers:
+                    lines.append(f"{label}: {escape(shorten(', '.join(numbers), 500))}")
+    if report.organizations_created:
+        lines.append(_("New bodies: {count}.").format(count=len(report.organizations_created)))
+    return "\n".join(lines)
+
+
+async def decide(
+    query: CallbackQuery,
+    callback_data: ImportDecision,
+    session: AsyncSession,
+    official: Official,
+    roles: Roles,
+    pending_imports: PendingImports,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    pending = pending_imports.take(callback_data.token, query.from_user.id)
+    if pending is None:
+        await query.answer(
+            _("This preview has expired or is not yours. Send the file again."), show_alert=True
+        )
+        await _drop_keyboard(query)
+        return
+    if callback_data.action != "save":
+        await query.answer()
+        await _finish(query, _("Cancelled: nothing was saved."))
+        return
+    if not can_import(roles):
+        await query.answer(_("Only coordinators can load plans."), show_alert=True)
+        return
+    try:
+        report = await _store(session, pending, official, roles)
+    except PlanNotYours as refusal:
+        logger.info("Import by %s refused: not a coordinator of %r", official.id, refusal.title)
+        text = _("«{title}» is coordinated by someone else; nothing was saved.")
+        await query.answer(text.format(title=refusal.title), show_alert=True)
+        await _finish(query, text.format(title=escape(refusal.title)))
+        return
+    await query.answer(_("Saved."))
+    await _finish(query, render_changes(report))
+    if any(plan.created for plan in report.plans):
+        audience = Audience.ADMINISTRATOR if roles.is_admin else Audience.COORDINATOR
+        await set_personal_menu(bot, i18n, query.from_user.id, audience, i18n.current_locale)
+
+
+async def _store(
+    session: AsyncSession, pending: PendingImport, official: Official, roles: Roles
+) -> StoreReport:
+    """Store inside a savepoint: a refusal (PlanNotYours) leaves nothing half-written."""
+    async with session.begin_nested():
+        return await import_for(
+            session,
+            pending.result,
+            importer_id=official.id,
+            roles=roles,
+            file_name=pending.file_name,
+            content=pending.content,
+        )
+
+
+async def _finish(query: CallbackQuery, text: str) -> None:
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(text, reply_markup=None)
+        except TelegramAPIError:
+            await query.message.answer(text)
+
+
+async def _drop_keyboard(query: CallbackQuery) -> None:
+    if isinstance(query.message, Message):
+        with contextlib.suppress(TelegramAPIError):
+            await query.message.edit_reply_markup(reply_markup=None)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(ask_for_file, Command("import"))
+    router.message.register(receive_file, F.document)
+    router.callback_query.register(decide, ImportDecision.filter())
+    return router

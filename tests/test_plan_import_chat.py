@@ -1,0 +1,172 @@
+"""A coordinator loads a plan in the chat: file, preview, Save or Cancel."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import func, select
+
+from models.tables import Measure, Membership, Organization, Plan, Role
+from tests.conftest import ADMIN_TELEGRAM_ID
+from tests.test_conversations import register
+
+HEADER = "№ п/п;Мероприятие;Срок реализации;Ответственный исполнитель;Результат"
+
+
+def plan_csv(
+    rows: list[str], title: str = "План мероприятий по внедрению клиентоцентричности"
+) -> bytes:
+    lines = [title, HEADER, *rows]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+
+
+PLAN_ROWS = [
+    "1.;Утвержден порядок сбора обратной связи;31.05.2025;Министерство цифрового развития;приказ",
+    "2.;Проведен реинжиниринг процессов;30.12.2025;"
+    '"Министерство труда; Администрация города (по согласованию)";отчет',
+    "3.;Обучены сотрудники;15.12.2025;Министерство цифрового развития;протокол",
+]
+
+
+async def plan_count(sessionmaker) -> int:
+    async with sessionmaker() as session:
+        return await session.scalar(select(func.count(Plan.id)))
+
+
+async def send_plan(user, content: bytes, name: str = "plan.csv"):
+    user.send_document(name, content, mime_type="text/csv")
+    status = await user.wait_for_message("plan")
+    return await user.wait_for_edit(
+        status,
+        lambda m: (
+            "Сохранить план?" in (m.text or "")
+            or "не удалось" in (m.text or "").lower()
+            or "не смог" in (m.text or "").lower()
+        ),
+    )
+
+
+async def test_a_coordinator_previews_then_saves_a_plan(running_bot):
+    emulator = running_bot.emulator
+    admin = emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+    preview = await send_plan(admin, plan_csv(PLAN_ROWS))
+    assert "План мероприятий по внедрению клиентоцентричности" in preview.text
+    assert "мероприятий: 3" in preview.text
+    assert "май 2025 — 1" in preview.text and "декабрь 2025 — 2" in preview.text
+    assert emulator.button_texts(preview) == [["Сохранить план", "Отмена"]]
+    # Nothing is stored before Save.
+    assert await plan_count(running_bot.sessionmaker) == 0
+
+    admin.press(preview, text="Сохранить план")
+    saved = await admin.wait_for_edit(preview, lambda m: "сохранён" in (m.text or ""), min_edits=2)
+    assert "3 мероприят" in saved.text
+    async with running_bot.sessionmaker() as session:
+        assert await session.scalar(select(func.count(Measure.id))) == 3
+        bodies = set(await session.scalars(select(Organization.full_name)))
+    assert "Министерство цифрового развития" in bodies
+    assert "Администрация города" in bodies
+
+
+async def test_cancel_saves_nothing(running_bot):
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID)
+    preview = await send_plan(admin, plan_csv(PLAN_ROWS))
+    admin.press(preview, text="Отмена")
+    cancelled = await admin.wait_for_edit(preview, "ничего не сохранено", min_edits=2)
+    assert cancelled.reply_markup is None
+    assert await plan_count(running_bot.sessionmaker) == 0
+
+
+async def test_a_new_plan_is_coordinated_by_the_coordinator_who_loaded_it(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        session.add(Plan(title="Другой план"))
+    await register(running_bot.sessionmaker, 4001, "Ирина", Role.COORDINATOR, plan_id=1)
+    coordinator = running_bot.emulator.user(4001, first_name="Ирина")
+    preview = await send_plan(coordinator, plan_csv(PLAN_ROWS))
+    coordinator.press(preview, text="Сохранить план")
+    await coordinator.wait_for_edit(preview, "сохранён", min_edits=2)
+    async with running_bot.sessionmaker() as session:
+        plan_ids = set(
+            await session.scalars(
+                select(Membership.plan_id).where(Membership.role == Role.COORDINATOR)
+            )
+        )
+    assert len(plan_ids) == 2
+
+
+async def test_an_official_cannot_load_a_plan(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        body = Organization(full_name="Минтруд", name_key="минтруд")
+        session.add(body)
+        await session.flush()
+        body_id = body.id
+    await register(running_bot.sessionmaker, 4002, "Олег", Role.OFFICIAL, organization_id=body_id)
+    official = running_bot.emulator.user(4002)
+    official.send_document("plan.csv", plan_csv(PLAN_ROWS))
+    assert "координатор" in (await official.wait_for_message()).text
+    official.send_command("/import")
+    assert "координатор" in (await official.wait_for_message()).text
+    assert await plan_count(running_bot.sessionmaker) == 0
+
+
+async def test_someone_elses_preview_cannot_be_saved(running_bot):
+    emulator = running_bot.emulator
+    admin = emulator.user(ADMIN_TELEGRAM_ID)
+    preview = await send_plan(admin, plan_csv(PLAN_ROWS))
+    intruder = emulator.user(4003)
+    save_data = preview.find_button(text="Сохранить план")["callback_data"]
+    emulator.inject_update(
+        {
+            "callback_query": {
+                "id": "intruder-1",
+                "from": intruder.user_dict,
+                "chat_instance": "x",
+                "data": save_data,
+            }
+        }
+    )
+    answer = await intruder.wait_for_callback_answer("intruder-1")
+    assert answer.show_alert and "устарел" in answer.text
+    assert await plan_count(running_bot.sessionmaker) == 0
+
+
+async def test_a_file_that_is_not_a_plan_is_refused_politely(running_bot):
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID)
+    admin.send_document("plan.docx", os.urandom(4000))
+    status = await admin.wait_for_message("plan.docx")
+    refusal = await admin.wait_for_edit(status, "Не удалось загрузить")
+    assert "plan.docx" in refusal.text
+    assert await plan_count(running_bot.sessionmaker) == 0
+
+
+async def test_many_warnings_come_as_a_file(running_bot):
+    rows = [
+        f"{i}.;Мероприятие {i};когда-нибудь потом;Министерство труда;отчет" for i in range(1, 16)
+    ]
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID)
+    preview = await send_plan(admin, plan_csv(rows))
+    assert "Предупреждений: 15" in preview.text
+    attachment = await admin.wait_for_message(lambda m: m.document is not None)
+    assert attachment.document["file_name"] == "warnings.txt"
+    listing = running_bot.emulator.file_content(attachment.document["file_id"]).decode()
+    assert len(listing.strip().splitlines()) == 15
+
+
+async def test_loading_a_changed_version_reports_what_changed(running_bot):
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID)
+    preview = await send_plan(admin, plan_csv(PLAN_ROWS))
+    admin.press(preview, text="Сохранить план")
+    await admin.wait_for_edit(preview, "сохранён", min_edits=2)
+
+    changed = [
+        PLAN_ROWS[0].replace("31.05.2025", "30.06.2025"),
+        PLAN_ROWS[1],
+        "4.;Новое мероприятие;01.11.2025;Министерство труда;отчет",
+    ]
+    preview = await send_plan(admin, plan_csv(changed))
+    admin.press(preview, text="Сохранить план")
+    updated = await admin.wait_for_edit(preview, "обновлён", min_edits=2)
+    assert "добавлено 1, изменено 1, удалено 1" in updated.text
+    async with running_bot.sessionmaker() as session:
+        assert await session.scalar(select(func.count(Plan.id))) == 1
+        moved = await session.scalar(select(Measure).where(Measure.number_key == "1"))
+    assert str(moved.deadline) == "2025-06-30"
