@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import sys
 from datetime import timedelta
 
@@ -51,7 +52,12 @@ async def _pick_organization(session, name: str, plan: Plan | None) -> Organizat
         )
         found = [organization for organization in found if organization.id in in_plan]
     if not found:
-        raise InviteRefused(f"no body matches «{name}»")
+        names = list(await session.scalars(select(Organization.full_name)))
+        close = difflib.get_close_matches(name, names, n=8, cutoff=0.4) or sorted(names)[:20]
+        raise InviteRefused(
+            f"no body matches «{name}»"
+            + (f"; did you mean:\n{_candidates(close)}" if close else "")
+        )
     if len(found) > 1:
         names = [
             organization.full_name
@@ -129,8 +135,17 @@ def run_invite(
         print("error: --uses and --days must be at least 1", file=sys.stderr)
         return EXIT_REFUSED
     settings.require_bot_token()
+    from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+
     try:
         username = asyncio.run(bot_username(settings))
+    except (TelegramAPIError, TelegramNetworkError, OSError) as error:
+        print(f"error: cannot ask the Bot API for the bot's name: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except InviteRefused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
         what, token = asyncio.run(
             make_invitation(
                 settings, org=org, role=Role(role), plan_title=plan, uses=uses, days=days

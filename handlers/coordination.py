@@ -43,8 +43,9 @@ from bot.coordination import (
 from bot.i18n import pick_locale
 from bot.measures import MeasureCard, load_card
 from bot.menus import set_personal_menu
-from handlers.invite import InviteInput, refuse_button, refuse_command, shorten, show
+from handlers.invite import BUTTON_LENGTH, InviteInput, refuse_button, refuse_command
 from handlers.measure_card import CardAction, card_keyboard, format_day, render_card
+from handlers.replies import shorten, show
 from models.tables import Official, Role
 
 SEARCH_SHOWN = 15
@@ -319,7 +320,7 @@ def remove_picker(card: MeasureCard) -> tuple[str, InlineKeyboardMarkup]:
     builder = InlineKeyboardBuilder()
     for executor in card.executors:
         builder.button(
-            text=shorten(executor.short_name or executor.name),
+            text=shorten(executor.short_name or executor.name, BUTTON_LENGTH),
             callback_data=RemoveBody(
                 measure_id=card.measure_id, organization_id=executor.organization_id
             ),
@@ -426,7 +427,7 @@ async def body_name_typed(
         if organization.short_name and organization.short_name != name:
             name = f"{organization.short_name} — {name}"
         builder.button(
-            text=shorten(name),
+            text=shorten(name, BUTTON_LENGTH),
             callback_data=AssignBody(measure_id=measure_id, organization_id=organization.id),
         )
     builder.adjust(1)
@@ -791,7 +792,7 @@ async def leave_command(message: Message, session: AsyncSession, roles: Roles) -
     builder = InlineKeyboardBuilder()
     for organization in bodies:
         builder.button(
-            text=shorten(organization.full_name),
+            text=shorten(organization.full_name, BUTTON_LENGTH),
             callback_data=LeaveBody(organization_id=organization.id),
         )
     builder.button(text=_("Cancel"), callback_data=Dismiss(what="leave"))

@@ -27,6 +27,7 @@ from bot.access import Roles, can_manage_coordinators
 from bot.config import Settings
 from bot.coordination import MadeInvitation, Refusal, Refused
 from bot.invitations import deep_link
+from handlers.replies import shorten, show
 from models.tables import Official, Organization, Role
 
 PAGE_SIZE = 8
@@ -63,27 +64,10 @@ class InviteRevoke(CallbackData, prefix="ivx"):
     invitation_id: int
 
 
-def shorten(text: str, limit: int = BUTTON_LENGTH) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def body_label(organization: Organization) -> str:
     if organization.short_name and organization.short_name != organization.full_name:
-        return shorten(f"{organization.short_name} — {organization.full_name}")
-    return shorten(organization.full_name)
-
-
-async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the message the button was on; send a new one if it cannot be edited."""
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "not modified" in str(error):
-                return
-        else:
-            return
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+        return shorten(f"{organization.short_name} — {organization.full_name}", BUTTON_LENGTH)
+    return shorten(organization.full_name, BUTTON_LENGTH)
 
 
 async def refuse_command(message: Message, roles: Roles) -> None:
@@ -318,7 +302,9 @@ async def plans_page(
     shown = plans[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     builder = InlineKeyboardBuilder()
     for plan in shown:
-        builder.button(text=shorten(plan.title), callback_data=InvitePlan(plan_id=plan.id))
+        builder.button(
+            text=shorten(plan.title, BUTTON_LENGTH), callback_data=InvitePlan(plan_id=plan.id)
+        )
     navigation = 0
     if page > 0:
         builder.button(text="‹", callback_data=InvitePlans(page=page - 1))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -17,6 +16,7 @@ from bot.clock import today_in
 from bot.config import Settings
 from bot.measures import GROUP_ORDER, Group, can_view, count_by_group, executor_measures, load_card
 from handlers.measure_card import MyList, OpenMeasure, card_keyboard, group_label, render_card
+from handlers.replies import show
 from models.tables import Official
 
 PAGE_SIZE = 8
@@ -115,7 +115,7 @@ async def show_group(
     if not lines:
         text += "\n" + _("Nothing here now.")
     await query.answer()
-    await _show(query, text, builder.as_markup())
+    await show(query, text, builder.as_markup())
 
 
 async def back_to_overview(
@@ -130,7 +130,7 @@ async def back_to_overview(
     )
     counts = count_by_group(lines)
     await query.answer()
-    await _show(query, overview_text(counts), overview_keyboard(counts))
+    await show(query, overview_text(counts), overview_keyboard(counts))
 
 
 async def open_measure(
@@ -155,20 +155,7 @@ async def open_measure(
         measure_id=card.measure_id,
         can_coordinate=roles.coordinates_plan(card.plan_id),
     )
-    await _show(query, text, keyboard)
-
-
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the message the button was on; send a new one if it cannot be edited."""
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "not modified" in str(error):
-                return
-        else:
-            return
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+    await show(query, text, keyboard)
 
 
 def build_router() -> Router:

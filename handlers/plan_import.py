@@ -31,6 +31,7 @@ from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
 from bot.plan_import.reading import read_plan
 from bot.plan_import.store import PlanNotYours, StoreReport
+from handlers.replies import shorten
 from models.tables import Official
 
 logger = logging.getLogger(__name__)
@@ -236,10 +237,6 @@ def render_preview(
     lines.append("")
     lines.append(_("Nothing is saved yet. Save the plan?"))
     return "\n".join(lines)
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_warnings_file(result: ImportResult) -> str:
