@@ -13,6 +13,7 @@ Rules:
   (`w:br`) is a line break; deleted text (tracked changes) is skipped; superscript runs made only
   of digits or asterisks (typed footnote marks) are skipped, as are Word's own footnote marks;
 - automatic list numbers are put in front of their paragraphs (see `docx_numbering`);
+- at most `MAX_CELLS` grid columns are read (a table with more says so once: `columns_ignored`);
 - a cell merged over several grid columns (`w:gridSpan`) puts its text in its first column and
   leaves the others empty (`Row.spans` tells); `w:gridBefore` leaves leading columns empty;
 - a cell continuing a vertical merge (`w:vMerge` without `restart`) repeats the text of the
@@ -30,7 +31,7 @@ from typing import Any
 
 from lxml import etree
 
-from bot.plan_import.blocks import Block, Paragraph, Row
+from bot.plan_import.blocks import Block, Notice, Paragraph, Row
 from bot.plan_import.docx_numbering import W_NS, ListNumbering, attribute, int_attribute, w
 from bot.plan_import.model import ImportFailure
 from bot.plan_import.sniffing import DAMAGED_ZIP_ERRORS
@@ -81,9 +82,11 @@ class DocxReader:
                 tables += 1
                 yield from self._rows(element, tables)
 
-    def _rows(self, table: Any, index: int) -> Iterator[Row]:
+    def _rows(self, table: Any, index: int) -> Iterator[Row | Notice]:
         above: dict[int, str] = {}
+        cut_reported = False
         for number, row in enumerate(_children(table, TR), 1):
+            where = f"table {index}, row {number}"
             cells: list[str] = []
             spans: dict[int, int] = {}
             from_above: set[int] = set()
@@ -91,6 +94,9 @@ class DocxReader:
             cells.extend([""] * min(int_attribute(before, 0), MAX_SPAN))
             for cell in _children(row, TC):
                 if len(cells) >= MAX_CELLS:
+                    if not cut_reported:
+                        cut_reported = True
+                        yield Notice(where, "columns_ignored", {"limit": MAX_CELLS})
                     break
                 column = len(cells)
                 properties = cell.find(w("tcPr"))
@@ -116,7 +122,7 @@ class DocxReader:
                     cells.extend([""] * (span - 1))
             yield Row(
                 tuple(cells),
-                f"table {index}, row {number}",
+                where,
                 table=index,
                 spans=spans,
                 from_above=frozenset(from_above),

@@ -157,13 +157,14 @@ def learn_definitions(text: str, abbreviations: Abbreviations) -> None:
 
 
 def _bodies(text: str) -> list[_Body]:
+    """The parts of the cell put together into bodies (see the module's splitting rules)."""
     bodies: list[_Body] = []
     for part in _parts(text):
         fragment = part.text
-        if not bodies or (_starts_new_body(part) and not _only_brackets(fragment)):
-            bodies.append(_Body(fragment))
-        elif _only_brackets(fragment):
+        if bodies and _only_brackets(fragment):
             bodies[-1].text += " " + fragment
+        elif not bodies or _starts_new_body(part):
+            bodies.append(_Body(fragment))
         elif part.separator == "," and _is_qualifier(fragment):
             bodies[-1].qualifiers.append(fragment)
         else:
@@ -173,6 +174,7 @@ def _bodies(text: str) -> list[_Body]:
 
 
 def _starts_new_body(part: _Part) -> bool:
+    """Whether a part names a body of its own rather than going on with the one before."""
     fragment = part.text
     if part.separator == ";":
         return True

@@ -20,8 +20,10 @@ Gettext = Callable[[str], str]
 WARNING_MESSAGES: dict[str, str] = {
     "row_not_understood": N_("This row was not understood and was left out: {text}"),
     "cell_truncated": N_("A cell of {length} characters was cut to its first {limit} characters."),
+    "columns_ignored": N_("Only the first {limit} columns were read; the others were left out."),
     "duplicate_number": N_(
-        "Measure number {number} occurs again (first at {first}); only one measure can keep it."
+        "Measure number {number} occurs again (first at {first}); both measures are kept, "
+        "the repeated one as {number}#2."
     ),
     "quarter_typo": N_(
         "Measure {number}: «{text}» names no real quarter; it was read as the fourth quarter, "
@@ -124,6 +126,8 @@ def render(
     """The translated text of a warning, a failure, or a code with `params`."""
     if isinstance(code_or_warning, ImportWarning):
         code, values = code_or_warning.code, {**code_or_warning.params, **params}
+        if isinstance(values.get("first"), str):
+            values["first"] = render_where(values["first"], gettext)
         template = WARNING_MESSAGES.get(code)
     elif isinstance(code_or_warning, ImportFailure):
         code, values = code_or_warning.code, {**code_or_warning.params, **params}

@@ -58,10 +58,7 @@ def read_plan(
         result = _read(content, file_name, title, reporter)
     except ImportFailure:
         raise
-    except (MemoryError, RecursionError):
-        logger.exception("Reading %r exhausted resources", file_name)
-        raise ImportFailure("unreadable") from None
-    except Exception:
+    except Exception:  # a bug, or resources exhausted (MemoryError, RecursionError)
         logger.exception("Unexpected error while reading %r", file_name)
         raise ImportFailure("unreadable") from None
     reporter.done()

@@ -15,7 +15,8 @@ Reading order and plans:
   prose.
 
 Rows of a plan table:
-- the header repeated, the column-number row (`1 2 3 4 5`) and empty rows are skipped;
+- the header repeated, the second row of a two-row header, the column-number row
+  (`1 2 3 4 5`) and empty rows are skipped;
 - a row holding only a year (`2025 год`) is a year heading: it restarts the section hierarchy;
 - a numbered row with a title and no deadline, executor, result or status is a section; a row
   whose only text is a heading (`I. Организационные мероприятия`, or an unnumbered line that
@@ -49,6 +50,7 @@ from bot.plan_import.drafts import DraftMeasure, DraftPlan, WarningLog
 from bot.plan_import.model import ImportWarning, ParsedPlan, normalise_number
 from bot.plan_import.numbering import NumberCell, read_number, split_heading
 from bot.plan_import.structure import (
+    TITLE_LINES,
     continues_title,
     is_appendix_marker,
     is_title_start,
@@ -57,6 +59,7 @@ from bot.plan_import.structure import (
 
 MAX_CELL_CHARS = 100_000
 MAX_WARNING_TEXT = 200
+SUBHEADER_CELL = 60
 BODY_ROLES = (Role.DEADLINE, Role.EXECUTORS, Role.RESULT, Role.STATUS)
 SOURCE_KEYS = ("number", "title", "deadline", "executors", "result")
 
@@ -71,6 +74,7 @@ class Understanding:
         self.table: ColumnMap | None = None  # the columns of the plan table being read
         self.last_table: ColumnMap | None = None  # kept when a table ends, to resume it
         self.deferred: list[tuple[str, str]] = []  # title or appendix rows inside a table
+        self.under_header = False  # no row read since the last header
         self.table_id: int | None = None
         self.restart_check = False
         self.next_title: tuple[list[str], str] | None = None
@@ -116,7 +120,7 @@ class Understanding:
             return
         if "далее" in flat.lower():
             self.prose.append(flat)
-        if self.title_open and continues_title(flat):
+        if self._continues_title(flat):
             assert self.next_title is not None
             self.next_title[0].append(flat)
             return
@@ -127,6 +131,12 @@ class Understanding:
             self.next_title, self.title_open, self.table = ([flat], where), True, None
         elif self.table is not None and self.plan is not None:
             self._heading_between_tables(flat, where)
+
+    def _continues_title(self, flat: str) -> bool:
+        """Whether a line is more of the title being read (right after it, a few lines)."""
+        if not self.title_open or self.next_title is None:
+            return False
+        return len(self.next_title[0]) < TITLE_LINES and continues_title(flat)
 
     def _legend(self, flat: str) -> bool:
         """Legend headings and entries; whether `flat` was one."""
@@ -211,8 +221,11 @@ class Understanding:
             self._outside_row(row)
             return
         self.title_open = False
-        if not is_column_numbers(row.cells):
-            self._on_data_row(row)
+        under_header, self.under_header = self.under_header, False
+        if is_column_numbers(row.cells) or (under_header and _is_subheader(row)):
+            self.under_header = under_header
+            return
+        self._on_data_row(row)
 
     @staticmethod
     def _fits(row: Row, table: ColumnMap) -> bool:
@@ -268,6 +281,7 @@ class Understanding:
         self.table, self.last_table, self.table_id = header, header, row.table
         self.legend_mode = self.title_open = False
         self.deferred = []
+        self.under_header = True
 
     def _start_plan(self, where: str) -> None:
         lines, title_where = self.next_title or ([], "")
@@ -371,7 +385,7 @@ class Understanding:
     def _deferred_structure(self, flat: str, where: str) -> bool:
         """A title or appendix row inside a table (spreadsheets): it names the next plan if a
         header follows, else it is a heading of this plan (see `_take_deferred`)."""
-        if self.title_open and self.deferred and continues_title(flat):
+        if self.deferred and self._continues_title(flat):
             assert self.next_title is not None
             self.next_title[0].append(flat)
         elif is_appendix_marker(flat):
@@ -459,6 +473,15 @@ class Understanding:
         assembly = Assembly(self.footnotes, self.abbreviations, self.prose, self.log)
         plans = assembly.plans(self.plans, file_name, title)
         return plans, self.log.in_order()
+
+
+def _is_subheader(row: Row) -> bool:
+    """The second row of a two-row header (`начало` | `окончание` under a merged `Срок`):
+    short texts, no digits, some of them repeated from the merged header cells above."""
+    texts = [cell for cell in row.cells if cell.strip()]
+    return bool(row.from_above) and all(
+        len(text) <= SUBHEADER_CELL and not any(c.isdigit() for c in text) for text in texts
+    )
 
 
 def _shorten(text: str) -> str:

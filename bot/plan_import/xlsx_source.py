@@ -2,7 +2,8 @@
 
 Rules:
 - each sheet is one table ("sheet 'План', row 12"); its declared dimensions are ignored (many
-  tools write wrong ones) and at most `MAX_COLUMNS` columns are read;
+  tools write wrong ones) and at most `MAX_COLUMNS` columns are read (a sheet with text beyond
+  them says so once: `columns_ignored`);
 - values become text: dates as `dd.mm.yyyy`, whole numbers without `.0`, other numbers with at
   most ten significant digits (`1.1`, not `1.1000000000000001`);
 - merged cells (read from the sheet's `mergeCells`, which read-only mode does not expose): the
@@ -25,7 +26,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from bot.plan_import.blocks import Block, Paragraph, Row
+from bot.plan_import.blocks import Block, Notice, Paragraph, Row
 from bot.plan_import.model import ImportFailure
 from bot.plan_import.sniffing import DAMAGED_ZIP_ERRORS
 
@@ -78,9 +79,13 @@ def _sheet_rows(sheet: Any, index: int, merges: list[_Merge]) -> Iterator[Block]
     for merge in merges:
         starting.setdefault(merge.first_row, []).append(merge)
     active: list[tuple[_Merge, str]] = []
+    cut_reported = False
     for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
         where = f"sheet '{sheet.title}', row {number}"
         cells = [_text(value) for value in values[:MAX_COLUMNS]]
+        if not cut_reported and any(value is not None for value in values[MAX_COLUMNS:]):
+            cut_reported = True
+            yield Notice(where, "columns_ignored", {"limit": MAX_COLUMNS})
         spans: dict[int, int] = {}
         from_above: set[int] = set()
         active = [(merge, text) for merge, text in active if merge.last_row >= number]
