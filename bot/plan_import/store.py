@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import record_change
@@ -255,30 +255,34 @@ async def _store_measures(
 
     seen: set[str] = set()
     audit: list[AuditEvent] = []
-    # First every measure (one flush gives the new ones their ids), then their executors.
-    matched: list[tuple[ParsedMeasure, Measure, bool, str]] = []
+    # New measures go in with one bulk insert (a plan may have thousands), then their executors;
+    # measures already stored are compared and updated field by field.
+    matched: list[tuple[ParsedMeasure, Measure, str]] = []
+    new_rows: list[dict[str, Any]] = []
+    new_measures: list[ParsedMeasure] = []
     for parsed in parsed_plan.measures:
         key = _unique_key(parsed.number_key, seen)
         seen.add(key)
         section_id = section_ids.get(parsed.section_key) if parsed.section_key else None
         measure = existing.get(key)
         if measure is None:
-            measure = Measure(
-                plan_id=plan.id,
-                section_id=section_id,
-                number=parsed.number,
-                number_key=key,
-                sort_key=parsed.sort_key,
-                source_cells=dict(parsed.source_cells),
-                done_before_import=parsed.done,
-                done_on=(parsed.done_on or today) if parsed.done else None,
-                **_measure_values(parsed),
+            new_rows.append(
+                {
+                    "plan_id": plan.id,
+                    "section_id": section_id,
+                    "number": parsed.number,
+                    "number_key": key,
+                    "sort_key": parsed.sort_key,
+                    "source_cells": dict(parsed.source_cells),
+                    "done_before_import": parsed.done,
+                    "done_on": (parsed.done_on or today) if parsed.done else None,
+                    **_measure_values(parsed),
+                }
             )
-            session.add(measure)
+            new_measures.append(parsed)
             changes.added.append(key)
-            matched.append((parsed, measure, True, key))
             continue
-        matched.append((parsed, measure, False, key))
+        matched.append((parsed, measure, key))
         measure.section_id = section_id
         if measure.sort_key != parsed.sort_key:
             measure.sort_key = parsed.sort_key
@@ -318,26 +322,35 @@ async def _store_measures(
             audit.append(
                 _event(actor_id, "measure_changed", measure, "done_on", None, measure.done_on)
             )
+    if new_rows:
+        new_ids = (
+            await session.scalars(
+                insert(Measure).returning(Measure.id, sort_by_parameter_order=True), new_rows
+            )
+        ).all()
+        assignment_rows = []
+        for parsed, measure_id in zip(new_measures, new_ids, strict=True):
+            assignment_rows.extend(await _new_assignments(measure_id, parsed.executors, directory))
+        if assignment_rows:
+            await session.execute(insert(Assignment), assignment_rows)
     await session.flush()
 
-    for parsed, measure, is_new, key in matched:
+    for parsed, measure, key in matched:
         executors_changed = await _sync_assignments(
             session,
             measure,
             parsed.executors,
-            [] if is_new else assignments.get(measure.id, []),
+            assignments.get(measure.id, []),
             directory,
             audit,
             actor_id,
             today,
         )
-        if executors_changed and not is_new:
+        if executors_changed:
             changes.changed.append(key)
     changes.changed = list(dict.fromkeys(changes.changed))
     changes.unchanged = sum(
-        1
-        for _, _, is_new, key in matched
-        if not is_new and key not in changes.changed and key not in changes.restored
+        1 for _, _, key in matched if key not in changes.changed and key not in changes.restored
     )
 
     now = datetime.now(UTC)
@@ -376,6 +389,31 @@ def _event(
     )
 
 
+async def _new_assignments(
+    measure_id: int, executors: Iterable[ParsedExecutor], directory: OrganizationDirectory
+) -> list[dict[str, Any]]:
+    """Rows for the executors of a new measure, each body once, in the cell's order."""
+    rows: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for position, executor in enumerate(executors):
+        organization = await directory.resolve(executor)
+        if organization.id in seen:
+            continue
+        seen.add(organization.id)
+        rows.append(
+            {
+                "measure_id": measure_id,
+                "organization_id": organization.id,
+                "is_lead": executor.lead,
+                "by_agreement": executor.by_agreement,
+                "executor_text": executor.source_text or executor.name,
+                "named_person": executor.person,
+                "position": position,
+            }
+        )
+    return rows
+
+
 async def _sync_assignments(
     session: AsyncSession,
     measure: Measure,
@@ -411,18 +449,12 @@ async def _sync_assignments(
                 measure_id=measure.id, organization_id=organization.id, **values
             )
             session.add(assignment)
-            if current:
-                changed = True
-                audit.append(
-                    _event(
-                        actor_id,
-                        "executor_added",
-                        measure,
-                        "executor",
-                        None,
-                        organization.full_name,
-                    )
+            changed = True
+            audit.append(
+                _event(
+                    actor_id, "executor_added", measure, "executor", None, organization.full_name
                 )
+            )
             continue
         if assignment.valid_until is not None:
             assignment.valid_until = None
