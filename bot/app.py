@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.background import BackgroundWork
 from bot.commands import Audience
 from bot.config import Settings
-from bot.i18n import create_i18n, pick_locale
+from bot.i18n import DEFAULT_LOCALE, create_i18n, pick_locale
 from bot.logs import setup_logging
 from bot.menus import set_default_menus, set_personal_menu
 from bot.middlewares import (
@@ -33,7 +33,12 @@ from handlers import build_routers
 from models import queries
 from models.engine import create_engine, create_sessionmaker
 from models.migrations import upgrade_database
-from scheduler import BackgroundJobs
+from scheduler import (
+    BackgroundJobs,
+    reminder_messages,  # noqa: F401  (registers the reminder renderer)
+)
+from scheduler.reminders import scan_reminders
+from scheduler.sender import OutboxSender
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +74,17 @@ def create_dispatcher(
         background=BackgroundWork(),
         pending_imports=PendingImports(),
     )
+    dispatcher["jobs"].add_interval(
+        "reminder-scan",
+        lambda: scan_reminders(
+            sessionmaker,
+            now=settings.now(),
+            default_timezone=settings.default_timezone,
+            admin_telegram_ids=settings.admin_ids,
+        ),
+        seconds=settings.reminder_scan_seconds,
+        start_now=True,
+    )
     dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker, in_flight))
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
@@ -80,6 +96,7 @@ def create_dispatcher(
 
 async def on_startup(
     bot: Bot,
+    dispatcher: Dispatcher,
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     i18n: I18n,
@@ -89,6 +106,17 @@ async def on_startup(
     await bot.delete_webhook(drop_pending_updates=False)
     await set_default_menus(bot, i18n)
     await _set_coordinator_menus(bot, settings, sessionmaker, i18n)
+    # The sender needs the bot, which the dispatcher meets only here.
+    sender = OutboxSender(
+        bot,
+        sessionmaker,
+        i18n,
+        default_locale=DEFAULT_LOCALE,
+        admin_ids=settings.admin_ids,
+        clock=settings.now,
+    )
+    dispatcher["sender"] = sender
+    jobs.add_interval("outbox", sender.drain_once, seconds=settings.outbox_drain_seconds)
     jobs.start()
     logger.info("Bot started")
 
@@ -115,12 +143,16 @@ async def on_shutdown(
     in_flight: UpdatesInFlight,
     jobs: BackgroundJobs,
     background: BackgroundWork,
+    dispatcher: Dispatcher,
 ) -> None:
     logger.info("Stopping: waiting for %d update(s) in flight", in_flight.count)
     cancelled = await in_flight.drain(settings.shutdown_grace_seconds)
     if cancelled:
         logger.warning("%d update(s) did not finish in time and were rolled back", cancelled)
     await background.stop(settings.shutdown_grace_seconds)
+    sender: OutboxSender | None = dispatcher.workflow_data.get("sender")
+    if sender is not None:
+        sender.request_stop()
     await _confirm_handled_updates(bot, in_flight)
     await jobs.stop(settings.shutdown_grace_seconds)
     await engine.dispose()

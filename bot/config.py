@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -36,6 +37,12 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     data_dir: Path = Path("./data")
     log_level: str = "INFO"
+    # How often the reminder scan looks for due reminders, and the sender drains the outbox.
+    reminder_scan_seconds: float = Field(default=60.0, gt=0)
+    outbox_drain_seconds: float = Field(default=2.0, gt=0)
+    # Shifts the bot's clock for reminders by this many seconds (staging, demos and the
+    # end-to-end tests, which must see a working morning whatever the real time is).
+    clock_shift_seconds: float = 0.0
     # How long a graceful stop waits for updates that are being handled.
     shutdown_grace_seconds: float = Field(default=10.0, gt=0)
 
@@ -95,6 +102,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / SQLITE_FILE_NAME).resolve()}"
+
+    def now(self) -> datetime:
+        """The current moment for reminders: UTC, shifted by CLOCK_SHIFT_SECONDS."""
+        return datetime.now(UTC) + timedelta(seconds=self.clock_shift_seconds)
 
     @property
     def documents_dir(self) -> Path:

@@ -411,6 +411,27 @@ class Notification(TimestampMixin, Base):
     )
 
 
+class ReminderMark(TimestampMixin, Base):
+    """A reminder point already given to a person about a measure: never given twice.
+
+    Written in the same transaction as the outbox row that carries it.
+    """
+
+    __tablename__ = "reminder_marks"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "measure_id", "point_key"),
+        Index(None, "measure_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"))
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"))
+    point_key: Mapped[str] = mapped_column(String(80))
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL")
+    )
+
+
 class AuditEvent(Base):
     """Who changed what, when, from which value to which: history is never overwritten."""
 

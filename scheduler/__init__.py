@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -55,9 +56,19 @@ class BackgroundJobs:
         if engine.dialect.name == "sqlite":
             self.add_interval("sqlite-optimize", lambda: optimize_sqlite(engine), seconds=6 * 3600)
 
-    def add_interval(self, name: str, job: Callable[[], Awaitable[Any]], *, seconds: float) -> None:
+    def add_interval(
+        self,
+        name: str,
+        job: Callable[[], Awaitable[Any]],
+        *,
+        seconds: float,
+        start_now: bool = False,
+    ) -> None:
+        """Run `job` every `seconds`; with `start_now`, also at once when the scheduler starts
+        (what was due while the bot was down is not left waiting a whole interval)."""
+        extra = {"next_run_time": datetime.now(UTC)} if start_now else {}
         self.scheduler.add_job(
-            self.runner.wrap(name, job), "interval", seconds=seconds, id=name, name=name
+            self.runner.wrap(name, job), "interval", seconds=seconds, id=name, name=name, **extra
         )
 
     def start(self) -> None:

@@ -1,0 +1,725 @@
+"""The outbox sender: drains `notifications` into Telegram, once each, within Telegram's limits.
+
+A drain works in three steps so that no transaction is open while Telegram is called:
+
+1. claim: one short transaction moves due `pending` rows to `sending` (attempts + 1); the
+   `UPDATE … WHERE status = 'pending'` (plus `FOR UPDATE SKIP LOCKED` on PostgreSQL, and
+   `BEGIN IMMEDIATE` on SQLite) lets only one process claim a row;
+2. send each claimed message with no transaction open, at most `global_per_second` messages
+   per second overall and one per `per_chat_interval` seconds to one chat;
+3. record each outcome in its own short transaction.
+
+A process killed between 1 and 3 leaves rows in `sending`; `recover_stuck` (run at the start of
+every drain) puts rows claimed long ago back to `pending`. So nothing is lost, and only the
+messages in flight at a crash may be delivered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+from aiogram.types import LinkPreviewOptions
+from aiogram.utils.i18n import I18n
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.base import utc_now
+from models.tables import (
+    Assignment,
+    Measure,
+    Membership,
+    Notification,
+    NotificationStatus,
+    Official,
+    Organization,
+    Plan,
+    Role,
+)
+from scheduler.notifications import UNREACHABLE, Rendered, UnknownKindError, renderer_for
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DrainStats", "OutboxSender", "RateLimiter"]
+
+PENDING = NotificationStatus.PENDING
+SENDING = NotificationStatus.SENDING
+SENT = NotificationStatus.SENT
+FAILED = NotificationStatus.FAILED
+CANCELLED = NotificationStatus.CANCELLED
+
+MAX_ERROR_LENGTH = 1000
+
+
+@dataclass
+class DrainStats:
+    """What one drain did (counts of notifications)."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0  # handed back to the outbox for a later attempt
+    failed: int = 0
+    cancelled: int = 0  # other notifications of recipients who blocked the bot
+    recovered: int = 0  # stuck in `sending` after a crash, put back to `pending`
+    enqueued: int = 0  # "unreachable" notices added for coordinators
+    released: int = 0  # claimed but not tried (stop, long flood wait), back to `pending`
+    skipped: bool = False  # another drain was running, or the sender is paused by flood control
+
+    def add(self, other: DrainStats) -> None:
+        for name in (
+            "claimed",
+            "sent",
+            "retried",
+            "failed",
+            "cancelled",
+            "recovered",
+            "enqueued",
+            "released",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    id: int
+    recipient_id: int
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    locale: str | None
+
+
+class RateLimiter:
+    """Spaces sends: a token bucket of one token refilled `global_per_second` times a second
+    (so never a burst), one send per `per_chat_interval` to a chat, and a global pause after
+    a 429 (Telegram's flood control counts per bot)."""
+
+    def __init__(
+        self,
+        global_per_second: float,
+        per_chat_interval: float,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if global_per_second <= 0:
+            raise ValueError("global_per_second must be positive")
+        self._interval = 1.0 / global_per_second
+        self._per_chat = per_chat_interval
+        self._monotonic = monotonic
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self._last_by_chat: dict[int, float] = {}
+
+    def chat_ready_at(self, chat_id: int) -> float:
+        last = self._last_by_chat.get(chat_id)
+        return 0.0 if last is None else last + self._per_chat
+
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - self._monotonic())
+
+    def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until a message may go to `chat_id`, and take the global slot."""
+        while True:
+            now = self._monotonic()
+            start = max(now, self._next_slot, self._paused_until, self.chat_ready_at(chat_id))
+            if start <= now:
+                break
+            await asyncio.sleep(start - now)
+        self._next_slot = now + self._interval
+
+    def done(self, chat_id: int) -> None:
+        """A call to `chat_id` has been answered: its per-chat interval starts now (measured
+        from the answer, so network jitter cannot bring two sends closer on Telegram's side)."""
+        now = self._monotonic()
+        self._last_by_chat[chat_id] = now
+        if len(self._last_by_chat) > 10_000:
+            horizon = now - self._per_chat
+            self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if t > horizon}
+
+
+class OutboxSender:
+    """Sends due notifications of the outbox; see the module docstring."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        *,
+        default_locale: str = "ru",
+        admin_ids: Iterable[int] = (),
+        global_per_second: float = 25,
+        per_chat_interval: float = 1.0,
+        batch_size: int = 100,
+        max_attempts: int = 8,
+        stuck_after: timedelta = timedelta(minutes=5),
+        backoff_base: float = 2.0,
+        backoff_cap: float = 300.0,
+        max_inline_retry_after: float = 30.0,
+        drain_budget: float = 60.0,
+        clock: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.bot = bot
+        self.sessionmaker = sessionmaker
+        self.i18n = i18n
+        self.default_locale = default_locale
+        self.admin_ids = frozenset(admin_ids)
+        self.batch_size = batch_size
+        self.max_attempts = max_attempts
+        self.stuck_after = stuck_after
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_inline_retry_after = max_inline_retry_after
+        self.drain_budget = drain_budget
+        self.limiter = RateLimiter(global_per_second, per_chat_interval, monotonic)
+        self._clock = clock
+        self._monotonic = monotonic
+        self._lock = asyncio.Lock()
+        self._stopping = False
+
+    # --- public API -----------------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """Make a running drain stop after the message in flight (the rest go back to
+        `pending`); later drains do nothing."""
+        self._stopping = True
+
+    async def run_forever(self, stop_event: asyncio.Event, interval: float = 2.0) -> None:
+        """Drain every `interval` seconds (at once again after a full batch) until stopped."""
+        while not stop_event.is_set() and not self._stopping:
+            try:
+                stats = await self.drain_once()
+            except Exception:
+                logger.exception("Outbox drain failed")
+                stats = DrainStats()
+            if stats.claimed >= self.batch_size and not stats.skipped:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop_event.wait(), timeout=interval)
+
+    async def drain_once(self) -> DrainStats:
+        """Recover stuck rows, then send due notifications batch by batch (within a time
+        budget). Concurrent calls in one process do not overlap: a second one returns at once."""
+        if self._lock.locked() or self._stopping:
+            return DrainStats(skipped=True)
+        async with self._lock:
+            total = DrainStats()
+            if self.limiter.paused_for() > 0:
+                # Flood control still holds: claiming now would only keep rows in `sending`.
+                total.skipped = True
+                return total
+            total.recovered = await self.recover_stuck(self.stuck_after)
+            started = self._monotonic()
+            while not self._stopping:
+                stats = await self._drain_batch(deadline=started + self.drain_budget)
+                total.add(stats)
+                if (
+                    stats.claimed < self.batch_size
+                    or stats.released
+                    or self._monotonic() - started >= self.drain_budget
+                ):
+                    break
+            return total
+
+    async def recover_stuck(self, older_than: timedelta) -> int:
+        """Put rows left in `sending` (claimed before `older_than` ago) back to `pending`;
+        rows that have used up their attempts this way become `failed`. Returns the count
+        put back."""
+        now = self._clock()
+        cutoff = now - older_than
+        stuck = and_(Notification.status == SENDING, Notification.updated_at < cutoff)
+        async with self.sessionmaker() as session, session.begin():
+            exhausted = await session.execute(
+                update(Notification)
+                .where(stuck, Notification.attempts >= self.max_attempts)
+                .values(
+                    status=FAILED,
+                    last_error="interrupted while sending, attempts used up",
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            recovered = await session.execute(
+                update(Notification)
+                .where(stuck)
+                .values(status=PENDING, not_before=now, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        if exhausted.rowcount:
+            logger.error("%d notification(s) failed: interrupted while sending", exhausted.rowcount)
+        if recovered.rowcount:
+            logger.warning("Recovered %d notification(s) stuck in sending", recovered.rowcount)
+        return recovered.rowcount or 0
+
+    # --- one batch ------------------------------------------------------------------------
+
+    async def _drain_batch(self, deadline: float) -> DrainStats:
+        stats = DrainStats()
+        claimed = await self._claim()
+        stats.claimed = len(claimed)
+        if not claimed:
+            return stats
+        queue = list(claimed)
+        batch_ids = {row.id for row in claimed}
+        blocked: set[int] = set()
+        try:
+            while queue:
+                if self._stopping or self._monotonic() >= deadline:
+                    break
+                if self.limiter.paused_for() > self.max_inline_retry_after:
+                    break
+                row = self._next_ready(queue)
+                if row is None:
+                    wait = min(self.limiter.chat_ready_at(r.chat_id) for r in queue)
+                    await asyncio.sleep(max(0.0, wait - self._monotonic()))
+                    continue
+                queue.remove(row)
+                if row.recipient_id in blocked:
+                    continue  # cancelled when the recipient turned out to have blocked the bot
+                try:
+                    await self._deliver(row, stats, batch_ids, blocked)
+                except Exception:
+                    # Never let one row stop the drain; the row stays `sending` and is
+                    # recovered later.
+                    logger.exception("Notification %s (%s): unexpected error", row.id, row.kind)
+        finally:
+            remaining = [row.id for row in queue if row.recipient_id not in blocked]
+            if remaining:
+                stats.released = await asyncio.shield(self._release(remaining))
+        return stats
+
+    def _next_ready(self, queue: Sequence[_Claimed]) -> _Claimed | None:
+        """The first row whose chat may get a message now (a chat's rows keep their order)."""
+        now = self._monotonic()
+        for row in queue:
+            if self.limiter.chat_ready_at(row.chat_id) <= now:
+                return row
+        return None
+
+    async def _claim(self) -> list[_Claimed]:
+        now = self._clock()
+        async with self.sessionmaker() as session, session.begin():
+            query = (
+                select(Notification.id)
+                .where(Notification.status == PENDING, Notification.not_before <= now)
+                .order_by(Notification.not_before, Notification.id)
+                .limit(self.batch_size)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            ids = list((await session.scalars(query)).all())
+            if not ids:
+                return []
+            result = await session.execute(
+                update(Notification)
+                .where(Notification.id.in_(ids), Notification.status == PENDING)
+                .values(status=SENDING, attempts=Notification.attempts + 1, updated_at=now)
+                .returning(
+                    Notification.id,
+                    Notification.recipient_id,
+                    Notification.chat_id,
+                    Notification.kind,
+                    Notification.payload,
+                    Notification.attempts,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            rows = result.all()
+            recipients = {row.recipient_id for row in rows}
+            locales = dict(
+                (
+                    await session.execute(
+                        select(Official.id, Official.locale).where(Official.id.in_(recipients))
+                    )
+                ).all()
+            )
+        order = {row_id: index for index, row_id in enumerate(ids)}
+        claimed = [
+            _Claimed(
+                id=row.id,
+                recipient_id=row.recipient_id,
+                chat_id=row.chat_id,
+                kind=row.kind,
+                payload=dict(row.payload or {}),
+                attempts=row.attempts,
+                locale=locales.get(row.recipient_id),
+            )
+            for row in rows
+        ]
+        claimed.sort(key=lambda row: order[row.id])
+        return claimed
+
+    async def _release(self, ids: Collection[int]) -> int:
+        """Claimed rows that were not tried go back to `pending`, their attempt not counted."""
+        async with self.sessionmaker() as session, session.begin():
+            result = await session.execute(
+                update(Notification)
+                .where(Notification.id.in_(ids), Notification.status == SENDING)
+                .values(
+                    status=PENDING,
+                    attempts=Notification.attempts - 1,
+                    updated_at=self._clock(),
+                )
+                .execution_options(synchronize_session=False)
+            )
+        return result.rowcount or 0
+
+    # --- one message ----------------------------------------------------------------------
+
+    def _render(self, row: _Claimed) -> Rendered:
+        renderer = renderer_for(row.kind)
+        locale = row.locale if row.locale in self.i18n.available_locales else self.default_locale
+        i18n = self.i18n
+
+        def gettext(message: str) -> str:
+            return i18n.gettext(message, locale=locale)
+
+        def ngettext(singular: str, plural: str, n: int) -> str:
+            return i18n.gettext(singular, plural, n, locale=locale)
+
+        # Outside an update there is no i18n context: renderers that use aiogram's `_` need one.
+        with i18n.context(), i18n.use_locale(locale):
+            return renderer(row.payload, gettext, ngettext)
+
+    async def _deliver(
+        self, row: _Claimed, stats: DrainStats, batch_ids: set[int], blocked: set[int]
+    ) -> None:
+        try:
+            text, markup = self._render(row)
+        except UnknownKindError:
+            logger.error("Notification %s: unknown kind %r, not sent", row.id, row.kind)
+            await self._record_failed(row, row.attempts, f"unknown kind {row.kind!r}")
+            stats.failed += 1
+            return
+        except Exception as error:
+            logger.exception("Notification %s (%s): rendering failed", row.id, row.kind)
+            await self._record_failed(row, row.attempts, f"rendering failed: {error!r}")
+            stats.failed += 1
+            return
+
+        attempts = row.attempts
+        while True:
+            await self.limiter.acquire(row.chat_id)
+            try:
+                message = await self.bot.send_message(
+                    chat_id=row.chat_id,
+                    text=text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except TelegramRetryAfter as error:
+                self.limiter.done(row.chat_id)
+                self.limiter.pause(error.retry_after)
+                logger.warning(
+                    "Flood control: pausing the sender %ss (notification %s)",
+                    error.retry_after,
+                    row.id,
+                )
+                if attempts >= self.max_attempts:
+                    await self._record_failed(row, attempts, _describe(error))
+                    stats.failed += 1
+                    return
+                if error.retry_after <= self.max_inline_retry_after and not self._stopping:
+                    attempts += 1  # the retry is an attempt of its own
+                    continue
+                await self._record_retry(row, attempts, _describe(error), error.retry_after)
+                stats.retried += 1
+                return
+            except TelegramForbiddenError as error:
+                self.limiter.done(row.chat_id)
+                cancelled, enqueued = await self._record_blocked(
+                    row, attempts, _describe(error), batch_ids
+                )
+                blocked.add(row.recipient_id)
+                stats.failed += 1
+                stats.cancelled += cancelled
+                stats.enqueued += enqueued
+                logger.warning(
+                    "Notification %s (%s): recipient %s blocked the bot; %d cancelled, "
+                    "%d coordinator notice(s) enqueued",
+                    row.id,
+                    row.kind,
+                    row.recipient_id,
+                    cancelled,
+                    enqueued,
+                )
+                return
+            except (
+                TelegramBadRequest,
+                TelegramNotFound,
+                TelegramEntityTooLarge,
+                TelegramMigrateToChat,
+            ) as error:
+                self.limiter.done(row.chat_id)
+                logger.error(
+                    "Notification %s (%s) refused by Telegram, not retried: %s",
+                    row.id,
+                    row.kind,
+                    type(error).__name__,
+                )
+                await self._record_failed(row, attempts, _describe(error))
+                stats.failed += 1
+                return
+            except (TelegramAPIError, TimeoutError, OSError) as error:
+                # Server errors, restarts, network errors and timeouts (aiogram wraps the last
+                # two in TelegramNetworkError), and anything else Telegram says: try later.
+                self.limiter.done(row.chat_id)
+                if attempts >= self.max_attempts:
+                    logger.error(
+                        "Notification %s (%s) failed after %d attempts: %s",
+                        row.id,
+                        row.kind,
+                        attempts,
+                        type(error).__name__,
+                    )
+                    await self._record_failed(row, attempts, _describe(error))
+                    stats.failed += 1
+                    return
+                delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempts - 1))
+                logger.warning(
+                    "Notification %s (%s): %s, retrying in %ss",
+                    row.id,
+                    row.kind,
+                    type(error).__name__,
+                    delay,
+                )
+                await self._record_retry(row, attempts, _describe(error), delay)
+                stats.retried += 1
+                return
+            else:
+                self.limiter.done(row.chat_id)
+                await self._record_sent(row, attempts, message.message_id)
+                stats.sent += 1
+                return
+
+    # --- recording outcomes (one short transaction each) ------------------------------------
+
+    async def _record_sent(self, row: _Claimed, attempts: int, message_id: int) -> None:
+        now = self._clock()
+        # The message is out: record it even if a recovery put the row back meanwhile, so that
+        # it is not sent again. A failure to record is retried, since it would mean a repeat.
+        for attempt in range(3):
+            try:
+                async with self.sessionmaker() as session, session.begin():
+                    await session.execute(
+                        update(Notification)
+                        .where(
+                            Notification.id == row.id,
+                            Notification.status.in_((PENDING, SENDING)),
+                        )
+                        .values(
+                            status=SENT,
+                            attempts=attempts,
+                            sent_message_id=message_id,
+                            sent_at=now,
+                            last_error=None,
+                            updated_at=now,
+                        )
+                        .execution_options(synchronize_session=False)
+                    )
+                return
+            except Exception:
+                if attempt == 2:
+                    raise
+                logger.warning("Notification %s: recording it as sent failed, retrying", row.id)
+                await asyncio.sleep(0.5 * (attempt + 1))
+
+    async def _record_failed(self, row: _Claimed, attempts: int, error: str) -> None:
+        now = self._clock()
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(Notification)
+                .where(Notification.id == row.id, Notification.status == SENDING)
+                .values(status=FAILED, attempts=attempts, last_error=error, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _record_retry(self, row: _Claimed, attempts: int, error: str, delay: float) -> None:
+        now = self._clock()
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(Notification)
+                .where(Notification.id == row.id, Notification.status == SENDING)
+                .values(
+                    status=PENDING,
+                    attempts=attempts,
+                    last_error=error,
+                    not_before=now + timedelta(seconds=delay),
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _record_blocked(
+        self, row: _Claimed, attempts: int, error: str, batch_ids: Collection[int]
+    ) -> tuple[int, int]:
+        """The recipient blocked the bot (or is deactivated): fail this row, mark them, cancel
+        their other notifications and tell the coordinators of their bodies' plans."""
+        now = self._clock()
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(Notification)
+                .where(Notification.id == row.id, Notification.status == SENDING)
+                .values(status=FAILED, attempts=attempts, last_error=error, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(
+                update(Official)
+                .where(Official.id == row.recipient_id, Official.blocked_bot_at.is_(None))
+                .values(blocked_bot_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            others = [row_id for row_id in batch_ids if row_id != row.id]
+            cancelled = await session.execute(
+                update(Notification)
+                .where(
+                    Notification.recipient_id == row.recipient_id,
+                    Notification.id != row.id,
+                    or_(
+                        Notification.status == PENDING,
+                        and_(Notification.status == SENDING, Notification.id.in_(others)),
+                    ),
+                )
+                .values(status=CANCELLED, last_error="recipient blocked the bot", updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            enqueued = await self._enqueue_unreachable(session, row.recipient_id, now)
+        return cancelled.rowcount or 0, enqueued
+
+    async def _enqueue_unreachable(
+        self, session: AsyncSession, official_id: int, now: datetime
+    ) -> int:
+        official = await session.get(Official, official_id)
+        if official is None:
+            return 0
+        body_rows = await session.execute(
+            select(Organization.id, Organization.short_name, Organization.full_name)
+            .join(Membership, Membership.organization_id == Organization.id)
+            .where(
+                Membership.official_id == official_id,
+                Membership.is_active.is_(True),
+                Membership.role.in_((Role.OFFICIAL, Role.HEAD)),
+            )
+        )
+        bodies = {body_id: short or full for body_id, short, full in body_rows.all()}
+        if not bodies:
+            return 0
+        today = now.date()
+        plan_bodies = (
+            await session.execute(
+                select(Measure.plan_id, Assignment.organization_id)
+                .join(Measure, Measure.id == Assignment.measure_id)
+                .join(Plan, Plan.id == Measure.plan_id)
+                .where(
+                    Assignment.organization_id.in_(bodies),
+                    or_(Assignment.valid_until.is_(None), Assignment.valid_until >= today),
+                    Measure.removed_at.is_(None),
+                    Plan.is_archived.is_(False),
+                )
+                .distinct()
+            )
+        ).all()
+        bodies_by_plan: dict[int, set[int]] = {}
+        for plan_id, body_id in plan_bodies:
+            bodies_by_plan.setdefault(plan_id, set()).add(body_id)
+        if not bodies_by_plan:
+            return 0
+
+        reachable = and_(
+            Official.is_active.is_(True),
+            Official.blocked_bot_at.is_(None),
+            Official.id != official_id,
+        )
+        coordinators: dict[int, list[tuple[int, int]]] = {}
+        for plan_id, recipient_id, telegram_id in (
+            await session.execute(
+                select(Membership.plan_id, Official.id, Official.telegram_id)
+                .join(Official, Official.id == Membership.official_id)
+                .where(
+                    Membership.role == Role.COORDINATOR,
+                    Membership.is_active.is_(True),
+                    Membership.plan_id.in_(bodies_by_plan),
+                    reachable,
+                )
+            )
+        ).all():
+            coordinators.setdefault(plan_id, []).append((recipient_id, telegram_id))
+        admins: list[tuple[int, int]] = []
+        if self.admin_ids and any(plan not in coordinators for plan in bodies_by_plan):
+            admins = [
+                (recipient_id, telegram_id)
+                for recipient_id, telegram_id in (
+                    await session.execute(
+                        select(Official.id, Official.telegram_id).where(
+                            Official.telegram_id.in_(self.admin_ids), reachable
+                        )
+                    )
+                ).all()
+            ]
+
+        recipients: dict[tuple[int, int], set[int]] = {}
+        for plan_id, plan_body_ids in bodies_by_plan.items():
+            for recipient in coordinators.get(plan_id) or admins:
+                recipients.setdefault(recipient, set()).update(plan_body_ids)
+        if not recipients:
+            return 0
+
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        enqueued = 0
+        for (recipient_id, telegram_id), body_ids in sorted(recipients.items()):
+            payload = {
+                "official_id": official_id,
+                "person": official.display_name,
+                "bodies": sorted(bodies[body_id] for body_id in body_ids),
+            }
+            result = await session.execute(
+                insert(Notification)
+                .values(
+                    recipient_id=recipient_id,
+                    chat_id=telegram_id,
+                    kind=UNREACHABLE,
+                    dedup_key=_unreachable_key(official_id, recipient_id, today),
+                    payload=payload,
+                    status=PENDING,
+                    attempts=0,
+                    not_before=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=[Notification.dedup_key])
+            )
+            enqueued += result.rowcount or 0
+        return enqueued
+
+
+def _unreachable_key(official_id: int, recipient_id: int, day: date) -> str:
+    return f"unreachable:{official_id}:{recipient_id}:{day.isoformat()}"
+
+
+def _describe(error: BaseException) -> str:
+    message = getattr(error, "message", None) or str(error)
+    return f"{type(error).__name__}: {message}"[:MAX_ERROR_LENGTH]

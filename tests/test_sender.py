@@ -1,0 +1,399 @@
+"""The outbox sender: every notification once, Telegram's errors and limits handled."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.i18n import create_i18n
+from models.base import utc_now
+from models.tables import (
+    Assignment,
+    Measure,
+    Membership,
+    Notification,
+    NotificationStatus,
+    Official,
+    Organization,
+    Plan,
+    Role,
+)
+from scheduler.notifications import UNREACHABLE, register, render
+from scheduler.sender import OutboxSender
+
+TEST_KIND = "test_plain"
+
+
+@register(TEST_KIND)
+def render_test(payload, gettext, ngettext):
+    return html.escape(payload["text"]), None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+async def bot(emulator):
+    bot = emulator.create_bot()
+    yield bot
+    await bot.session.close()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def make_sender(bot, sessionmaker, clock):
+    i18n = create_i18n()
+
+    def make(**kwargs) -> OutboxSender:
+        kwargs.setdefault("clock", clock)
+        # Tests that do not measure the limits need not wait a second between tries to a chat.
+        kwargs.setdefault("per_chat_interval", 0.05)
+        return OutboxSender(bot, sessionmaker, i18n, **kwargs)
+
+    return make
+
+
+async def add_official(sessionmaker, emulator, telegram_id, name="Анна", **fields) -> int:
+    emulator.user(telegram_id, first_name=name)
+    async with sessionmaker() as session, session.begin():
+        official = Official(telegram_id=telegram_id, first_name=name, **fields)
+        session.add(official)
+        await session.flush()
+        return official.id
+
+
+async def enqueue(sessionmaker, clock, recipient_id, chat_id, key, text="hello", **fields) -> None:
+    fields.setdefault("kind", TEST_KIND)
+    fields.setdefault("payload", {"text": text})
+    fields.setdefault("not_before", clock())
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            Notification(
+                recipient_id=recipient_id,
+                chat_id=chat_id,
+                dedup_key=key,
+                updated_at=clock(),
+                **fields,
+            )
+        )
+
+
+async def by_key(sessionmaker, key) -> Notification:
+    async with sessionmaker() as session:
+        return await session.scalar(select(Notification).where(Notification.dedup_key == key))
+
+
+async def test_each_row_is_delivered_once(emulator, sessionmaker, clock, make_sender):
+    chats = [7001, 7002, 7003]
+    for index, chat in enumerate(chats):
+        official = await add_official(sessionmaker, emulator, chat)
+        await enqueue(sessionmaker, clock, official, chat, f"k{index}", text=f"<b>{index}</b> & co")
+    future = await add_official(sessionmaker, emulator, 7004)
+    await enqueue(
+        sessionmaker, clock, future, 7004, "later", not_before=clock() + timedelta(hours=1)
+    )
+    sender = make_sender()
+
+    stats = await sender.drain_once()
+    assert (stats.claimed, stats.sent, stats.failed, stats.retried) == (3, 3, 0, 0)
+    for index, chat in enumerate(chats):
+        [message] = emulator.messages(chat)
+        assert message.text == f"<b>{index}</b> & co"  # escaped, shown literally
+        row = await by_key(sessionmaker, f"k{index}")
+        assert row.status == NotificationStatus.SENT
+        assert row.sent_message_id == message.message_id
+        assert row.attempts == 1
+    assert emulator.messages(7004) == []
+
+    again = await sender.drain_once()
+    assert (again.claimed, again.sent) == (0, 0)
+    assert emulator.stats().sent_messages == 3
+
+
+async def test_concurrent_drains_never_send_twice(emulator, sessionmaker, clock, make_sender):
+    chats = list(range(7101, 7111))
+    for chat in chats:
+        official = await add_official(sessionmaker, emulator, chat)
+        await enqueue(sessionmaker, clock, official, chat, f"c{chat}")
+    # Two senders stand for two processes; the first one also gets a second, overlapping call.
+    first, second = make_sender(global_per_second=200), make_sender(global_per_second=200)
+    results = await asyncio.gather(first.drain_once(), first.drain_once(), second.drain_once())
+    assert results[1].skipped
+    assert sum(result.sent for result in results) == len(chats)
+    assert all(len(emulator.messages(chat)) == 1 for chat in chats)
+
+
+async def test_retry_after_then_server_error_then_success(
+    emulator, sessionmaker, clock, make_sender
+):
+    official = await add_official(sessionmaker, emulator, 7201)
+    await enqueue(sessionmaker, clock, official, 7201, "flaky")
+    emulator.fail_next("sendMessage", 429, retry_after=1)
+    emulator.fail_next("sendMessage", 500)
+    sender = make_sender()
+
+    started = time.monotonic()
+    stats = await sender.drain_once()
+    assert time.monotonic() - started >= 0.9  # waited out retry_after, then retried in place
+    assert (stats.sent, stats.retried) == (0, 1)
+    row = await by_key(sessionmaker, "flaky")
+    assert row.status == NotificationStatus.PENDING
+    assert row.attempts == 2
+    assert row.not_before > clock()  # backoff
+    assert "TelegramServerError" in row.last_error
+
+    assert (await sender.drain_once()).claimed == 0  # not due yet
+    clock.advance(seconds=10)
+    stats = await sender.drain_once()
+    assert stats.sent == 1
+    row = await by_key(sessionmaker, "flaky")
+    assert (row.status, row.attempts) == (NotificationStatus.SENT, 3)
+    assert len(emulator.messages(7201)) == 1
+    assert emulator.stats().sent_messages == 1
+
+
+async def test_server_errors_fail_after_max_attempts(emulator, sessionmaker, clock, make_sender):
+    official = await add_official(sessionmaker, emulator, 7301)
+    await enqueue(sessionmaker, clock, official, 7301, "down")
+    emulator.fail_next("sendMessage", 502, times=10)
+    sender = make_sender(max_attempts=3)
+    outcomes = []
+    for _ in range(4):
+        outcomes.append(await sender.drain_once())
+        clock.advance(minutes=10)
+    assert [(s.retried, s.failed) for s in outcomes] == [(1, 0), (1, 0), (0, 1), (0, 0)]
+    row = await by_key(sessionmaker, "down")
+    assert (row.status, row.attempts) == (NotificationStatus.FAILED, 3)
+    assert row.last_error
+    assert emulator.messages(7301) == []
+
+
+async def seed_blocked_official(sessionmaker, emulator) -> dict[str, int]:
+    """Official 7401 of a body with measures in two plans: the first has coordinator 7402,
+    the second none (so the administrators hear of it)."""
+    ids = {
+        "official": await add_official(sessionmaker, emulator, 7401, name="Иван <Петров>"),
+        "coordinator": await add_official(sessionmaker, emulator, 7402, name="Coordinator"),
+        "admin": await add_official(sessionmaker, emulator, 7403, name="Admin"),
+        "bystander": await add_official(sessionmaker, emulator, 7404, name="Other"),
+    }
+    async with sessionmaker() as session, session.begin():
+        body = Organization(full_name="Body <X> & Co", name_key="body <x> & co")
+        other_body = Organization(full_name="Other body", name_key="other body")
+        plans = [Plan(title="First"), Plan(title="Second"), Plan(title="Unrelated")]
+        session.add_all([body, other_body, *plans])
+        await session.flush()
+        for index, (plan, organization) in enumerate(
+            [(plans[0], body), (plans[1], body), (plans[2], other_body)]
+        ):
+            measure = Measure(
+                plan_id=plan.id,
+                number=f"{index}.",
+                number_key=str(index),
+                sort_key=str(index),
+                title="Measure",
+            )
+            session.add(measure)
+            await session.flush()
+            session.add(Assignment(measure_id=measure.id, organization_id=organization.id))
+        session.add_all(
+            [
+                Membership(
+                    official_id=ids["official"], role=Role.OFFICIAL, organization_id=body.id
+                ),
+                Membership(
+                    official_id=ids["coordinator"], role=Role.COORDINATOR, plan_id=plans[0].id
+                ),
+                Membership(
+                    official_id=ids["bystander"], role=Role.COORDINATOR, plan_id=plans[2].id
+                ),
+            ]
+        )
+    return ids
+
+
+async def test_blocked_recipient(emulator, sessionmaker, clock, make_sender):
+    ids = await seed_blocked_official(sessionmaker, emulator)
+    official = ids["official"]
+    await enqueue(sessionmaker, clock, official, 7401, "b1")
+    await enqueue(sessionmaker, clock, official, 7401, "b2")  # in the same batch
+    await enqueue(sessionmaker, clock, official, 7401, "b3", not_before=clock() + timedelta(days=1))
+    emulator.user(7401).block_bot(notify=False)
+    # 7403 has an Official row, 900000999 none: it is skipped.
+    sender = make_sender(admin_ids={7403, 900_000_999})
+
+    stats = await sender.drain_once()
+    assert (stats.sent, stats.failed, stats.cancelled, stats.enqueued) == (0, 1, 2, 2)
+    statuses = {key: (await by_key(sessionmaker, key)).status for key in ("b1", "b2", "b3")}
+    assert statuses == {
+        "b1": NotificationStatus.FAILED,
+        "b2": NotificationStatus.CANCELLED,
+        "b3": NotificationStatus.CANCELLED,
+    }
+    async with sessionmaker() as session:
+        blocked_at = (await session.get(Official, official)).blocked_bot_at
+    assert blocked_at is not None
+    assert emulator.stats().calls_by_method.get("sendMessage") == 1  # b2 was never tried
+
+    await sender.drain_once()
+    # The same official, blocked again later that day: no second notice.
+    await enqueue(sessionmaker, clock, official, 7401, "b4")
+    again = await sender.drain_once()
+    assert (again.failed, again.enqueued) == (1, 0)
+    await sender.drain_once()
+
+    for chat in (7402, 7403):
+        [notice] = emulator.messages(chat)
+        assert "Иван <Петров>" in notice.text
+        assert "Body <X> & Co" in notice.text
+    assert emulator.messages(7404) == []  # coordinator of an unrelated plan
+    assert emulator.messages(7401) == []
+    async with sessionmaker() as session:
+        notices = (
+            await session.scalars(select(Notification).where(Notification.kind == UNREACHABLE))
+        ).all()
+    assert sorted(n.recipient_id for n in notices) == sorted([ids["coordinator"], ids["admin"]])
+    assert all(n.status == NotificationStatus.SENT for n in notices)
+
+
+async def test_bad_request_and_unknown_kind_fail_without_retry(
+    emulator, sessionmaker, clock, make_sender
+):
+    official = await add_official(sessionmaker, emulator, 7501)
+    await enqueue(sessionmaker, clock, official, 7501, "long", text="x" * 5000)
+    await enqueue(sessionmaker, clock, official, 7501, "unknown", kind="no_such_kind")
+    other = await add_official(sessionmaker, emulator, 7502)
+    await enqueue(sessionmaker, clock, other, 7502, "refused")
+    emulator.fail_next("sendMessage", 400, chat_id=7502)
+    sender = make_sender()
+
+    stats = await sender.drain_once()
+    assert (stats.sent, stats.failed, stats.retried) == (0, 3, 0)
+    for key in ("long", "unknown", "refused"):
+        row = await by_key(sessionmaker, key)
+        assert (row.status, row.attempts) == (NotificationStatus.FAILED, 1)
+        assert row.last_error
+    clock.advance(hours=1)
+    assert (await sender.drain_once()).claimed == 0
+    assert emulator.stats().calls_by_method.get("sendMessage") == 2
+    async with sessionmaker() as session:
+        assert (await session.get(Official, official)).blocked_bot_at is None
+
+
+async def test_stuck_rows_are_recovered_and_sent_once(emulator, sessionmaker, clock, make_sender):
+    official = await add_official(sessionmaker, emulator, 7601)
+    await enqueue(sessionmaker, clock, official, 7601, "stuck", status="sending", attempts=1)
+    await enqueue(sessionmaker, clock, official, 7601, "poison", status="sending", attempts=8)
+    clock.advance(minutes=10)
+    await enqueue(sessionmaker, clock, official, 7601, "in-flight", status="sending", attempts=1)
+    sender = make_sender()
+
+    stats = await sender.drain_once()
+    assert (stats.recovered, stats.sent) == (1, 1)
+    assert len(emulator.messages(7601)) == 1
+    assert (await by_key(sessionmaker, "stuck")).status == NotificationStatus.SENT
+    assert (await by_key(sessionmaker, "poison")).status == NotificationStatus.FAILED
+    # Claimed a moment ago by another process: left alone.
+    assert (await by_key(sessionmaker, "in-flight")).status == NotificationStatus.SENDING
+    again = await sender.drain_once()
+    assert (again.recovered, again.sent) == (0, 0)
+    assert len(emulator.messages(7601)) == 1
+
+
+async def test_stop_releases_claimed_rows(emulator, sessionmaker, clock, make_sender):
+    official = await add_official(sessionmaker, emulator, 7701)
+    for index in range(3):
+        await enqueue(sessionmaker, clock, official, 7701, f"s{index}")
+    sender = make_sender()
+    task = asyncio.create_task(sender.drain_once())
+    await emulator.wait_until(lambda: len(emulator.messages(7701)) == 1)
+    sender.request_stop()
+    stats = await task
+    assert (stats.sent, stats.released) == (1, 2)
+    rows = [await by_key(sessionmaker, f"s{index}") for index in range(3)]
+    assert [row.status for row in rows] == [
+        NotificationStatus.SENT,
+        NotificationStatus.PENDING,
+        NotificationStatus.PENDING,
+    ]
+    assert [row.attempts for row in rows] == [1, 0, 0]
+
+
+async def test_limits_are_respected(emulator, sessionmaker, clock, make_sender):
+    emulator.rate_limit(per_chat_per_second=1, global_per_second=30)
+    # The busy chat's rows come first: they must not hold up the 60 others.
+    busy = await add_official(sessionmaker, emulator, 8100)
+    for index in range(3):
+        await enqueue(sessionmaker, clock, busy, 8100, f"busy{index}", text=f"busy {index}")
+    chats = list(range(8000, 8060))
+    for chat in chats:
+        official = await add_official(sessionmaker, emulator, chat)
+        await enqueue(sessionmaker, clock, official, chat, f"r{chat}")
+    sender = make_sender(global_per_second=25, per_chat_interval=1.0)
+
+    started = time.monotonic()
+    stats = await sender.drain_once()
+    elapsed = time.monotonic() - started
+    assert stats.sent == 63
+    emulator_stats = emulator.stats()
+    assert emulator_stats.too_many_requests == 0
+    assert emulator_stats.rate_limit_violations == 0
+    assert elapsed >= 62 / 25 * 0.95
+    busy_messages = emulator.messages(8100)
+    assert [m.text for m in busy_messages] == ["busy 0", "busy 1", "busy 2"]
+    # The busy chat did not hold the others up: all went out at about the global pace.
+    assert elapsed < 62 / 25 + 1.0
+
+
+def test_unreachable_renderer_escapes_and_pluralises():
+    def gettext(message):
+        return message
+
+    def ngettext(singular, plural, n):
+        return singular if n == 1 else plural
+
+    one, markup = render(UNREACHABLE, {"person": "<Ann>", "bodies": ["A & B"]}, gettext, ngettext)
+    assert markup is None
+    assert "«&lt;Ann&gt;»" in one
+    assert "«A &amp; B»" in one
+    assert "this body" in one
+    two, _ = render(UNREACHABLE, {"person": "Ann", "bodies": ["A", "B"]}, gettext, ngettext)
+    assert "these bodies" in two
+    assert "«A», «B»" in two
+    none, _ = render(UNREACHABLE, {"person": "Ann", "bodies": []}, gettext, ngettext)
+    assert "«Ann»" in none
+
+
+@register("test_i18n")
+def render_with_aiogram_gettext(payload, gettext, ngettext):
+    # Uses aiogram's context-bound `_`, which needs the context the sender sets up.
+    from aiogram.utils.i18n import gettext as _
+
+    return f"{_('Change the language')} | {gettext('Change the language')}", None
+
+
+async def test_rendered_in_recipients_locale(emulator, sessionmaker, clock, make_sender):
+    russian = await add_official(sessionmaker, emulator, 7801)  # no locale: the default one
+    english = await add_official(sessionmaker, emulator, 7802, locale="en")
+    await enqueue(sessionmaker, clock, russian, 7801, "ru", kind="test_i18n")
+    await enqueue(sessionmaker, clock, english, 7802, "en", kind="test_i18n")
+    assert (await make_sender().drain_once()).sent == 2
+    assert emulator.messages(7801)[0].text == "Сменить язык | Сменить язык"
+    assert emulator.messages(7802)[0].text == "Change the language | Change the language"
