@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reminder_policy import (
@@ -59,10 +58,6 @@ class DueItems:
     timezone: str
     items: list[dict[str, Any]] = field(default_factory=list)
     marks: list[tuple[int, str]] = field(default_factory=list)  # (measure_id, point key)
-
-
-def _insert(session: AsyncSession):  # the dialect's insert construct
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 async def _plan_policies(
@@ -209,8 +204,7 @@ async def write_due_reminders(
         return 0
 
     given = await _given_marks(session, due)
-    written = 0
-    insert = _insert(session)
+    messages: list[tuple[dict[str, Any], list[tuple[int, str]]]] = []
     for official_id, entry in due.items():
         fresh = [
             (item, mark)
@@ -221,44 +215,40 @@ async def write_due_reminders(
             continue
         marks = sorted(mark for _, mark in fresh)
         digest = hashlib.sha256("|".join(f"{m}:{k}" for m, k in marks).encode()).hexdigest()[:32]
-        notification_id = await session.scalar(
-            insert(Notification)
-            .values(
-                recipient_id=official_id,
-                chat_id=entry.recipient.telegram_id,
-                kind=REMINDER_KIND,
-                dedup_key=f"{REMINDER_KIND}:{official_id}:{digest}",
-                payload={"items": [item for item, _ in fresh], "timezone": entry.timezone},
-                not_before=now,
-            )
-            .on_conflict_do_nothing(index_elements=[Notification.dedup_key])
-            .returning(Notification.id)
+        row = {
+            "recipient_id": official_id,
+            "chat_id": entry.recipient.telegram_id,
+            "kind": REMINDER_KIND,
+            "dedup_key": f"{REMINDER_KIND}:{official_id}:{digest}",
+            "payload": {"items": [item for item, _ in fresh], "timezone": entry.timezone},
+            "not_before": now,
+        }
+        messages.append((row, marks))
+    if not messages:
+        return 0
+    # Thousands of messages after a large import: one bulk insert each for the outbox rows and
+    # their marks. A concurrent scan (another process) writing the same key makes this
+    # transaction fail on the unique dedup key and roll back whole; the next scan retries.
+    ids = (
+        await session.scalars(
+            insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
+            [row for row, _ in messages],
         )
-        if notification_id is None:
-            continue  # written by a concurrent scan
-        await session.execute(
-            insert(ReminderMark)
-            .values(
-                [
-                    {
-                        "recipient_id": official_id,
-                        "measure_id": measure_id,
-                        "point_key": key,
-                        "notification_id": notification_id,
-                    }
-                    for _, (measure_id, key) in fresh
-                ]
-            )
-            .on_conflict_do_nothing(
-                index_elements=[
-                    ReminderMark.recipient_id,
-                    ReminderMark.measure_id,
-                    ReminderMark.point_key,
-                ]
-            )
-        )
-        written += 1
-    return written
+    ).all()
+    await session.execute(
+        insert(ReminderMark),
+        [
+            {
+                "recipient_id": row["recipient_id"],
+                "measure_id": measure_id,
+                "point_key": key,
+                "notification_id": notification_id,
+            }
+            for (row, marks), notification_id in zip(messages, ids, strict=True)
+            for measure_id, key in marks
+        ],
+    )
+    return len(messages)
 
 
 async def _coordinators(
