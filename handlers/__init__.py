@@ -18,6 +18,7 @@ from handlers import (
     plan_import,
     plans,
     registration,
+    reminder_settings,
     start,
 )
 
@@ -36,5 +37,6 @@ def build_routers() -> list[Router]:
         plans.build_router(),
         plan_import.build_router(),
         my_measures.build_router(),
+        reminder_settings.build_router(),
         fallback.build_router(),
     ]

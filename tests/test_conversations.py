@@ -288,6 +288,7 @@ async def test_menus_are_set_per_scope_at_start(running_bot):
         "invite",
         "orgs",
         "officials",
+        "reminders",
         "coordinators",
         "help",
         "lang",
