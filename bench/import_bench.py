@@ -12,9 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +20,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench.measuring import peak_rss_mb, run_child  # noqa: E402
 
 HEADER = ["№ п/п", "Мероприятие", "Срок реализации", "Ответственный исполнитель", "Результат"]
 BODIES = [
@@ -35,18 +34,6 @@ BODIES = [
     "Департамент имущества и земельных отношений",
     "Комитет по делам записи актов гражданского состояния",
 ]
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. VmHWM, not ru_maxrss: a child started with
-    fork + exec keeps its parent's ru_maxrss, which would count the data generation."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def plan_rows(count: int) -> list[list[str]]:
@@ -163,17 +150,6 @@ def measure_store(path: str) -> dict[str, float]:
     return asyncio.run(run())
 
 
-def in_child(function: str, path: Path) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", function, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
@@ -194,14 +170,14 @@ def main() -> None:
         started = time.perf_counter()
         writer(path, rows)
         generated = time.perf_counter() - started
-        read = in_child("read", path)
+        read = run_child(__file__, "read", path)
         print(
             f"{kind}: {path.stat().st_size / 1e6:.1f} MB generated in {generated:.1f} s; "
             f"read {read['measures']} measures in {read['seconds']} s, "
             f"peak {read['peak_mb']} MB, {read['warnings']} warnings"
         )
         figures[kind] = {"file_mb": round(path.stat().st_size / 1e6, 2), **read}
-    store = in_child("store", folder / f"plan-{args.rows}.xlsx")
+    store = run_child(__file__, "store", folder / f"plan-{args.rows}.xlsx")
     print(
         f"store into SQLite: first import {store['store_seconds']} s, "
         f"re-import of the same file {store['restore_seconds']} s, peak {store['peak_mb']} MB"

@@ -16,10 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,20 +26,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench.measuring import peak_rss_mb, run_child  # noqa: E402
+
 NOW = datetime(2025, 5, 14, 7, 0, tzinfo=UTC)  # Wednesday, 10:00 in Moscow
 BODIES, OFFICIALS = 2_000, 5_000
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory. VmHWM, not ru_maxrss: a child started with
-    fork + exec keeps its parent's ru_maxrss, which would count the data generation."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def rss_mb() -> float:
@@ -150,7 +137,7 @@ def scan_part(url: str) -> dict[str, float]:
             figures[f"scan_{label}_seconds"] = round(time.perf_counter() - started, 3)
             figures[f"scan_{label}_messages"] = written
         await engine.dispose()
-        figures["peak_mb"] = peak_mb()
+        figures["peak_mb"] = peak_rss_mb()
         return figures
 
     return asyncio.run(run())
@@ -248,21 +235,10 @@ def apscheduler_part(measures: int) -> dict[str, float]:
             "start_seconds": round(elapsed, 2),
             "rss_mb_before_jobs": before,
             "rss_mb_with_jobs": rss_mb(),
-            "peak_mb": peak_mb(),
+            "peak_mb": peak_rss_mb(),
         }
 
     return asyncio.run(run())
-
-
-def in_child(*args: str) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -295,7 +271,7 @@ def main() -> None:
         "bodies": BODIES,
         "officials": OFFICIALS,
     }
-    scan = in_child("scan", url)
+    scan = run_child(__file__, "scan", url)
     print(
         f"scan: first {scan['scan_first_seconds']} s ({scan['scan_first_messages']} messages), "
         f"steady {scan['scan_steady_seconds']} s ({scan['scan_steady_messages']}), "
@@ -303,13 +279,13 @@ def main() -> None:
     )
     figures["scan"] = scan
     for mode in ("off", "on"):
-        sent = in_child("sender", url, str(args.messages), mode)
+        sent = run_child(__file__, "sender", url, str(args.messages), mode)
         print(
             f"sender, limits {mode}: {sent['sent']} messages in {sent['seconds']} s = "
             f"{sent['messages_per_second']} msg/s, {sent['too_many_requests']} × 429"
         )
         figures[f"sender_limits_{mode}"] = sent
-    jobs = in_child("apscheduler", str(args.measures))
+    jobs = run_child(__file__, "apscheduler", str(args.measures))
     print(
         f"APScheduler date jobs: {jobs['jobs']} jobs added in {jobs['start_seconds']} s, "
         f"peak {jobs['peak_mb']} MB (scan process: {scan['peak_mb']} MB)"
