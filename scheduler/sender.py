@@ -146,7 +146,10 @@ class RateLimiter:
             if start <= now:
                 break
             await asyncio.sleep(start - now)
-        self._next_slot = now + self._interval
+        # Slots follow a schedule rather than the moment a sleep happened to end, so timer
+        # lateness does not pile up; a send that was late lets the next one catch up by at most
+        # one interval, which keeps the rate and never bursts.
+        self._next_slot = max(self._next_slot, now - self._interval) + self._interval
 
     def done(self, chat_id: int) -> None:
         """A call to `chat_id` has been answered: its per-chat interval starts now (measured
@@ -171,12 +174,13 @@ class OutboxSender:
         admin_ids: Iterable[int] = (),
         global_per_second: float = 25,
         per_chat_interval: float = 1.0,
-        batch_size: int = 100,
+        batch_size: int = 500,
         max_attempts: int = 8,
         stuck_after: timedelta = timedelta(minutes=5),
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
         max_inline_retry_after: float = 30.0,
+        concurrency: int = 4,
         drain_budget: float = 60.0,
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
@@ -192,6 +196,10 @@ class OutboxSender:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.max_inline_retry_after = max_inline_retry_after
+        self.concurrency = max(1, concurrency)
+        # The sender's own transactions take turns: concurrent deliveries would otherwise
+        # contend for SQLite's single writer lock and sleep in its busy handler.
+        self._writing = asyncio.Lock()
         self.drain_budget = drain_budget
         self.limiter = RateLimiter(global_per_second, per_chat_interval, monotonic)
         self._clock = clock
@@ -250,7 +258,7 @@ class OutboxSender:
         now = self._clock()
         cutoff = now - older_than
         stuck = and_(Notification.status == SENDING, Notification.updated_at < cutoff)
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing, self.sessionmaker() as session, session.begin():
             exhausted = await session.execute(
                 update(Notification)
                 .where(stuck, Notification.attempts >= self.max_attempts)
@@ -284,31 +292,59 @@ class OutboxSender:
         queue = list(claimed)
         batch_ids = {row.id for row in claimed}
         blocked: set[int] = set()
+        # A few messages are in flight at once (each waits for its slot from the limiter), so
+        # the network round trip and the recording commit do not lower the rate; one chat never
+        # has two in flight, so its messages keep their order and their interval.
+        in_flight: dict[asyncio.Task[None], int] = {}
         try:
             while queue:
                 if self._stopping or self._monotonic() >= deadline:
                     break
                 if self.limiter.paused_for() > self.max_inline_retry_after:
                     break
-                row = self._next_ready(queue)
+                busy = set(in_flight.values())
+                row = (
+                    self._next_ready([r for r in queue if r.chat_id not in busy])
+                    if len(in_flight) < self.concurrency
+                    else None
+                )
                 if row is None:
-                    wait = min(self.limiter.chat_ready_at(r.chat_id) for r in queue)
-                    await asyncio.sleep(max(0.0, wait - self._monotonic()))
+                    waiting = [r for r in queue if r.chat_id not in busy]
+                    ready_at = min(
+                        (self.limiter.chat_ready_at(r.chat_id) for r in waiting),
+                        default=self._monotonic() + 1.0,
+                    )
+                    timeout = max(0.0, ready_at - self._monotonic())
+                    if in_flight:
+                        await asyncio.wait(
+                            set(in_flight), timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                        )
+                        for task in [t for t in in_flight if t.done()]:
+                            del in_flight[task]
+                    else:
+                        await asyncio.sleep(timeout)
                     continue
                 queue.remove(row)
                 if row.recipient_id in blocked:
                     continue  # cancelled when the recipient turned out to have blocked the bot
-                try:
-                    await self._deliver(row, stats, batch_ids, blocked)
-                except Exception:
-                    # Never let one row stop the drain; the row stays `sending` and is
-                    # recovered later.
-                    logger.exception("Notification %s (%s): unexpected error", row.id, row.kind)
+                task = asyncio.create_task(self._deliver_logged(row, stats, batch_ids, blocked))
+                in_flight[task] = row.chat_id
         finally:
+            if in_flight:
+                await asyncio.shield(asyncio.gather(*in_flight, return_exceptions=True))
             remaining = [row.id for row in queue if row.recipient_id not in blocked]
             if remaining:
                 stats.released = await asyncio.shield(self._release(remaining))
         return stats
+
+    async def _deliver_logged(
+        self, row: _Claimed, stats: DrainStats, batch_ids: set[int], blocked: set[int]
+    ) -> None:
+        try:
+            await self._deliver(row, stats, batch_ids, blocked)
+        except Exception:
+            # Never let one row stop the drain; the row stays `sending` and is recovered later.
+            logger.exception("Notification %s (%s): unexpected error", row.id, row.kind)
 
     def _next_ready(self, queue: Sequence[_Claimed]) -> _Claimed | None:
         """The first row whose chat may get a message now (a chat's rows keep their order)."""
@@ -320,7 +356,7 @@ class OutboxSender:
 
     async def _claim(self) -> list[_Claimed]:
         now = self._clock()
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing, self.sessionmaker() as session, session.begin():
             query = (
                 select(Notification.id)
                 .where(Notification.status == PENDING, Notification.not_before <= now)
@@ -373,7 +409,7 @@ class OutboxSender:
 
     async def _release(self, ids: Collection[int]) -> int:
         """Claimed rows that were not tried go back to `pending`, their attempt not counted."""
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing, self.sessionmaker() as session, session.begin():
             result = await session.execute(
                 update(Notification)
                 .where(Notification.id.in_(ids), Notification.status == SENDING)
@@ -523,7 +559,7 @@ class OutboxSender:
         # it is not sent again. A failure to record is retried, since it would mean a repeat.
         for attempt in range(3):
             try:
-                async with self.sessionmaker() as session, session.begin():
+                async with self._writing, self.sessionmaker() as session, session.begin():
                     await session.execute(
                         update(Notification)
                         .where(
@@ -549,7 +585,7 @@ class OutboxSender:
 
     async def _record_failed(self, row: _Claimed, attempts: int, error: str) -> None:
         now = self._clock()
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing, self.sessionmaker() as session, session.begin():
             await session.execute(
                 update(Notification)
                 .where(Notification.id == row.id, Notification.status == SENDING)
@@ -559,7 +595,7 @@ class OutboxSender:
 
     async def _record_retry(self, row: _Claimed, attempts: int, error: str, delay: float) -> None:
         now = self._clock()
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing, self.sessionmaker() as session, session.begin():
             await session.execute(
                 update(Notification)
                 .where(Notification.id == row.id, Notification.status == SENDING)
@@ -579,7 +615,7 @@ class OutboxSender:
         """The recipient blocked the bot (or is deactivated): fail this row, mark them, cancel
         their other notifications and tell the coordinators of their bodies' plans."""
         now = self._clock()
-        async with self.sessionmaker() as session, session.begin():
+        async with self._writing, self.sessionmaker() as session, session.begin():
             await session.execute(
                 update(Notification)
                 .where(Notification.id == row.id, Notification.status == SENDING)
