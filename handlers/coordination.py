@@ -45,7 +45,7 @@ from bot.measures import MeasureCard, load_card
 from bot.menus import set_personal_menu
 from handlers.invite import BUTTON_LENGTH, InviteInput, refuse_button, refuse_command
 from handlers.measure_card import CardAction, card_keyboard, format_day, render_card
-from handlers.replies import shorten, show
+from handlers.replies import confirm_keyboard, shorten, show
 from models.tables import Official, Role
 
 SEARCH_SHOWN = 15
@@ -741,21 +741,16 @@ async def deactivate_pressed(
     await query.answer()
     name, bodies = escape(person.name), bodies_of(person)
     if not callback_data.confirm:
-        builder = InlineKeyboardBuilder()
-        builder.button(
-            text=_("Yes, deactivate"),
-            callback_data=Deactivate(
-                official_id=person.official_id, page=callback_data.page, confirm=True
-            ),
-        )
-        builder.button(text=_("Cancel"), callback_data=PeoplePage(page=callback_data.page))
-        builder.adjust(2)
         await show(
             query,
             _("Deactivate {name}? They will no longer answer for: {bodies}.").format(
                 name=name, bodies=bodies
             ),
-            builder.as_markup(),
+            confirm_keyboard(
+                _("Yes, deactivate"),
+                Deactivate(official_id=person.official_id, page=callback_data.page, confirm=True),
+                PeoplePage(page=callback_data.page),
+            ),
         )
         return
     note = _("✓ {name} no longer answers for: {bodies}.").format(name=name, bodies=bodies)
@@ -767,17 +762,15 @@ async def deactivate_pressed(
 
 
 def leave_confirmation(organization_id: int, name: str) -> tuple[str, InlineKeyboardMarkup]:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Yes, leave"),
-        callback_data=LeaveBody(organization_id=organization_id, confirm=True),
+    markup = confirm_keyboard(
+        _("Yes, leave"),
+        LeaveBody(organization_id=organization_id, confirm=True),
+        Dismiss(what="leave"),
     )
-    builder.button(text=_("Cancel"), callback_data=Dismiss(what="leave"))
-    builder.adjust(2)
     text = _(
         "Stop answering for «{body}»? You will no longer see its measures or get its reminders."
     ).format(body=escape(name))
-    return text, builder.as_markup()
+    return text, markup
 
 
 async def leave_command(message: Message, session: AsyncSession, roles: Roles) -> None:
@@ -926,19 +919,16 @@ async def remove_coordinator_pressed(
     await query.answer()
     name, plan = escape(entry.name), escape(entry.plan_title)
     if not callback_data.confirm:
-        builder = InlineKeyboardBuilder()
-        builder.button(
-            text=_("Yes, remove"),
-            callback_data=RemoveCoordinator(
-                membership_id=entry.membership_id, page=callback_data.page, confirm=True
-            ),
-        )
-        builder.button(text=_("Cancel"), callback_data=CoordinatorsPage(page=callback_data.page))
-        builder.adjust(2)
         await show(
             query,
             _("Remove {name} as a coordinator of «{plan}»?").format(name=name, plan=plan),
-            builder.as_markup(),
+            confirm_keyboard(
+                _("Yes, remove"),
+                RemoveCoordinator(
+                    membership_id=entry.membership_id, page=callback_data.page, confirm=True
+                ),
+                CoordinatorsPage(page=callback_data.page),
+            ),
         )
         return
     note = _("✓ {name} is no longer a coordinator of «{plan}».").format(name=name, plan=plan)

@@ -16,7 +16,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +30,7 @@ from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
 from bot.plan_import.reading import read_plan
 from bot.plan_import.store import PlanNotYours, StoreReport
-from handlers.replies import shorten
+from handlers.replies import confirm_keyboard, shorten
 from models.tables import Official
 
 logger = logging.getLogger(__name__)
@@ -52,13 +51,11 @@ class ImportDecision(CallbackData, prefix="imp"):
 
 
 def decision_keyboard(token: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Save the plan"), callback_data=ImportDecision(action="save", token=token)
+    return confirm_keyboard(
+        _("Save the plan"),
+        ImportDecision(action="save", token=token),
+        ImportDecision(action="cancel", token=token),
     )
-    builder.button(text=_("Cancel"), callback_data=ImportDecision(action="cancel", token=token))
-    builder.adjust(2)
-    return builder.as_markup()
 
 
 async def ask_for_file(message: Message, roles: Roles) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 
 def shorten(text: str, limit: int) -> str:
@@ -22,3 +25,14 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
         else:
             return
     await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+def confirm_keyboard(
+    yes_text: str, yes: CallbackData, cancel: CallbackData
+) -> InlineKeyboardMarkup:
+    """The two buttons of a confirmation: the action, and Cancel."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=yes_text, callback_data=yes)
+    builder.button(text=_("Cancel"), callback_data=cancel)
+    builder.adjust(2)
+    return builder.as_markup()
