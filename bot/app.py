@@ -36,6 +36,7 @@ from models.migrations import upgrade_database
 from scheduler import (
     BackgroundJobs,
     reminder_messages,  # noqa: F401  (registers the reminder renderer)
+    report_messages,  # noqa: F401  (registers the report renderers)
 )
 from scheduler.reminders import scan_reminders
 from scheduler.sender import OutboxSender

@@ -39,10 +39,23 @@ FIND = MenuCommand("find", N_("Find a measure by number or words"))
 ORGS = MenuCommand("orgs", N_("Bodies of my plans and who is registered"))
 OFFICIALS = MenuCommand("officials", N_("People registered with my plans' bodies"))
 INVITE = MenuCommand("invite", N_("Invite a person by link"))
+REVIEW = MenuCommand("review", N_("Reports waiting for my review"))
 REMINDERS = MenuCommand("reminders", N_("How often officials are reminded"))
 COORDINATORS = MenuCommand("coordinators", N_("Coordinators of the plans (administrators)"))
 
-COORDINATOR_MENU = (START, PLANS, FIND, IMPORT, INVITE, ORGS, OFFICIALS, REMINDERS, HELP, LANG)
+COORDINATOR_MENU = (
+    START,
+    PLANS,
+    REVIEW,
+    FIND,
+    IMPORT,
+    INVITE,
+    ORGS,
+    OFFICIALS,
+    REMINDERS,
+    HELP,
+    LANG,
+)
 
 MENUS: dict[Audience, tuple[MenuCommand, ...]] = {
     Audience.GUEST: (START, HELP, LANG),

@@ -19,6 +19,7 @@ from handlers import (
     plans,
     registration,
     reminder_settings,
+    reports,
     start,
 )
 
@@ -29,6 +30,8 @@ def build_routers() -> list[Router]:
         errors.build_router(),
         # Its first handlers end a pending input (assign, deadline, search) on any command.
         coordination.build_router(),
+        # A report draft takes files before plan import does (a coordinator may also report).
+        reports.build_router(),
         invite.build_router(),
         # An invitation link (/start <token>) before the plain /start.
         registration.build_router(),

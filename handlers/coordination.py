@@ -46,6 +46,7 @@ from bot.menus import set_personal_menu
 from handlers.invite import BUTTON_LENGTH, InviteInput, refuse_button, refuse_command
 from handlers.measure_card import CardAction, card_keyboard, format_day, render_card
 from handlers.replies import confirm_keyboard, shorten, show
+from handlers.reports import card_report_buttons
 from models.tables import Official, Role
 
 SEARCH_SHOWN = 15
@@ -296,7 +297,13 @@ async def coordinator_card(
     text = render_card(card, person_today(official, settings), None)
     if note:
         text = f"{note}\n\n{text}"
-    return text, card_keyboard("", 0, measure_id=card.measure_id, can_coordinate=True)
+    return text, card_keyboard(
+        "",
+        0,
+        measure_id=card.measure_id,
+        can_coordinate=True,
+        report_buttons=await card_report_buttons(session, roles, card.measure_id, card.plan_id),
+    )
 
 
 async def open_found(

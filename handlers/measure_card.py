@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 
@@ -138,12 +139,21 @@ def render_card(card: MeasureCard, today: date, organization_ids: frozenset[int]
 
 
 def card_keyboard(
-    back: str, page: int, *, measure_id: int | None = None, can_coordinate: bool = False
+    back: str,
+    page: int,
+    *,
+    measure_id: int | None = None,
+    can_coordinate: bool = False,
+    report_buttons: Sequence[tuple[str, CallbackData]] = (),
 ) -> InlineKeyboardMarkup | None:
     """Back to the /my list when opened from there; a coordinator of the measure's plan also
-    gets its actions (`can_coordinate`, decided by the caller from the person's roles)."""
+    gets its actions (`can_coordinate`, decided by the caller from the person's roles);
+    `report_buttons` (to report, to open a report) come first, one per row."""
     builder = InlineKeyboardBuilder()
     rows: list[int] = []
+    for text, callback_data in report_buttons:
+        builder.button(text=text, callback_data=callback_data)
+        rows.append(1)
     if can_coordinate and measure_id is not None:
         builder.button(
             text=_("Assign a body"),

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.measures import GROUP_ORDER, Group, can_view, count_by_group, executor_measures, load_card
 from handlers.measure_card import MyList, OpenMeasure, card_keyboard, group_label, render_card
 from handlers.replies import show
+from handlers.reports import card_report_buttons
 from models.tables import Official
 
 PAGE_SIZE = 8
@@ -154,6 +155,7 @@ async def open_measure(
         callback_data.page,
         measure_id=card.measure_id,
         can_coordinate=roles.coordinates_plan(card.plan_id),
+        report_buttons=await card_report_buttons(session, roles, card.measure_id, card.plan_id),
     )
     await show(query, text, keyboard)
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.tables import Assignment, Measure, Membership, Official, Plan, Role
+from models.tables import (
+    Assignment,
+    Measure,
+    Membership,
+    Notification,
+    NotificationStatus,
+    Official,
+    Plan,
+    Role,
+)
 
 
 async def official_by_telegram_id(session: AsyncSession, telegram_id: int) -> Official | None:
@@ -138,3 +149,80 @@ async def locales_by_telegram_id(
         select(Official.telegram_id, Official.locale).where(Official.telegram_id.in_(ids))
     )
     return {row.telegram_id: row.locale for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Someone the bot can write to: who, at which chat, in which time zone."""
+
+    official_id: int
+    telegram_id: int
+    timezone: str | None
+
+
+async def plan_reviewers(
+    session: AsyncSession, plan_ids: set[int], admin_telegram_ids: frozenset[int]
+) -> dict[int, list[Recipient]]:
+    """Each plan's reachable coordinators; a plan without one falls to the administrators."""
+    result: dict[int, list[Recipient]] = defaultdict(list)
+    if not plan_ids:
+        return result
+    for plan_id, official_id, telegram_id, timezone in await session.execute(
+        select(Membership.plan_id, Official.id, Official.telegram_id, Official.timezone)
+        .join(Official, Official.id == Membership.official_id)
+        .where(
+            Membership.plan_id.in_(plan_ids),
+            Membership.role == Role.COORDINATOR,
+            Membership.is_active.is_(True),
+            Official.is_active.is_(True),
+            Official.blocked_bot_at.is_(None),
+        )
+    ):
+        result[plan_id].append(Recipient(official_id, telegram_id, timezone))
+    orphans = plan_ids - set(result)
+    if orphans and admin_telegram_ids:
+        admins = [
+            Recipient(official_id, telegram_id, timezone)
+            for official_id, telegram_id, timezone in await session.execute(
+                select(Official.id, Official.telegram_id, Official.timezone).where(
+                    Official.telegram_id.in_(admin_telegram_ids),
+                    Official.blocked_bot_at.is_(None),
+                )
+            )
+        ]
+        for plan_id in orphans:
+            result[plan_id] = list(admins)
+    return result
+
+
+async def enqueue_notification(
+    session: AsyncSession,
+    *,
+    recipient: Recipient,
+    kind: str,
+    dedup_key: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+) -> bool:
+    """Put one message into the outbox unless its dedup key is there already (then False).
+
+    It goes out with the transaction that wrote it, or not at all."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert(Notification)
+        .values(
+            recipient_id=recipient.official_id,
+            chat_id=recipient.telegram_id,
+            kind=kind,
+            dedup_key=dedup_key,
+            payload=dict(payload),
+            status=NotificationStatus.PENDING,
+            attempts=0,
+            not_before=now,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[Notification.dedup_key])
+    )
+    return bool(result.rowcount)

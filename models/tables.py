@@ -346,6 +346,8 @@ class Document(TimestampMixin, Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     telegram_file_id: Mapped[str] = mapped_column(String(255))
     telegram_file_unique_id: Mapped[str] = mapped_column(String(64))
+    # "document" or "photo": Telegram sends a file id back only by the method it came with.
+    kind: Mapped[str] = mapped_column(String(16), default="document", server_default="document")
     file_name: Mapped[str | None] = mapped_column(String(255))
     mime_type: Mapped[str | None] = mapped_column(String(255))
     size: Mapped[int | None] = mapped_column(BigInteger)

@@ -2,7 +2,8 @@
 
 One message carries everything due for one person at one scan: their own measures (what is
 due, when, what document is expected), and, for heads and coordinators, the bodies whose
-measures are late, with the count. A button per measure opens its card.
+measures are late, with the count. A button per measure opens its card; beside each of the
+person's own measures, a button starts a report on it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.calendar import working_days_between
 from handlers.measure_card import OpenMeasure
+from handlers.reports import ReportStart
 from scheduler.notifications import GetText, NGetText, Rendered, register
 from scheduler.reminders import REMINDER_KIND
 
@@ -92,11 +94,20 @@ def render_reminder(payload: Mapping[str, Any], gettext: GetText, ngettext: NGet
     if own:
         lines.append("")
         lines.append(gettext("Send /my to see all your measures."))
+    # Own measures: the card and "Report" side by side; the bodies' late ones: the card.
     builder = InlineKeyboardBuilder()
+    widths = []
     for item in (own + late)[:BUTTONS]:
         builder.button(
             text=f"{item['number']} {_short(item['title'], BUTTON_TITLE_LENGTH)}",
             callback_data=OpenMeasure(measure_id=item["measure_id"]),
         )
-    builder.adjust(1)
+        if item["audience"] == "executor":
+            builder.button(
+                text=gettext("Report"), callback_data=ReportStart(measure_id=item["measure_id"])
+            )
+            widths.append(2)
+        else:
+            widths.append(1)
+    builder.adjust(*widths)
     return "\n".join(lines), builder.as_markup()

@@ -26,6 +26,7 @@ from bot.reminder_policy import (
     effective_timezone,
     next_reminder,
 )
+from models.queries import Recipient, plan_reviewers
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -43,13 +44,6 @@ logger = logging.getLogger(__name__)
 
 REMINDER_KIND = "reminder"
 REMINDABLE_STATUSES = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED)
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    official_id: int
-    telegram_id: int
-    timezone: str | None
 
 
 @dataclass(slots=True)
@@ -150,7 +144,7 @@ async def write_due_reminders(
         for organization_id, people in members.items()
         if any(role is Role.HEAD for role, _ in people)
     }
-    coordinators = await _coordinators(
+    coordinators = await plan_reviewers(
         session, {row.plan_id for row in candidates}, admin_telegram_ids
     )
 
@@ -249,39 +243,6 @@ async def write_due_reminders(
         ],
     )
     return len(messages)
-
-
-async def _coordinators(
-    session: AsyncSession, plan_ids: set[int], admin_telegram_ids: frozenset[int]
-) -> dict[int, list[Recipient]]:
-    """Each plan's active coordinators; a plan without one escalates to the administrators."""
-    result: dict[int, list[Recipient]] = defaultdict(list)
-    for plan_id, official_id, telegram_id, timezone in await session.execute(
-        select(Membership.plan_id, Official.id, Official.telegram_id, Official.timezone)
-        .join(Official, Official.id == Membership.official_id)
-        .where(
-            Membership.plan_id.in_(plan_ids),
-            Membership.role == Role.COORDINATOR,
-            Membership.is_active.is_(True),
-            Official.is_active.is_(True),
-            Official.blocked_bot_at.is_(None),
-        )
-    ):
-        result[plan_id].append(Recipient(official_id, telegram_id, timezone))
-    orphans = plan_ids - set(result)
-    if orphans and admin_telegram_ids:
-        admins = [
-            Recipient(official_id, telegram_id, timezone)
-            for official_id, telegram_id, timezone in await session.execute(
-                select(Official.id, Official.telegram_id, Official.timezone).where(
-                    Official.telegram_id.in_(admin_telegram_ids),
-                    Official.blocked_bot_at.is_(None),
-                )
-            )
-        ]
-        for plan_id in orphans:
-            result[plan_id] = list(admins)
-    return result
 
 
 IN_CHUNK = 5000  # SQLite binds at most 32,766 parameters per statement

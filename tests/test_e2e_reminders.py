@@ -6,9 +6,20 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
+
 from models.engine import create_engine, create_sessionmaker
 from models.migrations import upgrade_database
-from models.tables import Assignment, Measure, Membership, Official, Organization, Plan, Role
+from models.tables import (
+    Assignment,
+    AssignmentStatus,
+    Measure,
+    Membership,
+    Official,
+    Organization,
+    Plan,
+    Role,
+)
 from tests.test_e2e_officials import database_url
 from tests.test_e2e_process import BotProcess, wait_until_polling
 
@@ -69,7 +80,7 @@ async def test_a_reminder_arrives_once_and_a_restart_sends_no_more(
     env = reminder_env(bot_process_env)
     await seed(database_url(env))
     official = emulator.user(OFFICIAL, first_name="Анна", last_name="Петрова")
-    emulator.user(COORDINATOR, first_name="Ирина")
+    coordinator = emulator.user(COORDINATOR, first_name="Ирина")
     process = BotProcess(env, tmp_path / "bot.log")
     await process.start()
     try:
@@ -84,6 +95,21 @@ async def test_a_reminder_arrives_once_and_a_restart_sends_no_more(
 
         await process.start()
         await wait_until_polling(emulator, process)
+        # The reminder's "Report" button, pressed after the restart: the report reaches the
+        # coordinator, and the measure is reminded no more.
+        official.press(reminder, text="Отчитаться")
+        await official.wait_for_message("Отчёт по мероприятию 2.1.", timeout=30)
+        official.send_document("приказ.pdf", b"%PDF-1.4 order", mime_type="application/pdf")
+        draft = await official.wait_for_message("Приложено: 1", timeout=30)
+        official.press(draft, text="Отправить отчёт")
+        await official.wait_for_edit(draft, "отправлен на проверку", timeout=30)
+        review = await coordinator.wait_for_message("Отчёт на проверку", timeout=30)
+        assert "Департамент ЗАГС" in review.text and "Анна Петрова" in review.text
+        engine = create_engine(database_url(env))
+        async with create_sessionmaker(engine)() as session:
+            assignment = await session.scalar(select(Assignment))
+        await engine.dispose()
+        assert assignment.status is AssignmentStatus.SUBMITTED
         await asyncio.sleep(5)
         assert len(reminders_to(emulator, OFFICIAL)) == 1
         assert await process.stop() == 0

@@ -1,0 +1,31 @@
+"""document kind: a report's file is a document or a photo
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-23 09:00:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # A plain ADD COLUMN: SQLite needs no table copy for it.
+    op.add_column(
+        "documents",
+        sa.Column("kind", sa.String(length=16), server_default="document", nullable=False),
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.drop_column("kind")
