@@ -38,6 +38,7 @@ from scheduler import (
     reminder_messages,  # noqa: F401  (registers the reminder renderer)
     report_messages,  # noqa: F401  (registers the report renderers)
 )
+from scheduler.documents import DocumentFetcher
 from scheduler.reminders import scan_reminders
 from scheduler.sender import OutboxSender
 
@@ -118,6 +119,11 @@ async def on_startup(
     )
     dispatcher["sender"] = sender
     jobs.add_interval("outbox", sender.drain_once, seconds=settings.outbox_drain_seconds)
+    fetcher = DocumentFetcher(bot, sessionmaker, settings.documents_dir, clock=settings.now)
+    dispatcher["document_fetcher"] = fetcher
+    jobs.add_interval(
+        "documents", fetcher.fetch_once, seconds=settings.document_fetch_seconds, start_now=True
+    )
     jobs.start()
     logger.info("Bot started")
 

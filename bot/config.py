@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # How often the reminder scan looks for due reminders, and the sender drains the outbox.
     reminder_scan_seconds: float = Field(default=60.0, gt=0)
     outbox_drain_seconds: float = Field(default=2.0, gt=0)
+    # How often report documents not yet copied under DATA_DIR/documents are downloaded.
+    document_fetch_seconds: float = Field(default=10.0, gt=0)
     # Shifts the bot's clock for reminders by this many seconds (staging, demos and the
     # end-to-end tests, which must see a working morning whatever the real time is).
     clock_shift_seconds: float = 0.0

@@ -337,7 +337,7 @@ class Report(TimestampMixin, Base):
 
 
 class Document(TimestampMixin, Base):
-    """A file attached to a report, kept under DATA_DIR and known to Telegram by file_id."""
+    """A file attached to a report, known to Telegram by file_id and copied under DATA_DIR."""
 
     __tablename__ = "documents"
     __table_args__ = (Index(None, "report_id"), Index(None, "sha256"))
@@ -352,7 +352,11 @@ class Document(TimestampMixin, Base):
     mime_type: Mapped[str | None] = mapped_column(String(255))
     size: Mapped[int | None] = mapped_column(BigInteger)
     sha256: Mapped[str | None] = mapped_column(String(64))
+    # The local copy, relative to DATA_DIR/documents (scheduler.documents fetches it).
     storage_path: Mapped[str | None] = mapped_column(String(1000))
+    fetch_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    fetch_error: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     report: Mapped[Report] = relationship(back_populates="documents", lazy="raise")
 

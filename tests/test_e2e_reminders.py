@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -67,6 +68,7 @@ def reminder_env(env: dict[str, str]) -> dict[str, str]:
         "CLOCK_SHIFT_SECONDS": str(shift),
         "REMINDER_SCAN_SECONDS": "1",
         "OUTBOX_DRAIN_SECONDS": "0.5",
+        "DOCUMENT_FETCH_SECONDS": "1",
     }
 
 
@@ -112,6 +114,9 @@ async def test_a_reminder_arrives_once_and_a_restart_sends_no_more(
         assert assignment.status is AssignmentStatus.SUBMITTED
         await asyncio.sleep(5)
         assert len(reminders_to(emulator, OFFICIAL)) == 1
+        # Meanwhile the document was copied under DATA_DIR.
+        (copy,) = (Path(env["DATA_DIR"]) / "documents").rglob("*приказ.pdf")
+        assert copy.read_bytes() == b"%PDF-1.4 order"
         assert await process.stop() == 0
     finally:
         process.kill()

@@ -3,6 +3,8 @@ returns them; and nobody reports, reads or reviews what is not theirs."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,6 +31,7 @@ from models.tables import (
     Report,
     ReportStatus,
 )
+from scheduler.documents import safe_file_name
 from scheduler.reminder_messages import render_reminder
 from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_coordination import (
@@ -400,3 +403,68 @@ async def test_a_plan_whose_coordinator_blocked_the_bot_has_reports_go_to_admini
     notifications = await rows(running_bot, Notification)
     assert [(n.kind, n.chat_id) for n in notifications] == [("report_submitted", ADMIN_TELEGRAM_ID)]
     await user(running_bot, ADMIN_TELEGRAM_ID).wait_for_message("A report for review", timeout=15)
+
+
+# --- Local copies of the documents --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "expected"),
+    [
+        ("Приказ №12 от 01.02.pdf", "document", "7-Приказ _12 от 01.02.pdf"),
+        ("../../etc/passwd", "document", "7-passwd"),
+        ("C:\\temp\\scan.PNG", "document", "7-scan.PNG"),
+        (None, "photo", "7-photo.jpg"),
+        (None, "document", "7-document"),
+        ("...", "document", "7-document"),
+        ("x" * 300 + ".docx", "document", "7-" + "x" * 95 + ".docx"),
+    ],
+)
+def test_document_file_names_are_safe_and_keep_the_original(name, kind, expected):
+    assert safe_file_name(name, 7, kind) == expected
+
+
+async def test_report_documents_are_copied_under_the_data_directory(running_bot, world):
+    official = user(running_bot, OFFICIAL_A)
+    card = await open_my_card(official, "Утверждён порядок")
+    await send_report_with_file_and_photo(official, card)
+    fetcher = running_bot.dispatcher["document_fetcher"]
+    for _ in range(50):  # the job may be fetching them at the same moment
+        await fetcher.fetch_once()
+        documents = await rows(running_bot, Document)
+        if all(document.storage_path for document in documents):
+            break
+        await asyncio.sleep(0.2)
+    directory = running_bot.settings.documents_dir
+    contents = {
+        document.kind: (directory / document.storage_path).read_bytes() for document in documents
+    }
+    assert contents == {"document": PDF, "photo": PNG}
+    for document in documents:
+        assert document.sha256 == hashlib.sha256(contents[document.kind]).hexdigest()
+        assert document.size == len(contents[document.kind])
+        assert document.fetched_at is not None and document.fetch_error is None
+    assert not list(directory.rglob("*.part"))
+    # Nothing is fetched twice.
+    assert (await fetcher.fetch_once()).fetched == 0
+
+
+async def test_a_file_telegram_will_not_give_is_given_up_and_logged(running_bot, world, caplog):
+    official = user(running_bot, OFFICIAL_A)
+    card = await open_my_card(official, "Утверждён порядок")
+    await send_report_with_file_and_photo(official, card)
+    async with running_bot.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Document)
+            .where(Document.kind == "document")
+            .values(telegram_file_id="no-such-file", storage_path=None, sha256=None)
+        )
+    fetcher = running_bot.dispatcher["document_fetcher"]
+    await fetcher.fetch_once()
+    (broken,) = await rows(running_bot, Document, Document.kind == "document")
+    assert broken.storage_path is None
+    assert broken.fetch_attempts == fetcher.max_attempts
+    assert "TelegramBadRequest" in broken.fetch_error
+    assert "could not be downloaded" in caplog.text
+    assert (await fetcher.fetch_once()).failed == 0  # given up: not tried again
+    assert not list(running_bot.settings.documents_dir.rglob("*.part"))
