@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from models.queries import Recipient, enqueue_notification, plan_reviewers
+from models.queries import Recipient, administrators, enqueue_notification, plan_reviewers
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -59,6 +59,8 @@ class ReportRefusal(enum.StrEnum):
     TOO_MANY_DOCUMENTS = "too_many_documents"
     COMMENT_TOO_LONG = "comment_too_long"
     ALREADY_REVIEWED = "already_reviewed"
+    NO_LONGER_CURRENT = "no_longer_current"  # the body was removed from the measure, or it was
+    OWN_REPORT = "own_report"
     NO_REASON = "no_reason"
     REASON_TOO_LONG = "reason_too_long"
 
@@ -103,6 +105,12 @@ def clean_comment(text: str | None) -> str | None:
     if len(comment) > MAX_COMMENT_LENGTH:
         raise ReportRefused(ReportRefusal.COMMENT_TOO_LONG)
     return comment or None
+
+
+def add_to_comment(comment: str | None, text: str | None) -> str | None:
+    """A comment typed in several messages is kept whole, one message per line."""
+    added = (text or "").strip()
+    return clean_comment(f"{comment}\n{added}" if comment and added else comment or added)
 
 
 def clean_reason(text: str | None) -> str:
@@ -340,9 +348,20 @@ async def submit_report(
         )
     )
     author = await session.get(Official, author_id)
-    reviewers = (await plan_reviewers(session, {target.plan_id}, admin_telegram_ids)).get(
-        target.plan_id, []
-    )
+    reviewers = [
+        reviewer
+        for reviewer in (await plan_reviewers(session, {target.plan_id}, admin_telegram_ids)).get(
+            target.plan_id, []
+        )
+        if reviewer.official_id != author_id
+    ]
+    if not reviewers:
+        # The author is the plan's only coordinator: someone else must review.
+        reviewers = [
+            admin
+            for admin in await administrators(session, admin_telegram_ids)
+            if admin.official_id != author_id
+        ]
     payload = {
         "report_id": report.id,
         "measure_id": target.measure_id,
@@ -357,8 +376,6 @@ async def submit_report(
     }
     told = 0
     for reviewer in reviewers:
-        if reviewer.official_id == author_id:
-            continue
         told += await enqueue_notification(
             session,
             recipient=reviewer,
@@ -405,6 +422,17 @@ class ReportView:
     review_reason: str | None
     reviewed_at: datetime | None
     documents: tuple[ReportDocument, ...]
+    # The body still executes the measure, and the measure is still in a live plan.
+    is_current: bool = True
+
+    def reviewable_by(self, roles: Roles, person_id: int) -> bool:
+        """May this person accept or return it now (the buttons to show)?"""
+        return (
+            self.status is ReportStatus.SUBMITTED
+            and self.is_current
+            and roles.coordinates_plan(self.plan_id)
+            and person_id != self.author_id
+        )
 
 
 def can_see_report(roles: Roles, plan_id: int, organization_id: int) -> bool:
@@ -415,9 +443,10 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
     """The report with its documents, if the person may see it (same refusal otherwise)."""
     row = (
         await session.execute(
-            select(Report, Assignment, Measure, Organization, Official)
+            select(Report, Assignment, Measure, Organization, Official, Plan.is_archived)
             .join(Assignment, Assignment.id == Report.assignment_id)
             .join(Measure, Measure.id == Assignment.measure_id)
+            .join(Plan, Plan.id == Measure.plan_id)
             .join(Organization, Organization.id == Assignment.organization_id)
             .join(Official, Official.id == Report.author_id)
             .where(Report.id == report_id)
@@ -425,7 +454,7 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
     ).one_or_none()
     if row is None:
         raise ReportRefused(ReportRefusal.NOT_AVAILABLE)
-    report, assignment, measure, body, author = row
+    report, assignment, measure, body, author, plan_archived = row
     if not can_see_report(roles, measure.plan_id, body.id):
         raise ReportRefused(ReportRefusal.NOT_AVAILABLE)
     reviewer_name = None
@@ -464,16 +493,26 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
         review_reason=report.review_reason,
         reviewed_at=report.reviewed_at,
         documents=documents,
+        is_current=(
+            assignment.valid_until is None and measure.removed_at is None and not plan_archived
+        ),
     )
 
 
-async def reviewable_report(session: AsyncSession, roles: Roles, report_id: int) -> ReportView:
-    """A report the person may review now: a coordinator of its plan, the report not reviewed."""
+async def reviewable_report(
+    session: AsyncSession, roles: Roles, report_id: int, reviewer_id: int
+) -> ReportView:
+    """A report the person may review now: a coordinator of its plan, not its author, the
+    report not reviewed yet and its body still executing a measure of a live plan."""
     view = await load_report(session, roles, report_id)
     if not roles.coordinates_plan(view.plan_id):
         raise ReportRefused(ReportRefusal.NOT_AVAILABLE)
     if view.status is not ReportStatus.SUBMITTED:
         raise ReportRefused(ReportRefusal.ALREADY_REVIEWED)
+    if view.author_id == reviewer_id:
+        raise ReportRefused(ReportRefusal.OWN_REPORT)
+    if not view.is_current:
+        raise ReportRefused(ReportRefusal.NO_LONGER_CURRENT)
     return view
 
 
@@ -503,7 +542,7 @@ async def _review(
     report = await session.scalar(select(Report).where(Report.id == report_id).with_for_update())
     if report is None:
         raise ReportRefused(ReportRefusal.NOT_AVAILABLE)
-    view = await reviewable_report(session, roles, report_id)
+    view = await reviewable_report(session, roles, report_id, reviewer_id)
     assignment = await session.get(Assignment, view.assignment_id)
     assert assignment is not None
     report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
@@ -528,13 +567,16 @@ async def _review(
     measure_done = False
     if accept:
         await session.flush()
+        # Lock the measure: two bodies' reports accepted at once must not both miss completion.
+        measure = await session.scalar(
+            select(Measure).where(Measure.id == view.measure_id).with_for_update()
+        )
+        assert measure is not None
         current = await session.execute(
             select(Assignment.is_lead, Assignment.status).where(
                 Assignment.measure_id == view.measure_id, Assignment.valid_until.is_(None)
             )
         )
-        measure = await session.get(Measure, view.measure_id)
-        assert measure is not None
         if measure.done_on is None and measure_is_done(current.all()):
             measure.done_on = today
             measure_done = True
@@ -628,8 +670,11 @@ class WaitingReport:
     submitted_at: datetime
 
 
-async def reports_waiting(session: AsyncSession, roles: Roles) -> list[WaitingReport]:
-    """Reports waiting for review in the plans the person coordinates, oldest first."""
+async def reports_waiting(
+    session: AsyncSession, roles: Roles, reviewer_id: int
+) -> list[WaitingReport]:
+    """Reports the person may review: waiting, in the plans they coordinate, not their own,
+    of bodies still executing measures still in the plan; oldest first."""
     if not roles.is_coordinator:
         return []
     statement = (
@@ -645,7 +690,13 @@ async def reports_waiting(session: AsyncSession, roles: Roles) -> list[WaitingRe
         .join(Measure, Measure.id == Assignment.measure_id)
         .join(Plan, Plan.id == Measure.plan_id)
         .join(Organization, Organization.id == Assignment.organization_id)
-        .where(Report.status == ReportStatus.SUBMITTED, Plan.is_archived.is_(False))
+        .where(
+            Report.status == ReportStatus.SUBMITTED,
+            Plan.is_archived.is_(False),
+            Assignment.valid_until.is_(None),
+            Measure.removed_at.is_(None),
+            Report.author_id != reviewer_id,
+        )
         .order_by(Report.submitted_at, Report.id)
     )
     if not roles.is_admin:
@@ -679,12 +730,8 @@ async def measure_reports_waiting(
     if not roles.coordinates_plan(plan_id):
         if not roles.is_executor:
             return []
-        statement = statement.where(
-            Assignment.organization_id.in_(sorted(roles.organization_ids))
-        )
+        statement = statement.where(Assignment.organization_id.in_(sorted(roles.organization_ids)))
     return [
         WaitingReport(report_id, number, title, short or full, submitted_at)
-        for report_id, number, title, short, full, submitted_at in await session.execute(
-            statement
-        )
+        for report_id, number, title, short, full, submitted_at in await session.execute(statement)
     ]

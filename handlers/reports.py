@@ -9,6 +9,7 @@ Every button is re-checked in bot.reports: who asks, and that the measure or rep
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 TITLE_LENGTH = 200
 BUTTON_LENGTH = 40
 REVIEW_PAGE = 8
+SEND_ATTEMPTS = 3
 
 
 class ReportInput(StatesGroup):
@@ -72,7 +74,7 @@ class ReportSend(CallbackData, prefix="rsd"):
 
 
 class ReportDrop(CallbackData, prefix="rdr"):
-    pass
+    assignment_id: int
 
 
 class OpenReport(CallbackData, prefix="ro"):
@@ -113,11 +115,24 @@ def refusal_text(refusal: ReportRefusal) -> str:
             "The comment is too long: at most {count} characters."
         ).format(count=reports.MAX_COMMENT_LENGTH),
         ReportRefusal.ALREADY_REVIEWED: _("This report has already been reviewed."),
+        ReportRefusal.NO_LONGER_CURRENT: _(
+            "This report can no longer be reviewed: the body no longer executes the measure, "
+            "or the measure is no longer in the plan."
+        ),
+        ReportRefusal.OWN_REPORT: _("A report is reviewed by someone other than its author."),
         ReportRefusal.NO_REASON: _("Please write why the report is returned."),
         ReportRefusal.REASON_TOO_LONG: _(
             "The reason is too long: at most {count} characters."
         ).format(count=reports.MAX_REASON_LENGTH),
     }[refusal]
+
+
+async def _reply(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """A new message in the chat of the button (whose message may be too old to reach)."""
+    assert query.bot is not None
+    return await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
 def _now(settings: Settings) -> datetime:
@@ -189,7 +204,9 @@ def draft_text(target: dict[str, Any], documents: list[DraftDocument], comment: 
 
 def draft_keyboard(assignment_id: int) -> InlineKeyboardMarkup:
     return confirm_keyboard(
-        _("Send the report"), ReportSend(assignment_id=assignment_id), ReportDrop()
+        _("Send the report"),
+        ReportSend(assignment_id=assignment_id),
+        ReportDrop(assignment_id=assignment_id),
     )
 
 
@@ -210,9 +227,14 @@ async def _show_draft(message: Message, state: FSMContext, bot: Bot) -> None:
 
 
 async def _begin_draft(query: CallbackQuery, state: FSMContext, target: ReportTarget) -> None:
-    await state.set_state(ReportInput.collecting)
-    await state.set_data(
-        {
+    """Open a draft for this assignment; one already open for it is shown again, not emptied."""
+    stored = await state.get_data()
+    if not (
+        await state.get_state() == ReportInput.collecting.state
+        and stored.get("assignment_id") == target.assignment_id
+    ):
+        await state.set_state(ReportInput.collecting)
+        stored = {
             "assignment_id": target.assignment_id,
             "measure_id": target.measure_id,
             "target": {
@@ -224,14 +246,19 @@ async def _begin_draft(query: CallbackQuery, state: FSMContext, target: ReportTa
             "documents": [],
             "comment": None,
         }
-    )
+        await state.set_data(stored)
     await query.answer()
-    if isinstance(query.message, Message):
-        sent = await query.message.answer(
-            draft_text((await state.get_data())["target"], [], None),
-            reply_markup=draft_keyboard(target.assignment_id),
-        )
-        await state.update_data(draft_message_id=sent.message_id)
+    documents = [DraftDocument.from_dict(item) for item in stored.get("documents", [])]
+    sent = await _reply(
+        query,
+        draft_text(stored["target"], documents, stored.get("comment")),
+        draft_keyboard(target.assignment_id),
+    )
+    previous = stored.get("draft_message_id")
+    await state.update_data(draft_message_id=sent.message_id)
+    if previous:
+        with contextlib.suppress(TelegramAPIError):
+            await query.bot.delete_message(sent.chat.id, previous)  # type: ignore[union-attr]
 
 
 async def start_report(
@@ -257,13 +284,13 @@ async def start_report(
         )
     builder.adjust(1)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _("Measure {number} is assigned to several of your bodies. Which one reports?").format(
-                number=escape(targets[0].number)
-            ),
-            reply_markup=builder.as_markup(),
-        )
+    await _reply(
+        query,
+        _("Measure {number} is assigned to several of your bodies. Which one reports?").format(
+            number=escape(targets[0].number)
+        ),
+        builder.as_markup(),
+    )
 
 
 async def start_report_for(
@@ -313,7 +340,7 @@ async def document_added(message: Message, state: FSMContext, bot: Bot) -> None:
     update: dict[str, Any] = {"documents": [document.as_dict() for document in documents]}
     if message.caption and message.caption.strip():
         try:
-            update["comment"] = reports.clean_comment(message.caption)
+            update["comment"] = reports.add_to_comment(stored.get("comment"), message.caption)
         except ReportRefused as refused:
             await message.answer(refusal_text(refused.refusal))
     await state.update_data(**update)
@@ -322,7 +349,7 @@ async def document_added(message: Message, state: FSMContext, bot: Bot) -> None:
 
 async def comment_typed(message: Message, state: FSMContext, bot: Bot) -> None:
     try:
-        comment = reports.clean_comment(message.text)
+        comment = reports.add_to_comment((await state.get_data()).get("comment"), message.text)
     except ReportRefused as refused:
         await message.answer(refusal_text(refused.refusal))
         return
@@ -339,12 +366,42 @@ async def other_content(message: Message) -> None:
     )
 
 
+async def file_without_draft(message: Message, roles: Roles) -> None:
+    """An official sends a file with no report open: say how to report. A coordinator's file
+    goes on to plan import."""
+    if roles.is_coordinator or not roles.is_executor:
+        raise SkipHandler
+    await message.answer(
+        _(
+            "To send a document as a report, open the measure (/my) or the reminder and press "
+            "«Report» first, then send the file."
+        )
+    )
+
+
+async def drop_draft_on_import(message: Message, state: FSMContext) -> None:
+    """/import while a report is open: the next file is a plan, not a report document."""
+    await state.clear()
+    await message.answer(_("The report is cancelled; nothing was sent."))
+    raise SkipHandler
+
+
 async def cancel_draft_command(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(_("The report is cancelled; nothing was sent."))
 
 
-async def drop_draft(query: CallbackQuery, state: FSMContext) -> None:
+async def _draft_is_open(state: FSMContext, assignment_id: int) -> bool:
+    return (
+        await state.get_state() == ReportInput.collecting.state
+        and (await state.get_data()).get("assignment_id") == assignment_id
+    )
+
+
+async def drop_draft(query: CallbackQuery, callback_data: ReportDrop, state: FSMContext) -> None:
+    if not await _draft_is_open(state, callback_data.assignment_id):
+        await query.answer(_("This draft is no longer open."), show_alert=True)
+        return
     await state.clear()
     await query.answer()
     await show(query, _("The report is cancelled; nothing was sent."), None)
@@ -360,10 +417,7 @@ async def send_report(
     settings: Settings,
 ) -> None:
     stored = await state.get_data()
-    if (
-        await state.get_state() != ReportInput.collecting.state
-        or stored.get("assignment_id") != callback_data.assignment_id
-    ):
+    if not await _draft_is_open(state, callback_data.assignment_id):
         await query.answer(
             _("This draft is no longer open. Press «Report» on the measure to start again."),
             show_alert=True,
@@ -449,7 +503,7 @@ def report_text(view: ReportView) -> str:
     return "\n".join(lines)
 
 
-def report_keyboard(view: ReportView, roles: Roles) -> InlineKeyboardMarkup:
+def report_keyboard(view: ReportView, roles: Roles, person_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     rows = []
     if view.documents:
@@ -458,7 +512,7 @@ def report_keyboard(view: ReportView, roles: Roles) -> InlineKeyboardMarkup:
             callback_data=ReportFiles(report_id=view.report_id),
         )
         rows.append(1)
-    if view.status is ReportStatus.SUBMITTED and roles.coordinates_plan(view.plan_id):
+    if view.reviewable_by(roles, person_id):
         builder.button(
             text=_("Accept"), callback_data=ReviewReport(action="accept", report_id=view.report_id)
         )
@@ -473,7 +527,11 @@ def report_keyboard(view: ReportView, roles: Roles) -> InlineKeyboardMarkup:
 
 
 async def open_report(
-    query: CallbackQuery, callback_data: OpenReport, session: AsyncSession, roles: Roles
+    query: CallbackQuery,
+    callback_data: OpenReport,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
 ) -> None:
     try:
         view = await reports.load_report(session, roles, callback_data.report_id)
@@ -481,24 +539,30 @@ async def open_report(
         await query.answer(refusal_text(refused.refusal), show_alert=True)
         return
     await query.answer()
-    await show(query, report_text(view), report_keyboard(view, roles))
+    await show(query, report_text(view), report_keyboard(view, roles, official.id))
 
 
 async def _send_documents(bot: Bot, chat_id: int, view: ReportView, caption: str) -> None:
+    """Each document in turn; flood control is waited out, so none is silently missing."""
     for index, document in enumerate(view.documents, 1):
         label = f"{caption} ({index}/{len(view.documents)})"
-        try:
-            if document.is_photo:
-                await bot.send_photo(chat_id, document.file_id, caption=label)
-            else:
-                await bot.send_document(chat_id, document.file_id, caption=label)
-        except TelegramAPIError:
-            logger.exception(
-                "Report %s: document %s could not be sent to %s",
-                view.report_id,
-                document.document_id,
-                chat_id,
-            )
+        for _attempt in range(SEND_ATTEMPTS):
+            try:
+                if document.is_photo:
+                    await bot.send_photo(chat_id, document.file_id, caption=label)
+                else:
+                    await bot.send_document(chat_id, document.file_id, caption=label)
+                break
+            except TelegramRetryAfter as error:
+                await asyncio.sleep(error.retry_after)
+            except TelegramAPIError:
+                logger.exception(
+                    "Report %s: document %s could not be sent to %s",
+                    view.report_id,
+                    document.document_id,
+                    chat_id,
+                )
+                break
 
 
 async def report_files(
@@ -546,7 +610,9 @@ async def review_pressed(
                 today=_today(official, settings),
             )
         else:
-            view = await reports.reviewable_report(session, roles, callback_data.report_id)
+            view = await reports.reviewable_report(
+                session, roles, callback_data.report_id, official.id
+            )
     except ReportRefused as refused:
         await query.answer(refusal_text(refused.refusal), show_alert=True)
         return
@@ -571,13 +637,13 @@ async def review_pressed(
     else:
         await state.set_state(ReviewInput.return_reason)
         await state.set_data({"report_id": view.report_id})
-        if isinstance(query.message, Message):
-            await query.message.answer(
-                _(
-                    "Why is the report on measure {number} returned? Write what to correct; "
-                    "the official will see it. Or send /cancel."
-                ).format(number=escape(view.number))
-            )
+        await _reply(
+            query,
+            _(
+                "Why is the report on measure {number} returned? Write what to correct; "
+                "the official will see it. Or send /cancel."
+            ).format(number=escape(view.number)),
+        )
 
 
 def report_keyboard_after(view: ReportView) -> InlineKeyboardMarkup:
@@ -637,9 +703,9 @@ async def expect_reason_text(message: Message) -> None:
 
 
 async def _review_list(
-    session: AsyncSession, roles: Roles, page: int
+    session: AsyncSession, roles: Roles, person_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    waiting = await reports.reports_waiting(session, roles)
+    waiting = await reports.reports_waiting(session, roles, person_id)
     if not waiting:
         return _("No reports are waiting for review."), None
     pages = max(1, -(-len(waiting) // REVIEW_PAGE))
@@ -672,24 +738,30 @@ async def _review_list(
     return text, builder.as_markup()
 
 
-async def review_command(message: Message, session: AsyncSession, roles: Roles) -> None:
+async def review_command(
+    message: Message, session: AsyncSession, roles: Roles, official: Official
+) -> None:
     if not roles.is_coordinator:
         if roles.is_registered:
             await message.answer(_("This command is for coordinators."))
         else:
             await message.answer(_("This is available after registration by invitation."))
         return
-    text, keyboard = await _review_list(session, roles, 0)
+    text, keyboard = await _review_list(session, roles, official.id, 0)
     await message.answer(text, reply_markup=keyboard)
 
 
 async def review_page(
-    query: CallbackQuery, callback_data: ReviewPage, session: AsyncSession, roles: Roles
+    query: CallbackQuery,
+    callback_data: ReviewPage,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
 ) -> None:
     if not roles.is_coordinator:
         await query.answer(_("This is not available to you."), show_alert=True)
         return
-    text, keyboard = await _review_list(session, roles, callback_data.page)
+    text, keyboard = await _review_list(session, roles, official.id, callback_data.page)
     await query.answer()
     await show(query, text, keyboard)
 
@@ -708,11 +780,13 @@ def build_router() -> Router:
     # Another command while a reason is awaited: the question is dropped and the command runs.
     # A draft report stays open across other commands: its attachments are not lost.
     router.message.register(drop_reason_on_command, reason, F.text.startswith("/"))
+    router.message.register(drop_draft_on_import, collecting, Command("import"))
     router.message.register(review_command, Command("review"))
 
     router.message.register(document_added, collecting, F.document | F.photo)
     router.message.register(comment_typed, collecting, F.text & ~F.text.startswith("/"))
     router.message.register(other_content, collecting, ~F.text)
+    router.message.register(file_without_draft, F.document | F.photo)
     router.message.register(reason_typed, reason, F.text)
     router.message.register(expect_reason_text, reason, ~F.text)
 

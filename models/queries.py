@@ -181,18 +181,27 @@ async def plan_reviewers(
         result[plan_id].append(Recipient(official_id, telegram_id, timezone))
     orphans = plan_ids - set(result)
     if orphans and admin_telegram_ids:
-        admins = [
-            Recipient(official_id, telegram_id, timezone)
-            for official_id, telegram_id, timezone in await session.execute(
-                select(Official.id, Official.telegram_id, Official.timezone).where(
-                    Official.telegram_id.in_(admin_telegram_ids),
-                    Official.blocked_bot_at.is_(None),
-                )
-            )
-        ]
+        admins = await administrators(session, admin_telegram_ids)
         for plan_id in orphans:
             result[plan_id] = list(admins)
     return result
+
+
+async def administrators(
+    session: AsyncSession, admin_telegram_ids: frozenset[int]
+) -> list[Recipient]:
+    """The administrators who have written to the bot and not blocked it."""
+    if not admin_telegram_ids:
+        return []
+    return [
+        Recipient(official_id, telegram_id, timezone)
+        for official_id, telegram_id, timezone in await session.execute(
+            select(Official.id, Official.telegram_id, Official.timezone).where(
+                Official.telegram_id.in_(admin_telegram_ids),
+                Official.blocked_bot_at.is_(None),
+            )
+        )
+    ]
 
 
 async def enqueue_notification(

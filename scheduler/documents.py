@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -46,6 +47,11 @@ def safe_file_name(name: str | None, document_id: int, kind: str) -> str:
     else:
         cleaned = cleaned[:MAX_NAME_LENGTH]
     return f"{document_id}-{cleaned}"
+
+
+def _sync(stream: BinaryIO) -> None:
+    stream.flush()
+    os.fsync(stream.fileno())
 
 
 def _digest(path: Path) -> tuple[str, int]:
@@ -84,6 +90,7 @@ class DocumentFetcher:
         *,
         batch_size: int = 10,
         max_attempts: int = 5,
+        download_timeout: float = 600,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.bot = bot
@@ -91,6 +98,7 @@ class DocumentFetcher:
         self.directory = directory
         self.batch_size = batch_size
         self.max_attempts = max_attempts
+        self.download_timeout = download_timeout
         self._clock = clock
         self._lock = asyncio.Lock()
 
@@ -136,12 +144,17 @@ class DocumentFetcher:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with partial.open("wb") as stream:
-                await self.bot.download(document.file_id, destination=stream, timeout=120)
-                stream.flush()
-                os.fsync(stream.fileno())
-            digest, size = _digest(partial)
+                await self.bot.download(
+                    document.file_id, destination=stream, timeout=self.download_timeout
+                )
+                # Flushing and hashing a large file must not hold up the event loop.
+                await asyncio.to_thread(_sync, stream)
+            digest, size = await asyncio.to_thread(_digest, partial)
             os.replace(partial, target)
-        except (TelegramAPIError, OSError, TimeoutError) as error:
+        except asyncio.CancelledError:
+            partial.unlink(missing_ok=True)
+            raise
+        except Exception as error:
             partial.unlink(missing_ok=True)
             give_up = isinstance(error, TelegramBadRequest)  # "file is too big", a bad file id
             await self._record_failure(document, error, give_up=give_up)

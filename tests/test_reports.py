@@ -26,10 +26,12 @@ from models.tables import (
     AuditEvent,
     Document,
     Measure,
+    Membership,
     Notification,
     Official,
     Report,
     ReportStatus,
+    Role,
 )
 from scheduler.documents import safe_file_name
 from scheduler.reminder_messages import render_reminder
@@ -468,3 +470,112 @@ async def test_a_file_telegram_will_not_give_is_given_up_and_logged(running_bot,
     assert "could not be downloaded" in caplog.text
     assert (await fetcher.fetch_once()).failed == 0  # given up: not tried again
     assert not list(running_bot.settings.documents_dir.rglob("*.part"))
+
+
+async def test_an_official_sending_a_file_without_a_report_open_is_told_how_to_report(
+    running_bot, world
+):
+    official = user(running_bot, OFFICIAL_A)
+    official.send_document("order.pdf", PDF, mime_type="application/pdf")
+    await official.wait_for_message("press «Report» first")
+    assert await rows(running_bot, Report) == []
+
+
+async def test_pressing_report_again_keeps_the_draft_and_a_comment_can_take_several_messages(
+    running_bot, world
+):
+    official = user(running_bot, OFFICIAL_A)
+    card = await open_my_card(official, "Утверждён порядок")
+    await start_draft(official, card)
+    official.send_document("order.pdf", PDF, mime_type="application/pdf")
+    await official.wait_for_message("Attached: 1")
+    official.send_text("Приказ подписан.")
+    await official.wait_for_message("Comment: Приказ подписан.")
+    official.send_text("Оригинал отправлен почтой.")
+    draft = await official.wait_for_message("Оригинал отправлен почтой.")
+    assert "Приказ подписан." in draft.text
+    official.press(card, text="Report")
+    again = await official.wait_for_message("Report on measure")
+    assert "Attached: 1" in again.text and "Оригинал отправлен почтой." in again.text
+    official.press(again, text="Send the report")
+    await official.wait_for_edit(again, "is sent for review")
+    report = await the_report(running_bot)
+    assert report.comment == "Приказ подписан.\nОригинал отправлен почтой."
+    # The copy of the draft it replaced is gone, so no second "Send" is left to press.
+    assert draft.deleted
+
+
+async def test_a_button_on_a_message_too_old_to_reach_still_opens_the_draft(running_bot, world):
+    official = user(running_bot, OFFICIAL_A)
+    await settled(official)
+    query_id = "old-reminder"
+    running_bot.emulator.inject_update(
+        {
+            "callback_query": {
+                "id": query_id,
+                "from": official.user_dict,
+                "chat_instance": "1",
+                # What Telegram sends for a message older than 48 hours.
+                "message": {"chat": official.chat_dict, "message_id": 1, "date": 0},
+                "data": ReportStart(measure_id=world.feedback).pack(),
+            }
+        }
+    )
+    await official.wait_for_callback_answer(query_id)
+    await official.wait_for_message("Report on measure 1.1.")
+
+
+async def test_a_report_of_a_body_removed_from_the_measure_can_no_longer_be_reviewed(
+    running_bot, world
+):
+    official = user(running_bot, OFFICIAL_A)
+    card = await open_my_card(official, "Утверждён порядок")
+    await send_report_with_file_and_photo(official, card)
+    report = await the_report(running_bot)
+    async with running_bot.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Assignment)
+            .where(Assignment.measure_id == world.feedback)
+            .values(valid_until=today(running_bot))
+        )
+    coordinator = user(running_bot, COORDINATOR_A)
+    coordinator.send_command("/review")
+    await coordinator.wait_for_message("No reports are waiting for review.")
+    answer = await press_forged(
+        running_bot, coordinator, ReviewReport(action="accept_yes", report_id=report.id).pack()
+    )
+    assert answer.text.startswith("This report can no longer be reviewed")
+    async with running_bot.sessionmaker() as session:
+        assert (await session.get(Measure, world.feedback)).done_on is None
+        assert (await session.get(Report, report.id)).status is ReportStatus.SUBMITTED
+
+
+async def test_a_coordinator_who_reports_for_a_body_does_not_review_their_own_report(
+    running_bot, world
+):
+    async with running_bot.sessionmaker() as session, session.begin():
+        coordinator = await session.scalar(
+            select(Official).where(Official.telegram_id == COORDINATOR_A)
+        )
+        session.add(
+            Membership(official_id=coordinator.id, role=Role.OFFICIAL, organization_id=world.labour)
+        )
+        session.add(Official(telegram_id=ADMIN_TELEGRAM_ID, first_name="Admin", locale="en"))
+    reporter = user(running_bot, COORDINATOR_A)
+    card = await open_my_card(reporter, "Утверждён порядок")
+    await send_report_with_file_and_photo(reporter, card)
+    report = await the_report(running_bot)
+    notifications = await rows(running_bot, Notification)
+    assert [n.chat_id for n in notifications] == [ADMIN_TELEGRAM_ID]
+    answer = await press_forged(
+        running_bot, reporter, ReviewReport(action="accept_yes", report_id=report.id).pack()
+    )
+    assert answer.text == "A report is reviewed by someone other than its author."
+    reporter.send_command("/review")
+    await reporter.wait_for_message("No reports are waiting for review.")
+    admin = user(running_bot, ADMIN_TELEGRAM_ID)
+    review = await admin.wait_for_message("A report for review", timeout=15)
+    admin.press(review, text="Accept")
+    confirm = await admin.wait_for_edit(review, "Accept the report?")
+    admin.press(confirm, text="Accept")
+    await admin.wait_for_edit(review, "The measure is done.", min_edits=2)
