@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -139,8 +140,8 @@ def _now(settings: Settings) -> datetime:
     return settings.now()
 
 
-def _today(official: Official, settings: Settings):
-    return today_in(official.timezone or settings.default_timezone, settings.now())
+def _today(official: Official, settings: Settings) -> date:
+    return today_in(person_timezone(official, settings), settings.now())
 
 
 async def card_report_buttons(
@@ -373,8 +374,8 @@ async def file_without_draft(message: Message, roles: Roles) -> None:
         raise SkipHandler
     await message.answer(
         _(
-            "To send a document as a report, open the measure (/my) or the reminder and press "
-            "«Report» first, then send the file."
+            "Plans are loaded by coordinators. To send a document as a report, open the measure "
+            "(/my) or the reminder and press «Report» first, then send the file."
         )
     )
 
@@ -467,11 +468,19 @@ async def send_report(
 # --- Reading and reviewing a report -------------------------------------------------------------
 
 
-def status_line(view: ReportView) -> str:
+def local_day(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def person_timezone(official: Official, settings: Settings) -> str:
+    return official.timezone or settings.default_timezone
+
+
+def status_line(view: ReportView, timezone: str) -> str:
     if view.status is ReportStatus.SUBMITTED:
         return _("Status: waiting for review")
     who = escape(view.reviewer_name or "—")
-    day = format_day(view.reviewed_at.date()) if view.reviewed_at else ""
+    day = format_day(local_day(view.reviewed_at, timezone)) if view.reviewed_at else ""
     if view.status is ReportStatus.ACCEPTED:
         return _("Status: accepted by {who}, {day}").format(who=who, day=day)
     return _("Status: returned by {who}, {day}. Reason: {reason}").format(
@@ -479,13 +488,14 @@ def status_line(view: ReportView) -> str:
     )
 
 
-def report_text(view: ReportView) -> str:
+def report_text(view: ReportView, timezone: str) -> str:
     lines = [
         _("<b>Report on measure {number}</b>").format(number=escape(view.number)),
         escape(shorten(view.title, TITLE_LENGTH)),
         _("Body: {body}").format(body=escape(view.organization_name)),
         _("Sent by {person}, {day}").format(
-            person=escape(view.author_name), day=format_day(view.submitted_at.date())
+            person=escape(view.author_name),
+            day=format_day(local_day(view.submitted_at, timezone)),
         ),
     ]
     if view.deadline:
@@ -499,7 +509,7 @@ def report_text(view: ReportView) -> str:
     if view.comment:
         lines.append(_("Comment: {comment}").format(comment=escape(view.comment)))
     lines.append(_("Documents: {count}").format(count=len(view.documents)))
-    lines.append(status_line(view))
+    lines.append(status_line(view, timezone))
     return "\n".join(lines)
 
 
@@ -532,6 +542,7 @@ async def open_report(
     session: AsyncSession,
     roles: Roles,
     official: Official,
+    settings: Settings,
 ) -> None:
     try:
         view = await reports.load_report(session, roles, callback_data.report_id)
@@ -539,7 +550,8 @@ async def open_report(
         await query.answer(refusal_text(refused.refusal), show_alert=True)
         return
     await query.answer()
-    await show(query, report_text(view), report_keyboard(view, roles, official.id))
+    text = report_text(view, person_timezone(official, settings))
+    await show(query, text, report_keyboard(view, roles, official.id))
 
 
 async def _send_documents(bot: Bot, chat_id: int, view: ReportView, caption: str) -> None:
@@ -618,14 +630,18 @@ async def review_pressed(
         return
     await query.answer()
     if callback_data.action == "accept_yes":
-        text = report_text(outcome.report) + "\n\n" + _("✓ Accepted.")
+        text = (
+            report_text(outcome.report, person_timezone(official, settings))
+            + "\n\n"
+            + _("✓ Accepted.")
+        )
         if outcome.measure_done:
             text += " " + _("The measure is done.")
         await show(query, text, report_keyboard_after(outcome.report))
     elif callback_data.action == "accept":
         await show(
             query,
-            report_text(view)
+            report_text(view, person_timezone(official, settings))
             + "\n\n"
             + _("Accept the report? The body's part of the measure will count as done."),
             confirm_keyboard(
@@ -703,7 +719,7 @@ async def expect_reason_text(message: Message) -> None:
 
 
 async def _review_list(
-    session: AsyncSession, roles: Roles, person_id: int, page: int
+    session: AsyncSession, roles: Roles, person_id: int, timezone: str, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     waiting = await reports.reports_waiting(session, roles, person_id)
     if not waiting:
@@ -722,7 +738,8 @@ async def _review_list(
     for item in shown:
         builder.button(
             text=shorten(
-                f"{item.submitted_at:%d.%m} · {item.number} · {item.organization_name}",
+                f"{local_day(item.submitted_at, timezone):%d.%m} · {item.number} · "
+                f"{item.organization_name}",
                 BUTTON_LENGTH + 20,
             ),
             callback_data=OpenReport(report_id=item.report_id),
@@ -739,7 +756,7 @@ async def _review_list(
 
 
 async def review_command(
-    message: Message, session: AsyncSession, roles: Roles, official: Official
+    message: Message, session: AsyncSession, roles: Roles, official: Official, settings: Settings
 ) -> None:
     if not roles.is_coordinator:
         if roles.is_registered:
@@ -747,7 +764,9 @@ async def review_command(
         else:
             await message.answer(_("This is available after registration by invitation."))
         return
-    text, keyboard = await _review_list(session, roles, official.id, 0)
+    text, keyboard = await _review_list(
+        session, roles, official.id, person_timezone(official, settings), 0
+    )
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -757,11 +776,14 @@ async def review_page(
     session: AsyncSession,
     roles: Roles,
     official: Official,
+    settings: Settings,
 ) -> None:
     if not roles.is_coordinator:
         await query.answer(_("This is not available to you."), show_alert=True)
         return
-    text, keyboard = await _review_list(session, roles, official.id, callback_data.page)
+    text, keyboard = await _review_list(
+        session, roles, official.id, person_timezone(official, settings), callback_data.page
+    )
     await query.answer()
     await show(query, text, keyboard)
 
