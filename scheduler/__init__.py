@@ -31,6 +31,9 @@ class JobRunner:
             self._running.add(task)
             try:
                 await job()
+            except asyncio.CancelledError:
+                # Only a stop cancels a job, once its grace is over: its transaction rolls back.
+                logger.warning("Background job %s was cancelled by the stop", name)
             except Exception:
                 logger.exception("Background job %s failed", name)
             finally:
@@ -78,7 +81,11 @@ class BackgroundJobs:
         )
 
     async def stop(self, timeout: float) -> None:
+        """No new runs, then running jobs get `timeout` to finish, then the scheduler shuts
+        down. (APScheduler's own shutdown cancels running coroutine jobs at once.)"""
+        if self.scheduler.running:
+            self.scheduler.pause()
+        await self.runner.wait(timeout)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await self.runner.wait(timeout)
         logger.info("Scheduler stopped")
