@@ -46,7 +46,7 @@ from bot.menus import set_personal_menu
 from handlers.invite import BUTTON_LENGTH, InviteInput, refuse_button, refuse_command
 from handlers.measure_card import CardAction, card_keyboard, format_day, render_card
 from handlers.replies import confirm_keyboard, shorten, show
-from handlers.reports import card_report_buttons
+from handlers.reports import ReviewInput, card_report_buttons
 from models.tables import Official, Role
 
 SEARCH_SHOWN = 15
@@ -947,7 +947,7 @@ async def remove_coordinator_pressed(
 def build_router() -> Router:
     router = Router(name=__name__)
     # First: a command while we wait for an answer ends the wait (and /cancel says so).
-    waiting = StateFilter(CoordinationInput, InviteInput)
+    waiting = StateFilter(CoordinationInput, InviteInput, ReviewInput)
     router.message.register(cancel_input, waiting, Command("cancel"))
     router.message.register(drop_input_on_command, waiting, F.text.startswith("/"))
 

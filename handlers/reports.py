@@ -42,6 +42,7 @@ from bot.reports import (
     ReportTarget,
     ReportView,
 )
+from handlers.invite import refuse_command
 from handlers.measure_card import OpenMeasure, format_day
 from handlers.replies import confirm_keyboard, shorten, show
 from models.tables import Official, ReportStatus
@@ -706,15 +707,6 @@ async def reason_typed(
     )
 
 
-async def cancel_reason(message: Message, state: FSMContext) -> None:
-    await state.clear()
-    await message.answer(_("Cancelled."))
-
-
-async def expect_reason_text(message: Message) -> None:
-    await message.answer(_("Please answer with text, or send /cancel."))
-
-
 # --- /review --------------------------------------------------------------------------------
 
 
@@ -759,10 +751,7 @@ async def review_command(
     message: Message, session: AsyncSession, roles: Roles, official: Official, settings: Settings
 ) -> None:
     if not roles.is_coordinator:
-        if roles.is_registered:
-            await message.answer(_("This command is for coordinators."))
-        else:
-            await message.answer(_("This is available after registration by invitation."))
+        await refuse_command(message, roles)
         return
     text, keyboard = await _review_list(
         session, roles, official.id, person_timezone(official, settings), 0
@@ -788,20 +777,14 @@ async def review_page(
     await show(query, text, keyboard)
 
 
-async def drop_reason_on_command(message: Message, state: FSMContext) -> None:
-    await state.clear()
-    raise SkipHandler
-
-
 def build_router() -> Router:
     router = Router(name=__name__)
     collecting = StateFilter(ReportInput.collecting)
     reason = StateFilter(ReviewInput.return_reason)
     router.message.register(cancel_draft_command, collecting, Command("cancel"))
-    router.message.register(cancel_reason, reason, Command("cancel"))
-    # Another command while a reason is awaited: the question is dropped and the command runs.
-    # A draft report stays open across other commands: its attachments are not lost.
-    router.message.register(drop_reason_on_command, reason, F.text.startswith("/"))
+    # /cancel, another command or a non-text answer while a return reason is awaited are
+    # handled with the other pending inputs in handlers.coordination. A draft report stays open
+    # across other commands: its attachments are not lost.
     router.message.register(drop_draft_on_import, collecting, Command("import"))
     router.message.register(review_command, Command("review"))
 
@@ -810,7 +793,6 @@ def build_router() -> Router:
     router.message.register(other_content, collecting, ~F.text)
     router.message.register(file_without_draft, F.document | F.photo)
     router.message.register(reason_typed, reason, F.text)
-    router.message.register(expect_reason_text, reason, ~F.text)
 
     router.callback_query.register(start_report, ReportStart.filter())
     router.callback_query.register(start_report_for, ReportFor.filter())

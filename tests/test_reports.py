@@ -579,3 +579,19 @@ async def test_a_coordinator_who_reports_for_a_body_does_not_review_their_own_re
     confirm = await admin.wait_for_edit(review, "Accept the report?")
     admin.press(confirm, text="Accept")
     await admin.wait_for_edit(review, "The measure is done.", min_edits=2)
+
+
+async def test_a_coordinator_may_think_better_of_returning_a_report(running_bot, world):
+    official = user(running_bot, OFFICIAL_A)
+    card = await open_my_card(official, "Утверждён порядок")
+    await send_report_with_file_and_photo(official, card)
+    coordinator = user(running_bot, COORDINATOR_A)
+    review = await coordinator.wait_for_message("A report for review", timeout=15)
+    coordinator.press(review, text="Return")
+    await coordinator.wait_for_message("Why is the report on measure 1.1. returned?")
+    coordinator.send_command("/cancel")
+    await coordinator.wait_for_message("Cancelled.")
+    coordinator.send_text("Нет подписи")
+    await coordinator.wait_for_message("I did not understand that")
+    report = await the_report(running_bot)
+    assert report.status is ReportStatus.SUBMITTED and report.review_reason is None
