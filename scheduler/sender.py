@@ -7,7 +7,9 @@ A drain works in three steps so that no transaction is open while Telegram is ca
    `BEGIN IMMEDIATE` on SQLite) lets only one process claim a row;
 2. send each claimed message with no transaction open, at most `global_per_second` messages
    per second overall and one per `per_chat_interval` seconds to one chat;
-3. record each outcome in its own short transaction.
+3. record each outcome in a short transaction: failures and retries one by one, and sent
+   messages in batches (every message sent while the previous batch was being written goes
+   into the next one), so that a slow commit neither holds a sending slot nor lowers the rate.
 
 A process killed between 1 and 3 leaves rows in `sending`; `recover_stuck` (run at the start of
 every drain) puts rows claimed long ago back to `pending`. So nothing is lost, and only the
@@ -20,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -38,7 +40,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -95,6 +97,49 @@ class DrainStats:
             "released",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    id: int
+    attempts: int
+    message_id: int
+    sent_at: datetime
+
+
+class _SentLog:
+    """Sent messages waiting to be recorded, written by one background task in batches.
+
+    `add` never waits; `flush` waits until everything added so far is written (or given up:
+    a batch that cannot be written after retries is logged, and its rows stay `sending` until
+    `recover_stuck` puts them back, which may repeat those messages)."""
+
+    def __init__(self, write: Callable[[list[_Sent]], Awaitable[None]]) -> None:
+        self._write = write
+        self._waiting: list[_Sent] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    def add(self, sent: _Sent) -> None:
+        self._waiting.append(sent)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+
+    async def flush(self) -> None:
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
+    async def _write_all(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await self._write(batch)
+            except Exception:
+                logger.exception(
+                    "Recording %d sent notification(s) failed (ids %s); they stay in sending "
+                    "and may be sent again after recovery",
+                    len(batch),
+                    ", ".join(str(sent.id) for sent in batch[:20]),
+                )
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +245,7 @@ class OutboxSender:
         # The sender's own transactions take turns: concurrent deliveries would otherwise
         # contend for SQLite's single writer lock and sleep in its busy handler.
         self._writing = asyncio.Lock()
+        self._sent = _SentLog(lambda batch: self._record_sent(batch))
         self.drain_budget = drain_budget
         self.limiter = RateLimiter(global_per_second, per_chat_interval, monotonic)
         self._clock = clock
@@ -332,6 +378,7 @@ class OutboxSender:
         finally:
             if in_flight:
                 await asyncio.shield(asyncio.gather(*in_flight, return_exceptions=True))
+            await self._sent.flush()
             remaining = [row.id for row in queue if row.recipient_id not in blocked]
             if remaining:
                 stats.released = await asyncio.shield(self._release(remaining))
@@ -547,40 +594,50 @@ class OutboxSender:
                 return
             else:
                 self.limiter.done(row.chat_id)
-                await self._record_sent(row, attempts, message.message_id)
+                self._sent.add(_Sent(row.id, attempts, message.message_id, self._clock()))
                 stats.sent += 1
                 return
 
     # --- recording outcomes (one short transaction each) ------------------------------------
 
-    async def _record_sent(self, row: _Claimed, attempts: int, message_id: int) -> None:
-        now = self._clock()
-        # The message is out: record it even if a recovery put the row back meanwhile, so that
-        # it is not sent again. A failure to record is retried, since it would mean a repeat.
+    async def _record_sent(self, batch: list[_Sent]) -> None:
+        # The messages are out: record them even if a recovery put a row back meanwhile, so
+        # that none is sent again. A failure to record is retried, since it would mean repeats.
+        table = Notification.__table__
+        statement = (
+            update(table)
+            .where(
+                table.c.id == bindparam("sent_id"),
+                # Not `in_`: an expanding IN cannot be used with executemany.
+                or_(table.c.status == PENDING, table.c.status == SENDING),
+            )
+            .values(
+                status=SENT,
+                attempts=bindparam("sent_attempts"),
+                sent_message_id=bindparam("sent_message_id"),
+                sent_at=bindparam("sent_at"),
+                last_error=None,
+                updated_at=bindparam("sent_at"),
+            )
+        )
+        parameters = [
+            {
+                "sent_id": sent.id,
+                "sent_attempts": sent.attempts,
+                "sent_message_id": sent.message_id,
+                "sent_at": sent.sent_at,
+            }
+            for sent in batch
+        ]
         for attempt in range(3):
             try:
                 async with self._writing, self.sessionmaker() as session, session.begin():
-                    await session.execute(
-                        update(Notification)
-                        .where(
-                            Notification.id == row.id,
-                            Notification.status.in_((PENDING, SENDING)),
-                        )
-                        .values(
-                            status=SENT,
-                            attempts=attempts,
-                            sent_message_id=message_id,
-                            sent_at=now,
-                            last_error=None,
-                            updated_at=now,
-                        )
-                        .execution_options(synchronize_session=False)
-                    )
+                    await session.execute(statement, parameters)
                 return
             except Exception:
                 if attempt == 2:
                     raise
-                logger.warning("Notification %s: recording it as sent failed, retrying", row.id)
+                logger.warning("Recording %d sent notification(s) failed, retrying", len(batch))
                 await asyncio.sleep(0.5 * (attempt + 1))
 
     async def _record_failed(self, row: _Claimed, attempts: int, error: str) -> None:
@@ -614,6 +671,8 @@ class OutboxSender:
     ) -> tuple[int, int]:
         """The recipient blocked the bot (or is deactivated): fail this row, mark them, cancel
         their other notifications and tell the coordinators of their bodies' plans."""
+        # Their messages already out must be recorded as sent before the others are cancelled.
+        await self._sent.flush()
         now = self._clock()
         async with self._writing, self.sessionmaker() as session, session.begin():
             await session.execute(

@@ -273,6 +273,63 @@ async def test_blocked_recipient(emulator, sessionmaker, clock, make_sender):
     assert all(n.status == NotificationStatus.SENT for n in notices)
 
 
+def slow_recording(sender: OutboxSender, seconds: float) -> list[int]:
+    """Make every write of sent messages take `seconds` longer; returns the batch sizes."""
+    batches: list[int] = []
+    record = sender._record_sent
+
+    async def slow(batch):
+        batches.append(len(batch))
+        await asyncio.sleep(seconds)
+        await record(batch)
+
+    sender._record_sent = slow
+    return batches
+
+
+async def test_slow_database_does_not_slow_sending(emulator, sessionmaker, clock, make_sender):
+    chats = list(range(8200, 8220))
+    for chat in chats:
+        official = await add_official(sessionmaker, emulator, chat)
+        await enqueue(sessionmaker, clock, official, chat, f"slow{chat}")
+    sender = make_sender(global_per_second=25, per_chat_interval=1.0, concurrency=2)
+    batches = slow_recording(sender, 0.3)
+
+    started = time.monotonic()
+    stats = await sender.drain_once()
+    elapsed = time.monotonic() - started
+    assert stats.sent == 20
+    # One write per message would need 20 × 0.3 s; sent messages are written together instead.
+    assert sum(batches) == 20
+    assert len(batches) <= 5
+    assert elapsed < 19 / 25 + 0.3 * 3
+    for chat in chats:
+        row = await by_key(sessionmaker, f"slow{chat}")
+        [message] = emulator.messages(chat)
+        assert (row.status, row.sent_message_id) == (NotificationStatus.SENT, message.message_id)
+
+
+async def test_message_out_before_a_block_stays_sent(emulator, sessionmaker, clock, make_sender):
+    ids = await seed_blocked_official(sessionmaker, emulator)
+    for key in ("first", "second", "third"):
+        await enqueue(sessionmaker, clock, ids["official"], 7401, key)
+    sender = make_sender(per_chat_interval=0.5)
+    # The first message is still being written when the second finds the bot blocked.
+    slow_recording(sender, 1.0)
+    drain = asyncio.create_task(sender.drain_once())
+    await emulator.wait_until(lambda: len(emulator.messages(7401)) == 1)
+    emulator.user(7401).block_bot(notify=False)
+    stats = await drain
+
+    assert (stats.sent, stats.failed, stats.cancelled) == (1, 1, 1)
+    statuses = [(await by_key(sessionmaker, key)).status for key in ("first", "second", "third")]
+    assert statuses == [
+        NotificationStatus.SENT,
+        NotificationStatus.FAILED,
+        NotificationStatus.CANCELLED,
+    ]
+
+
 async def test_bad_request_and_unknown_kind_fail_without_retry(
     emulator, sessionmaker, clock, make_sender
 ):
