@@ -13,7 +13,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -23,6 +23,7 @@ from bot.reminder_policy import (
     DEFAULT_POLICY,
     Audience,
     ReminderPolicy,
+    ScheduledReminder,
     effective_timezone,
     next_reminder,
 )
@@ -50,8 +51,39 @@ REMINDABLE_STATUSES = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED)
 class DueItems:
     recipient: Recipient
     timezone: str
-    items: list[dict[str, Any]] = field(default_factory=list)
+    # (measure row, plan title, the point's item fields), rendered by `_reminder_item`
+    items: list[tuple[Any, str, dict[str, Any]]] = field(default_factory=list)
     marks: list[tuple[int, str]] = field(default_factory=list)  # (measure_id, point key)
+    seen: set[tuple[int, str]] = field(default_factory=set)  # the same marks, to look up
+
+
+def _due_point(
+    scheduled: ScheduledReminder | None, now: datetime
+) -> tuple[str, dict[str, Any]] | None:
+    if scheduled is None or scheduled.deliver_at > now:
+        return None
+    point = scheduled.point
+    return point.key(), {
+        "audience": point.audience.value,
+        "kind": point.kind.value,
+        "days_before": point.days_before,
+        "working_days_overdue": point.working_days_overdue,
+    }
+
+
+def _reminder_item(row: Any, plan_title: str, point_fields: dict[str, Any]) -> dict[str, Any]:
+    """One measure of a reminder message, as its renderer reads it."""
+    return {
+        "measure_id": row.id,
+        "plan_id": row.plan_id,
+        "plan": plan_title,
+        "number": row.number,
+        "title": row.title,
+        "deadline": row.deadline.isoformat(),
+        "result": row.result,
+        "body": row.short_name or row.full_name,
+        **point_fields,
+    }
 
 
 async def _plan_policies(
@@ -149,8 +181,13 @@ async def write_due_reminders(
     )
 
     due: dict[int, DueItems] = {}
+    # Thousands of measures share a deadline: what is due is worked out once for each plan,
+    # audience, deadline, time zone and ladder, as (point key, the point's item fields), or
+    # None when nothing is to be delivered now.
+    points: dict[tuple[int, Audience, date, str, bool], tuple[str, dict[str, Any]] | None] = {}
     for row in candidates:
         plan_title, plan_timezone, policy = plans[row.plan_id]
+        body_has_head = row.organization_id in with_head
         audiences: list[tuple[Audience, Recipient]] = [
             (Audience.HEAD if role is Role.HEAD else Audience.EXECUTOR, person)
             for role, person in members.get(row.organization_id, [])
@@ -162,38 +199,28 @@ async def write_due_reminders(
             timezone = effective_timezone(
                 person.timezone, row.timezone, plan_timezone, default_timezone
             )
-            scheduled = next_reminder(
-                policy,
-                audience,
-                row.deadline,
-                now,
-                timezone,
-                body_has_head=row.organization_id in with_head,
-            )
-            if scheduled is None or scheduled.deliver_at > now:
+            schedule_key = (row.plan_id, audience, row.deadline, timezone, body_has_head)
+            if schedule_key in points:
+                due_point = points[schedule_key]
+            else:
+                due_point = points[schedule_key] = _due_point(
+                    next_reminder(
+                        policy, audience, row.deadline, now, timezone, body_has_head=body_has_head
+                    ),
+                    now,
+                )
+            if due_point is None:
                 continue
-            point = scheduled.point
-            entry = due.setdefault(person.official_id, DueItems(person, timezone))
-            key = point.key()
-            if (row.id, key) in entry.marks:
+            point_key, point_fields = due_point
+            entry = due.get(person.official_id)
+            if entry is None:
+                entry = due[person.official_id] = DueItems(person, timezone)
+            mark = (row.id, point_key)
+            if mark in entry.seen:
                 continue  # the same point through two bodies of one person
-            entry.marks.append((row.id, key))
-            entry.items.append(
-                {
-                    "measure_id": row.id,
-                    "plan_id": row.plan_id,
-                    "plan": plan_title,
-                    "number": row.number,
-                    "title": row.title,
-                    "deadline": row.deadline.isoformat(),
-                    "result": row.result,
-                    "body": row.short_name or row.full_name,
-                    "audience": audience.value,
-                    "kind": point.kind.value,
-                    "days_before": point.days_before,
-                    "working_days_overdue": point.working_days_overdue,
-                }
-            )
+            entry.seen.add(mark)
+            entry.marks.append(mark)
+            entry.items.append((row, plan_title, point_fields))
     if not due:
         return 0
 
@@ -201,7 +228,7 @@ async def write_due_reminders(
     messages: list[tuple[dict[str, Any], list[tuple[int, str]]]] = []
     for official_id, entry in due.items():
         fresh = [
-            (item, mark)
+            (_reminder_item(*item), mark)
             for item, mark in zip(entry.items, entry.marks, strict=True)
             if (official_id, *mark) not in given
         ]
@@ -221,24 +248,32 @@ async def write_due_reminders(
     if not messages:
         return 0
     # Thousands of messages after a large import: one bulk insert each for the outbox rows and
-    # their marks. A concurrent scan (another process) writing the same key makes this
-    # transaction fail on the unique dedup key and roll back whole; the next scan retries.
-    ids = (
-        await session.scalars(
-            insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
-            [row for row, _ in messages],
+    # their marks (a plain executemany: RETURNING ids in parameter order would make SQLite insert
+    # row by row), then the new ids by their unique dedup keys. A concurrent scan (another
+    # process) writing the same key makes this transaction fail on the unique dedup key and roll
+    # back whole; the next scan retries.
+    await session.execute(insert(Notification.__table__), [row for row, _ in messages])
+    keys = [row["dedup_key"] for row, _ in messages]
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), IN_CHUNK):
+        ids.update(
+            (key, notification_id)
+            for notification_id, key in await session.execute(
+                select(Notification.id, Notification.dedup_key).where(
+                    Notification.dedup_key.in_(keys[start : start + IN_CHUNK])
+                )
+            )
         )
-    ).all()
     await session.execute(
-        insert(ReminderMark),
+        insert(ReminderMark.__table__),
         [
             {
                 "recipient_id": row["recipient_id"],
                 "measure_id": measure_id,
                 "point_key": key,
-                "notification_id": notification_id,
+                "notification_id": ids[row["dedup_key"]],
             }
-            for (row, marks), notification_id in zip(messages, ids, strict=True)
+            for row, marks in messages
             for measure_id, key in marks
         ],
     )
