@@ -294,7 +294,9 @@ def main() -> None:
     figures["apscheduler_date_jobs"] = jobs
     figures["targets"] = {"scan_seconds": 2, "limited_messages_per_second": 24}
     figures["within_targets"] = (
-        scan["scan_steady_seconds"] < 2
+        # Both the scan that writes the morning's reminders and the quiet one after it.
+        scan["scan_first_seconds"] < 2
+        and scan["scan_steady_seconds"] < 2
         and figures["sender_limits_on"]["messages_per_second"] >= 24  # type: ignore[index]
         and figures["sender_limits_on"]["too_many_requests"] == 0  # type: ignore[index]
     )
