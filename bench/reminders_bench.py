@@ -4,7 +4,8 @@ reminder) side by side.
 
 Data: 2,000 bodies, 5,000 officials, 100,000 measures with deadlines from half a year ago to
 a year ahead (90% of the past ones done), in a fresh SQLite file. Targets: a scan under 2 s
-on SQLite; with Telegram's limits on, at least 24 msg/s sustained and no 429.
+on SQLite; with Telegram's limits on, at least 24 msg/s sustained, no 429, and never more
+than 25 messages received by the emulator within one second.
 Each part runs in its own process, so peak memory (VmHWM) is its own.
 Prints one line per figure and, last, one JSON object with all of them.
 
@@ -121,6 +122,17 @@ async def build_database(url: str, measures: int) -> None:
     await engine.dispose()
 
 
+def busiest_second(arrivals: list[float]) -> int:
+    """The most messages the emulator received within any one second."""
+    arrivals = sorted(arrivals)
+    most, first = 0, 0
+    for last, moment in enumerate(arrivals):
+        while arrivals[first] <= moment - 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 def scan_part(url: str) -> dict[str, float]:
     from models.engine import create_engine, create_sessionmaker
     from scheduler.reminders import scan_reminders
@@ -190,7 +202,12 @@ def sender_part(url: str, messages: int, limits: bool) -> dict[str, float]:
                 sender = OutboxSender(bot, sessionmaker, create_i18n())
             else:
                 sender = OutboxSender(
-                    bot, sessionmaker, create_i18n(), global_per_second=10_000, per_chat_interval=0
+                    bot,
+                    sessionmaker,
+                    create_i18n(),
+                    global_per_second=10_000,
+                    per_chat_interval=0,
+                    max_per_second=None,
                 )
             started = time.perf_counter()
             sent = 0
@@ -200,12 +217,16 @@ def sender_part(url: str, messages: int, limits: bool) -> dict[str, float]:
             elapsed = time.perf_counter() - started
             await bot.session.close()
             emulator_stats = emulator.stats()
+            arrivals = [
+                call.time for call in emulator.calls if call.method == "sendMessage" and call.ok
+            ]
         await engine.dispose()
         return {
             "sent": sent,
             "seconds": round(elapsed, 2),
             "messages_per_second": round(sent / elapsed, 1),
             "too_many_requests": emulator_stats.too_many_requests,
+            "busiest_second": busiest_second(arrivals),
         }
 
     return asyncio.run(run())
@@ -283,7 +304,8 @@ def main() -> None:
         sent = run_child(__file__, "sender", url, str(args.messages), mode)
         print(
             f"sender, limits {mode}: {sent['sent']} messages in {sent['seconds']} s = "
-            f"{sent['messages_per_second']} msg/s, {sent['too_many_requests']} × 429"
+            f"{sent['messages_per_second']} msg/s, {sent['too_many_requests']} × 429, "
+            f"busiest second {sent['busiest_second']}"
         )
         figures[f"sender_limits_{mode}"] = sent
     jobs = run_child(__file__, "apscheduler", str(args.measures))
@@ -292,13 +314,18 @@ def main() -> None:
         f"peak {jobs['peak_mb']} MB (scan process: {scan['peak_mb']} MB)"
     )
     figures["apscheduler_date_jobs"] = jobs
-    figures["targets"] = {"scan_seconds": 2, "limited_messages_per_second": 24}
+    figures["targets"] = {
+        "scan_seconds": 2,
+        "limited_messages_per_second": 24,
+        "busiest_second_at_most": 25,
+    }
     figures["within_targets"] = (
         # Both the scan that writes the morning's reminders and the quiet one after it.
         scan["scan_first_seconds"] < 2
         and scan["scan_steady_seconds"] < 2
         and figures["sender_limits_on"]["messages_per_second"] >= 24  # type: ignore[index]
         and figures["sender_limits_on"]["too_many_requests"] == 0  # type: ignore[index]
+        and figures["sender_limits_on"]["busiest_second"] <= 25  # type: ignore[index]
     )
     print(json.dumps(figures, ensure_ascii=False))
 

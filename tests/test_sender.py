@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import html
+import random
 import time
 from datetime import timedelta
 
@@ -24,7 +26,7 @@ from models.tables import (
     Role,
 )
 from scheduler.notifications import UNREACHABLE, register, render
-from scheduler.sender import OutboxSender
+from scheduler.sender import OutboxSender, RateLimiter
 
 TEST_KIND = "test_plain"
 
@@ -417,6 +419,35 @@ async def test_limits_are_respected(emulator, sessionmaker, clock, make_sender):
     assert [m.text for m in busy_messages] == ["busy 0", "busy 1", "busy 2"]
     # The busy chat did not hold the others up: all went out at about the global pace.
     assert elapsed < 62 / 25 + 1.0
+
+
+async def test_never_more_than_25_in_any_second_even_after_late_sends(monkeypatch):
+    """Sends that start late may catch up, but never put 26 messages into one second."""
+    now = [0.0]
+
+    async def sleep(seconds):
+        now[0] += seconds
+
+    monkeypatch.setattr("scheduler.sender.asyncio.sleep", sleep)
+    limiter = RateLimiter(24.5, 1.0, lambda: now[0], max_per_second=25)
+    rng = random.Random(5)
+    starts = []
+    for index in range(2000):
+        await limiter.acquire(index)
+        starts.append(now[0])
+        # Now and then the caller is late for its next slot (a slow event loop, a long send).
+        now[0] += rng.choice([0.0, 0.0, 0.0, 0.01, 0.05, 0.3])
+    busiest = max(
+        bisect.bisect_right(starts, start + 1.0 - 1e-9) - index
+        for index, start in enumerate(starts)
+    )
+    assert busiest == 25
+    # Without lateness, the pace is the configured one.
+    steady = RateLimiter(24.5, 1.0, lambda: now[0], max_per_second=25)
+    began = now[0]
+    for index in range(245):
+        await steady.acquire(index)
+    assert 24 <= 244 / (now[0] - began) <= 25
 
 
 def test_unreachable_renderer_escapes_and_pluralises():
