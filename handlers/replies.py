@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.text_limits import PageOf
 
 
 def shorten(text: str, limit: int) -> str:
@@ -36,3 +41,27 @@ def confirm_keyboard(
     builder.button(text=_("Cancel"), callback_data=cancel)
     builder.adjust(2)
     return builder.as_markup()
+
+
+def page_buttons(
+    builder: InlineKeyboardBuilder, page: PageOf[Any], make: Callable[[int], CallbackData]
+) -> int:
+    """The "‹ 2/5 ›" row of a paged list: buttons to the previous and next page (only those
+    that exist) around a label. Returns how many buttons were added, for `adjust`."""
+    if page.pages <= 1:
+        return 0
+    count = 0
+    if page.has_previous:
+        builder.button(text="‹", callback_data=make(page.page - 1))
+        count += 1
+    if page.has_next:
+        builder.button(text="›", callback_data=make(page.page + 1))
+        count += 1
+    return count
+
+
+def page_label(page: PageOf[Any]) -> str:
+    """" (page 2 of 5)" after a list's heading, nothing for a single page."""
+    if page.pages <= 1:
+        return ""
+    return " " + _("(page {page} of {pages})").format(page=page.page + 1, pages=page.pages)
