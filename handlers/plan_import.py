@@ -30,7 +30,8 @@ from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
 from bot.plan_import.reading import read_plan
 from bot.plan_import.store import PlanNotYours, StoreReport
-from handlers.replies import confirm_keyboard, shorten
+from bot.text_limits import pack, shorten
+from handlers.replies import confirm_keyboard
 from models.tables import Official
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ WARNINGS_SHOWN = 10
 BODIES_SHOWN = 15
 MONTHS_SHOWN = 18
 PLANS_SHOWN = 5
+PLAN_TITLE_LENGTH = 300
+BODY_NAME_LENGTH = 80
+FILE_NAME_LENGTH = 100
 
 
 class ImportDecision(CallbackData, prefix="imp"):
@@ -168,10 +172,16 @@ async def read_and_preview(
     pending = pending_imports.add(
         message.from_user.id, file_name, file_digest(content), content, result
     )
-    await status.edit_text(
-        render_preview(summarise(result), result, file_name, i18n.current_locale),
-        reply_markup=decision_keyboard(pending.token),
-    )
+    *first, last = render_preview(summarise(result), result, file_name, i18n.current_locale)
+    # The question and its buttons come last, under everything the preview says.
+    keyboard = decision_keyboard(pending.token)
+    if first:
+        await status.edit_text(first[0])
+        for text in first[1:]:
+            await message.answer(text)
+        await message.answer(last, reply_markup=keyboard)
+    else:
+        await status.edit_text(last, reply_markup=keyboard)
     if len(result.warnings) > WARNINGS_SHOWN:
         await message.answer_document(
             BufferedInputFile(render_warnings_file(result).encode("utf-8"), "warnings.txt"),
@@ -183,11 +193,15 @@ async def read_and_preview(
 
 def render_preview(
     preview: ImportPreview, result: ImportResult, file_name: str, locale: str
-) -> str:
-    lines = [_("<b>What I found in «{name}»</b>").format(name=escape(file_name))]
+) -> list[str]:
+    """What the importer understood, as texts that each fit a message (usually one)."""
+    blocks = [
+        _("<b>What I found in «{name}»</b>").format(
+            name=escape(shorten(file_name, FILE_NAME_LENGTH))
+        )
+    ]
     for index, plan in enumerate(preview.plans[:PLANS_SHOWN], 1):
-        lines.append("")
-        lines.append(f"{index}. <b>{escape(plan.title)}</b>")
+        lines = [f"{index}. <b>{escape(shorten(plan.title, PLAN_TITLE_LENGTH))}</b>"]
         lines.append(
             _(
                 "Sections: {sections}, measures: {measures} (done: {done}, without deadline: "
@@ -208,8 +222,9 @@ def render_preview(
             if len(plan.deadlines_by_month) > MONTHS_SHOWN:
                 months.append("…")
             lines.append(_("Deadlines by month: {months}").format(months=", ".join(months)))
+        blocks.append("\n".join(lines))
     if len(preview.plans) > PLANS_SHOWN:
-        lines.append(
+        blocks.append(
             _(
                 "…and {count} more plan.",
                 "…and {count} more plans.",
@@ -217,23 +232,23 @@ def render_preview(
             ).format(count=len(preview.plans) - PLANS_SHOWN)
         )
     if preview.bodies:
-        shown = ", ".join(escape(name) for name in preview.bodies[:BODIES_SHOWN])
+        shown = ", ".join(
+            escape(shorten(name, BODY_NAME_LENGTH)) for name in preview.bodies[:BODIES_SHOWN]
+        )
         if len(preview.bodies) > BODIES_SHOWN:
             shown += " " + _("and {count} more").format(count=len(preview.bodies) - BODIES_SHOWN)
-        lines.append("")
-        lines.append(_("Bodies: {names}").format(names=shown))
-    lines.append("")
+        blocks.append(_("Bodies: {names}").format(names=shown))
     if result.warnings:
-        lines.append(_("Warnings: {count}").format(count=len(result.warnings)))
+        warnings = [_("Warnings: {count}").format(count=len(result.warnings))]
         for warning in result.warnings[:WARNINGS_SHOWN]:
             text = messages.render_warning(warning, _)
             where = messages.render_where(warning.where, _)
-            lines.append(f"• {escape(where)}: {escape(shorten(text, 300))}")
+            warnings.append(f"• {escape(shorten(where, 100))}: {escape(shorten(text, 300))}")
+        blocks.append("\n".join(warnings))
     else:
-        lines.append(_("No warnings: every row was understood."))
-    lines.append("")
-    lines.append(_("Nothing is saved yet. Save the plan?"))
-    return "\n".join(lines)
+        blocks.append(_("No warnings: every row was understood."))
+    blocks.append(_("Nothing is saved yet. Save the plan?"))
+    return pack(blocks)
 
 
 def render_warnings_file(result: ImportResult) -> str:
@@ -246,10 +261,12 @@ def render_warnings_file(result: ImportResult) -> str:
     )
 
 
-def render_changes(report: StoreReport) -> str:
-    lines = []
+def render_changes(report: StoreReport) -> list[str]:
+    """What saving changed, plan by plan, as texts that each fit a message."""
+    blocks = []
     for plan in report.plans:
-        title = escape(plan.title)
+        lines = []
+        title = escape(shorten(plan.title, PLAN_TITLE_LENGTH))
         if plan.created:
             lines.append(
                 _(
@@ -278,9 +295,10 @@ def render_changes(report: StoreReport) -> str:
             ):
                 if numbers:
                     lines.append(f"{label}: {escape(shorten(', '.join(numbers), 500))}")
+        blocks.append("\n".join(lines))
     if report.organizations_created:
-        lines.append(_("New bodies: {count}.").format(count=len(report.organizations_created)))
-    return "\n".join(lines)
+        blocks.append(_("New bodies: {count}.").format(count=len(report.organizations_created)))
+    return pack(blocks, separator="\n")
 
 
 async def decide(
@@ -302,7 +320,7 @@ async def decide(
         return
     if callback_data.action != "save":
         await query.answer()
-        await _finish(query, _("Cancelled: nothing was saved."))
+        await _finish(query, [_("Cancelled: nothing was saved.")])
         return
     if not can_import(roles):
         await query.answer(_("Only coordinators can load plans."), show_alert=True)
@@ -312,8 +330,8 @@ async def decide(
     except PlanNotYours as refusal:
         logger.info("Import by %s refused: not a coordinator of %r", official.id, refusal.title)
         text = _("«{title}» is coordinated by someone else; nothing was saved.")
-        await query.answer(text.format(title=refusal.title), show_alert=True)
-        await _finish(query, text.format(title=escape(refusal.title)))
+        await query.answer(text.format(title=shorten(refusal.title, 100)), show_alert=True)
+        await _finish(query, [text.format(title=escape(shorten(refusal.title, PLAN_TITLE_LENGTH)))])
         return
     await query.answer(_("Saved."))
     await _finish(query, render_changes(report))
@@ -337,12 +355,17 @@ async def _store(
         )
 
 
-async def _finish(query: CallbackQuery, text: str) -> None:
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, reply_markup=None)
-        except TelegramAPIError:
-            await query.message.answer(text)
+async def _finish(query: CallbackQuery, texts: list[str]) -> None:
+    """The first text replaces the preview's question; the others follow it."""
+    if not isinstance(query.message, Message):
+        return
+    first, *rest = texts
+    try:
+        await query.message.edit_text(first, reply_markup=None)
+    except TelegramAPIError:
+        await query.message.answer(first)
+    for text in rest:
+        await query.message.answer(text)
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:

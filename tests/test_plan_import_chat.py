@@ -170,3 +170,49 @@ async def test_loading_a_changed_version_reports_what_changed(running_bot):
         assert await session.scalar(select(func.count(Plan.id))) == 1
         moved = await session.scalar(select(Measure).where(Measure.number_key == "1"))
     assert str(moved.deadline) == "2025-06-30"
+
+
+async def test_a_huge_preview_arrives_in_messages_that_fit_and_still_saves(running_bot):
+    """Long titles, many long body names and warnings: the preview is split, never refused."""
+    emulator = running_bot.emulator
+    admin = emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+    body = "Министерство по делам очень длинного наименования и развития территорий номер {n}"
+    rows = [
+        f"{n}.;Мероприятие {n} " + "с очень длинным описанием результата " * 20
+        + f";в течение срока действия плана {n};{body.format(n=n) * 3};отчет"
+        for n in range(1, 41)
+    ]
+    admin.send_document("plan.csv", plan_csv(rows, title="План " + "мероприятий " * 300))
+    question = await admin.wait_for_message(lambda m: "Сохранить план?" in (m.text or ""))
+    texts = [m.text or "" for m in emulator.chat_history(ADMIN_TELEGRAM_ID) if m.from_bot]
+    assert all(len(text) <= 4096 for text in texts)
+    assert any("…" in text for text in texts)
+    assert emulator.button_texts(question) == [["Сохранить план", "Отмена"]]
+    admin.press(question, text="Сохранить план")
+    await admin.wait_for_edit(question, lambda m: "сохранён" in (m.text or ""), min_edits=2)
+    assert await plan_count(running_bot.sessionmaker) == 1
+
+
+def test_the_preview_of_a_file_with_several_long_plans_is_split_into_messages_that_fit():
+    from datetime import date
+
+    from bot.i18n import create_i18n
+    from bot.plan_import.importing import ImportPreview, PlanPreview
+    from bot.plan_import.model import ImportResult, ImportWarning
+    from bot.text_limits import visible_length
+    from handlers.plan_import import render_preview
+
+    long_title = "План мероприятий («дорожная карта») & <приложение> " * 40
+    body = "Министерство строительства и жилищно-коммунального хозяйства области " * 5
+    months = tuple((date(2025, month, 1), month) for month in range(1, 13))
+    plan = PlanPreview(long_title, 9, 300, 4, 2, tuple(f"{body}{n}" for n in range(60)), months)
+    preview = ImportPreview(plans=(plan,) * 5, warnings=10, bodies=plan.bodies)
+    warning = ImportWarning("line 12", "row_not_understood", {"text": "ячейка " * 200})
+    result = ImportResult(plans=[], warnings=[warning] * 40, source_format="csv")
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale("ru"):
+        texts = render_preview(preview, result, "план " * 100 + ".docx", "ru")
+        assert len(texts) > 1
+        assert all(visible_length(text) <= 4096 for text in texts)
+        assert texts[-1].endswith("Сохранить план?")
+        assert "&amp; &lt;приложение&gt;" in texts[0]
