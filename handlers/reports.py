@@ -45,7 +45,7 @@ from bot.reports import (
 from bot.text_limits import page_of, shorten
 from handlers.invite import refuse_command
 from handlers.measure_card import OpenMeasure, format_day
-from handlers.replies import confirm_keyboard, page_buttons, page_label, show
+from handlers.replies import confirm_keyboard, page_buttons, page_label, saved_not_shown, show
 from models.tables import Official, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -639,7 +639,8 @@ async def review_pressed(
         )
         if outcome.measure_done:
             text += " " + _("The measure is done.")
-        await show(query, text, report_keyboard_after(outcome.report))
+        if not await show(query, text, report_keyboard_after(outcome.report)):
+            await _reply(query, saved_not_shown())
     elif callback_data.action == "accept":
         await show(
             query,

@@ -295,3 +295,99 @@ async def test_my_find_orgs_officials_and_review_page_through_300_items(running_
 
     assert refusals(emulator) == []
     assert coordinator_id  # the coordinator of the plan did all of the above
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_the_worst_card_fits_a_message_with_a_note_above_it(locale):
+    """Every field at its longest, 50 bodies with long names, 200 history entries with long
+    comments and HTML-special characters: the card with a change's note still fits."""
+    from aiogram.utils.i18n import gettext
+
+    from bot.i18n import create_i18n
+    from bot.measures import ExecutorOnCard
+    from handlers.measure_card import card_keyboard, render_card
+
+    huge = "<Оч&нь> " * 2000
+    executors = tuple(
+        ExecutorOnCard(n, n, huge, huge, n == 0, True, huge, AssignmentStatus.RETURNED)
+        for n in range(50)
+    )
+    entries = tuple(
+        HistoryEntry(
+            datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n),
+            kind,
+            huge,
+            {"comment": huge, "reason": huge, "old": None, "new": datetime(2026, 5, 1).date()},
+        )
+        for n in range(200)
+        for kind in ("report_submitted", "report_returned", "deadline_changed")
+    )
+    card = MeasureCard(
+        1, 1, huge, huge, huge[:200], huge, None, huge, None, huge, executors, entries, False
+    )
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale(locale):
+        note = gettext("✓ «{body}» is assigned as a co-executor.").format(body="x" * 120)
+        for page in (0, 1, 59, 119):
+            text = f"{note}\n\n" + render_card(
+                card, datetime(2026, 1, 1).date(), None, history=page
+            )
+            assert visible_length(text) <= MESSAGE_LIMIT
+        markup = card_keyboard("soon", 3, measure_id=1, can_coordinate=True, card=card, history=5)
+    assert markup is not None
+    assert sum(len(row) for row in markup.inline_keyboard) <= 100
+    assert all(
+        len(button.callback_data.encode()) <= 64 for row in markup.inline_keyboard for button in row
+    )
+
+
+# --- Showing a reply ----------------------------------------------------------------------------
+
+
+class FakeBot:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send_message(self, chat_id: int, text: str, reply_markup=None) -> None:
+        self.sent.append(text)
+
+
+def button_message(refusal: str | None):
+    from aiogram.exceptions import TelegramBadRequest
+    from aiogram.types import Message
+
+    class ButtonMessage(Message):
+        async def edit_text(self, text: str, **kwargs):  # type: ignore[override]
+            if refusal is not None:
+                raise TelegramBadRequest(method=None, message=f"Bad Request: {refusal}")  # type: ignore[arg-type]
+
+    return ButtonMessage.model_construct(message_id=1)
+
+
+class FakeQuery:
+    def __init__(self, refusal: str | None) -> None:
+        self.message = button_message(refusal)
+        self.bot = FakeBot()
+        self.from_user = type("U", (), {"id": 7})()
+
+
+@pytest.mark.parametrize(
+    ("refusal", "shown", "sent_again"),
+    [
+        (None, True, False),
+        ("message is not modified: specified new message content", True, False),
+        ("message can't be edited", True, True),
+        ("there is no text in the message to edit", True, True),
+        ("message is too long", False, False),
+        ("can't parse entities: unclosed tag", False, False),
+    ],
+)
+async def test_a_refused_edit_is_sent_anew_only_when_the_message_cannot_be_edited(
+    refusal, shown, sent_again, caplog
+):
+    from handlers.replies import show
+
+    query = FakeQuery(refusal)
+    assert await show(query, "текст", None) is shown  # type: ignore[arg-type]
+    assert query.bot.sent == (["текст"] if sent_again else [])
+    assert ("Telegram refused a reply" in caplog.text) is (not shown)
