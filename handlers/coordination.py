@@ -65,7 +65,9 @@ PLANS_PAGE = 6
 # The share of a list's page each entry may take, so that a page fits a message.
 NAME_LENGTH = 120
 SHORT_NAME_LENGTH = 30
-BODIES_SHOWN = 3
+# /officials: 8 people × (name 120 + 2 bodies × 80 + labels) and a note stay under 4,096.
+BODY_LINE_LENGTH = 80
+BODIES_SHOWN = 2
 
 
 class CoordinationInput(StatesGroup):
@@ -706,7 +708,7 @@ def people_reply(
         lines.append("")
         lines.append(f"{number}. {name} — {status_label(person.status)}")
         lines.extend(
-            f"    {escape(shorten(m.organization_name, NAME_LENGTH))} — {role_label(m.role)}"
+            f"    {escape(shorten(m.organization_name, BODY_LINE_LENGTH))} — {role_label(m.role)}"
             for m in person.memberships[:BODIES_SHOWN]
         )
         more = len(person.memberships) - BODIES_SHOWN

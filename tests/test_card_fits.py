@@ -391,3 +391,43 @@ async def test_a_refused_edit_is_sent_anew_only_when_the_message_cannot_be_edite
     assert await show(query, "текст", None) is shown  # type: ignore[arg-type]
     assert query.bot.sent == (["текст"] if sent_again else [])
     assert ("Telegram refused a reply" in caplog.text) is (not shown)
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_the_longest_pages_of_orgs_officials_and_find_fit(locale):
+    """Pages full of entries with every name at its longest still fit a message."""
+    from bot.coordination import (
+        BodyRegistrations,
+        FoundMeasure,
+        PersonEntry,
+        PersonMembership,
+        PersonStatus,
+    )
+    from bot.i18n import create_i18n
+    from handlers.coordination import orgs_reply, people_reply, search_reply
+
+    huge = "<Оч&нь> " * 2000
+    bodies = [BodyRegistrations(n, huge, huge, n % 2 * 99_999, 99_999) for n in range(100)]
+    people = [
+        PersonEntry(
+            n,
+            n,
+            huge,
+            huge,
+            PersonStatus.BLOCKED_BOT,
+            tuple(PersonMembership(m, huge, Role.HEAD) for m in range(30)),
+        )
+        for n in range(100)
+    ]
+    found = [FoundMeasure(n, n % 3, huge, huge[:300], huge, None) for n in range(100)]
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale(locale):
+        note = "✓ " + "x" * 600  # a deactivation's note: a name and the bodies, shortened
+        texts = [
+            *(orgs_reply(bodies, page)[0] for page in range(3)),
+            *(people_reply(people, page, note)[0] for page in range(3)),
+            *(search_reply(found, huge, page)[0] for page in range(3)),
+        ]
+    assert all(visible_length(text) <= MESSAGE_LIMIT for text in texts), [
+        visible_length(text) for text in texts
+    ]
