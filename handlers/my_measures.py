@@ -227,7 +227,7 @@ async def send_full_text(
         BufferedInputFile(
             full_text_file(card).encode("utf-8"), filename=f"measure-{card.measure_id}.txt"
         ),
-        caption=_("The full text of measure {number}.").format(
+        caption=_("Measure {number}: the full text").format(
             number=escape(shorten(card.number, 30))
         ),
     )

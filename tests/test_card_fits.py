@@ -431,3 +431,24 @@ def test_the_longest_pages_of_orgs_officials_and_find_fit(locale):
     assert all(visible_length(text) <= MESSAGE_LIMIT for text in texts), [
         visible_length(text) for text in texts
     ]
+
+
+async def test_a_full_text_longer_than_three_messages_comes_as_a_file(running_bot):
+    plan_id, body_id, _, _ = await setup_plan(running_bot.sessionmaker)
+    title = long_text("Название", 20_000)
+    async with running_bot.sessionmaker() as session, session.begin():
+        huge = measure(plan_id, "7.", title)
+        session.add(huge)
+        await session.flush()
+        session.add(Assignment(measure_id=huge.id, organization_id=body_id, is_lead=True))
+    anna = user(running_bot, COORDINATOR)
+    anna.send_command("/find", args="7")
+    results = await anna.wait_for_message("Found")
+    [[first_button]] = results.reply_markup["inline_keyboard"]
+    anna.press(results, callback_data=first_button["callback_data"])
+    card = await anna.wait_for_message(lambda m: "Plan:" in (m.text or ""))
+    anna.press(card, text="Full text")
+    sent = await anna.wait_for_message(lambda m: m.file is not None)
+    assert sent.caption == "Measure 7.: the full text"
+    assert sent.file.content.decode("utf-8") == f"7. {title}\n"
+    assert refusals(running_bot.emulator) == []
