@@ -84,7 +84,7 @@ async def refuse_button(query: CallbackQuery) -> None:
 
 def bodies_keyboard(
     bodies: list[Organization], page: int, roles: Roles
-) -> tuple[InlineKeyboardMarkup, int, int]:
+) -> tuple[InlineKeyboardMarkup, PageOf[Organization]]:
     shown = page_of(bodies, page, PAGE_SIZE)
     builder = InlineKeyboardBuilder()
     for organization in shown.items:
