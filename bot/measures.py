@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.calendar import working_days_between
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -184,11 +183,6 @@ class MeasureCard:
             if organization_ids is None or executor.organization_id in organization_ids
         ]
         return group_of(self.deadline, self.done_on, statuses, today)
-
-
-def working_days_left(deadline: date, today: date) -> int:
-    """Working days until the deadline (negative: overdue by that many working days)."""
-    return working_days_between(today, deadline)
 
 
 def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> bool:

@@ -29,6 +29,7 @@ __all__ = [
     "pack",
     "page_of",
     "shorten",
+    "split_plain",
     "visible_length",
 ]
 
@@ -155,3 +156,60 @@ def page_of(items: Sequence[T], page: int, size: int) -> PageOf[T]:
         total=len(items),
         size=size,
     )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+")
+
+
+def split_plain(text: str, limit: int) -> list[str]:
+    """Plain text cut into pieces of at most `limit` characters (UTF-16 units) that together
+    hold all of it: whole lines where they fit, else whole sentences, else whole words; only a
+    single word longer than the limit is cut inside. Escape each piece when it goes into HTML."""
+    if limit < 1:
+        raise ValueError("a piece holds at least one character")
+    pieces: list[str] = []
+    for line in text.splitlines() or [""]:
+        if utf16_length(line) <= limit:
+            pieces.append(line)
+            continue
+        pieces.extend(_gather(_SENTENCE_END.split(line), limit))
+    return [piece for piece in pieces if piece.strip()] or [""]
+
+
+def _gather(parts: Sequence[str], limit: int) -> list[str]:
+    """Join parts with spaces into pieces within `limit`, breaking a too long part by words."""
+    pieces: list[str] = []
+    current = ""
+    for part in parts:
+        if utf16_length(part) > limit:
+            words = part.split()
+            smaller = _gather(words, limit) if len(words) > 1 else _cut(part, limit)
+            for piece in smaller:
+                current = _add(pieces, current, piece, limit)
+            continue
+        current = _add(pieces, current, part, limit)
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _add(pieces: list[str], current: str, part: str, limit: int) -> str:
+    joined = f"{current} {part}" if current else part
+    if utf16_length(joined) <= limit:
+        return joined
+    if current:
+        pieces.append(current)
+    return part
+
+
+def _cut(word: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    current = ""
+    for char in word:
+        if utf16_length(current + char) > limit:
+            pieces.append(current)
+            current = ""
+        current += char
+    if current:
+        pieces.append(current)
+    return pieces

@@ -43,17 +43,31 @@ from bot.coordination import (
 from bot.i18n import pick_locale
 from bot.measures import MeasureCard, load_card
 from bot.menus import set_personal_menu
+from bot.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
 from handlers.invite import BUTTON_LENGTH, InviteInput, refuse_button, refuse_command
 from handlers.measure_card import CardAction, card_keyboard, format_day, render_card
-from handlers.replies import confirm_keyboard, shorten, show
+from handlers.replies import (
+    answer,
+    confirm_keyboard,
+    page_buttons,
+    page_label,
+    saved_not_shown,
+    show,
+)
 from handlers.reports import ReviewInput, card_report_buttons
 from models.tables import Official, Role
 
-SEARCH_SHOWN = 15
+SEARCH_PAGE = 10
 MATCHES_SHOWN = 10
-ORGS_PAGE = 20
+ORGS_PAGE = 15
 PEOPLE_PAGE = 8
 PLANS_PAGE = 6
+# The share of a list's page each entry may take, so that a page fits a message.
+NAME_LENGTH = 120
+SHORT_NAME_LENGTH = 30
+# /officials: 8 people × (name 120 + 2 bodies × 80 + labels) and a note stay under 4,096.
+BODY_LINE_LENGTH = 80
+BODIES_SHOWN = 2
 
 
 class CoordinationInput(StatesGroup):
@@ -65,6 +79,12 @@ class CoordinationInput(StatesGroup):
 
 class OpenFound(CallbackData, prefix="fm"):
     measure_id: int
+
+
+class FindPage(CallbackData, prefix="fp"):
+    """A page of the last /find's results (the words searched are kept in the FSM data)."""
+
+    page: int
 
 
 class AssignBody(CallbackData, prefix="mab"):
@@ -130,30 +150,6 @@ def refusal_text(refusal: Refusal) -> str:
     }[refusal]
 
 
-def pages_of(count: int, size: int, page: int) -> tuple[int, int]:
-    pages = max(1, -(-count // size))
-    return min(max(page, 0), pages - 1), pages
-
-
-def page_note(page: int, pages: int) -> str:
-    return (
-        " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages) if pages > 1 else ""
-    )
-
-
-def add_navigation(
-    builder: InlineKeyboardBuilder, page: int, pages: int, make: type[CallbackData]
-) -> int:
-    count = 0
-    if page > 0:
-        builder.button(text="‹", callback_data=make(page=page - 1))
-        count += 1
-    if page < pages - 1:
-        builder.button(text="›", callback_data=make(page=page + 1))
-        count += 1
-    return count
-
-
 def markup_of(builder: InlineKeyboardBuilder) -> InlineKeyboardMarkup | None:
     markup = builder.as_markup()
     return markup if any(markup.inline_keyboard) else None
@@ -203,8 +199,10 @@ async def expect_text(message: Message) -> None:
 # --- /find --------------------------------------------------------------------------------------
 
 
-def search_reply(found: Sequence[FoundMeasure], query: str) -> tuple[str, InlineKeyboardMarkup]:
-    shown = found[:SEARCH_SHOWN]
+def search_reply(
+    found: Sequence[FoundMeasure], query: str, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    shown = page_of(found, page, SEARCH_PAGE)
     several_plans = len({item.plan_id for item in found}) > 1
     lines = [
         _(
@@ -212,29 +210,26 @@ def search_reply(found: Sequence[FoundMeasure], query: str) -> tuple[str, Inline
             "Found {count} measures for «{query}»:",
             len(found),
         ).format(count=len(found), query=escape(shorten(query, 100)))
+        + page_label(shown)
     ]
     builder = InlineKeyboardBuilder()
-    for item in shown:
-        line = f"• <b>{escape(item.number)}</b> {escape(shorten(item.title, 150))}"
+    for item in shown.items:
+        line = f"• <b>{escape(shorten(item.number, 30))}</b> {escape(shorten(item.title, 150))}"
         if several_plans:
             line += f" — «{escape(shorten(item.plan_title, 60))}»"
         lines.append(line)
         builder.button(
-            text=f"{item.number} {shorten(item.title, 40)}",
+            text=shorten(f"{item.number} {shorten(item.title, 40)}", BUTTON_TEXT_LIMIT),
             callback_data=OpenFound(measure_id=item.measure_id),
         )
-    if len(found) > len(shown):
-        lines.append("")
-        lines.append(
-            _("The first {shown} are shown; add words to narrow the search.").format(
-                shown=len(shown)
-            )
-        )
-    builder.adjust(1)
+    navigation = page_buttons(builder, shown, lambda number: FindPage(page=number))
+    builder.adjust(*([1] * len(shown.items)), *([navigation] if navigation else []))
     return "\n".join(lines), builder.as_markup()
 
 
-async def answer_search(message: Message, session: AsyncSession, roles: Roles, text: str) -> None:
+async def answer_search(
+    message: Message, state: FSMContext, session: AsyncSession, roles: Roles, text: str
+) -> None:
     plan_ids = await coordination.coordinated_plan_ids(session, roles)
     found = await coordination.search_measures(session, plan_ids, text)
     if not found:
@@ -245,8 +240,26 @@ async def answer_search(message: Message, session: AsyncSession, roles: Roles, t
             ).format(query=escape(shorten(text, 100)))
         )
         return
-    reply, markup = search_reply(found, text)
+    await state.update_data(find_query=text)
+    reply, markup = search_reply(found, text, 0)
     await message.answer(reply, reply_markup=markup)
+
+
+async def search_page(
+    query: CallbackQuery,
+    callback_data: FindPage,
+    state: FSMContext,
+    session: AsyncSession,
+    roles: Roles,
+) -> None:
+    text = (await state.get_data()).get("find_query")
+    if not roles.is_coordinator or not isinstance(text, str):
+        await query.answer(_("This button is out of date."), show_alert=True)
+        return
+    plan_ids = await coordination.coordinated_plan_ids(session, roles)
+    found = await coordination.search_measures(session, plan_ids, text)
+    await query.answer()
+    await show(query, *search_reply(found, text, callback_data.page))
 
 
 async def find_command(
@@ -266,7 +279,7 @@ async def find_command(
             _("What should I look for? Send a measure number (e.g. 1.2) or words from its title.")
         )
         return
-    await answer_search(message, session, roles, text)
+    await answer_search(message, state, session, roles, text)
 
 
 async def find_text_typed(
@@ -276,7 +289,7 @@ async def find_text_typed(
     if not roles.is_coordinator:
         await refuse_command(message, roles)
         return
-    await answer_search(message, session, roles, message.text or "")
+    await answer_search(message, state, session, roles, message.text or "")
 
 
 # --- The card and its actions -------------------------------------------------------------------
@@ -303,7 +316,16 @@ async def coordinator_card(
         measure_id=card.measure_id,
         can_coordinate=True,
         report_buttons=await card_report_buttons(session, roles, card.measure_id, card.plan_id),
+        card=card,
     )
+
+
+async def show_changed_card(
+    query: CallbackQuery, shown: tuple[str, InlineKeyboardMarkup | None]
+) -> None:
+    """The card after a change; if it cannot be shown, the change is saved all the same."""
+    if not await show(query, *shown):
+        await query.bot.send_message(query.from_user.id, saved_not_shown())
 
 
 async def open_found(
@@ -468,7 +490,7 @@ async def assign_picked(
         return
     if await state.get_state() == CoordinationInput.body_name.state:
         await state.clear()
-    body = escape(made.organization_name)
+    body = escape(shorten(made.organization_name, NAME_LENGTH))
     if made.is_lead:
         note = _("✓ «{body}» is assigned as the lead executor.").format(body=body)
     else:
@@ -478,7 +500,7 @@ async def assign_picked(
     )
     assert shown is not None
     await query.answer()
-    await show(query, *shown)
+    await show_changed_card(query, shown)
 
 
 async def remove_picked(
@@ -501,13 +523,15 @@ async def remove_picked(
     except Refused as refused:
         await query.answer(refusal_text(refused.refusal), show_alert=True)
         return
-    note = _("✓ «{body}» no longer answers for this measure.").format(body=escape(name))
+    note = _("✓ «{body}» no longer answers for this measure.").format(
+        body=escape(shorten(name, NAME_LENGTH))
+    )
     shown = await coordinator_card(
         session, roles, callback_data.measure_id, official, settings, note
     )
     assert shown is not None
     await query.answer()
-    await show(query, *shown)
+    await show_changed_card(query, shown)
 
 
 async def deadline_typed(
@@ -574,7 +598,8 @@ async def reason_typed(
     )
     shown = await coordinator_card(session, roles, measure_id, official, settings, note)
     assert shown is not None
-    await message.answer(shown[0], reply_markup=shown[1])
+    if not await answer(message, *shown):
+        await message.answer(saved_not_shown())
 
 
 # --- /orgs --------------------------------------------------------------------------------------
@@ -583,16 +608,16 @@ async def reason_typed(
 def orgs_reply(
     entries: Sequence[BodyRegistrations], page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    page, pages = pages_of(len(entries), ORGS_PAGE, page)
+    shown = page_of(entries, page, ORGS_PAGE)
     nobody = sum(1 for entry in entries if not entry.registered)
     lines = [
         _("<b>Bodies of your plans</b>: {count}, nobody registered yet: {nobody}.").format(
             count=len(entries), nobody=nobody
         )
-        + page_note(page, pages)
+        + page_label(shown)
     ]
     heading: bool | None = None
-    for entry in entries[page * ORGS_PAGE : (page + 1) * ORGS_PAGE]:
+    for entry in shown.items:
         if entry.registered is not heading:
             heading = entry.registered
             lines.append("")
@@ -601,16 +626,16 @@ def orgs_reply(
                 if entry.registered
                 else _("<b>Nobody registered yet</b>")
             )
-        name = escape(shorten(entry.name, 150))
+        name = escape(shorten(entry.name, NAME_LENGTH))
         if entry.short_name and entry.short_name != entry.name:
-            name += f" ({escape(entry.short_name)})"
+            name += f" ({escape(shorten(entry.short_name, SHORT_NAME_LENGTH))})"
         if entry.registered:
             name += " — " + _("officials: {officials}, heads: {heads}").format(
                 officials=entry.officials, heads=entry.heads
             )
         lines.append(f"• {name}")
     builder = InlineKeyboardBuilder()
-    builder.adjust(add_navigation(builder, page, pages, OrgsPage) or 1)
+    builder.adjust(page_buttons(builder, shown, lambda number: OrgsPage(page=number)) or 1)
     return "\n".join(lines), markup_of(builder)
 
 
@@ -658,13 +683,13 @@ def status_label(status: PersonStatus) -> str:
 
 def bodies_of(person: PersonEntry) -> str:
     names = dict.fromkeys(m.organization_name for m in person.memberships)
-    return "; ".join(escape(name) for name in names)
+    return escape(shorten("; ".join(names), 3 * NAME_LENGTH))
 
 
 def people_reply(
     entries: Sequence[PersonEntry], page: int, note: str = ""
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    page, pages = pages_of(len(entries), PEOPLE_PAGE, page)
+    shown = page_of(entries, page, PEOPLE_PAGE)
     lines = [note, ""] if note else []
     if not entries:
         lines.append(_("Nobody is registered with the bodies of your plans yet."))
@@ -673,25 +698,31 @@ def people_reply(
             _("<b>People registered with the bodies of your plans</b>: {count}").format(
                 count=len(entries)
             )
-            + page_note(page, pages)
+            + page_label(shown)
         )
     builder = InlineKeyboardBuilder()
-    shown = entries[page * PEOPLE_PAGE : (page + 1) * PEOPLE_PAGE]
-    for number, person in enumerate(shown, page * PEOPLE_PAGE + 1):
-        name = f"<b>{escape(person.name)}</b>"
+    for number, person in enumerate(shown.items, shown.first_number):
+        name = f"<b>{escape(shorten(person.name, NAME_LENGTH))}</b>"
         if person.username:
-            name += f" @{escape(person.username)}"
+            name += f" @{escape(shorten(person.username, SHORT_NAME_LENGTH))}"
         lines.append("")
         lines.append(f"{number}. {name} — {status_label(person.status)}")
         lines.extend(
-            f"    {escape(m.organization_name)} — {role_label(m.role)}" for m in person.memberships
+            f"    {escape(shorten(m.organization_name, BODY_LINE_LENGTH))} — {role_label(m.role)}"
+            for m in person.memberships[:BODIES_SHOWN]
         )
+        more = len(person.memberships) - BODIES_SHOWN
+        if more > 0:
+            lines.append(
+                "    "
+                + _("and {count} more body", "and {count} more bodies", more).format(count=more)
+            )
         builder.button(
             text=_("Deactivate: {name}").format(name=shorten(person.name, 40)),
-            callback_data=Deactivate(official_id=person.official_id, page=page),
+            callback_data=Deactivate(official_id=person.official_id, page=shown.page),
         )
-    navigation = add_navigation(builder, page, pages, PeoplePage)
-    builder.adjust(*([1] * len(shown)), *([navigation] if navigation else []))
+    navigation = page_buttons(builder, shown, lambda number: PeoplePage(page=number))
+    builder.adjust(*([1] * len(shown.items)), *([navigation] if navigation else []))
     return "\n".join(lines), markup_of(builder)
 
 
@@ -746,7 +777,7 @@ async def deactivate_pressed(
         await refuse_button(query)
         return
     await query.answer()
-    name, bodies = escape(person.name), bodies_of(person)
+    name, bodies = escape(shorten(person.name, NAME_LENGTH)), bodies_of(person)
     if not callback_data.confirm:
         await show(
             query,
@@ -851,28 +882,28 @@ async def dismissed(query: CallbackQuery) -> None:
 def coordinators_reply(
     plans: Sequence[PlanCoordinators], page: int, note: str = ""
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    page, pages = pages_of(len(plans), PLANS_PAGE, page)
+    shown = page_of(plans, page, PLANS_PAGE)
     lines = [note, ""] if note else []
-    lines.append(_("<b>Coordinators of the plans</b>") + page_note(page, pages))
+    lines.append(_("<b>Coordinators of the plans</b>") + page_label(shown))
     builder = InlineKeyboardBuilder()
     buttons = 0
-    for plan in plans[page * PLANS_PAGE : (page + 1) * PLANS_PAGE]:
+    for plan in shown.items:
         lines.append("")
-        lines.append(f"<b>{escape(plan.plan_title)}</b>")
+        lines.append(f"<b>{escape(shorten(plan.plan_title, NAME_LENGTH))}</b>")
         if not plan.coordinators:
             lines.append("• " + _("nobody"))
         for entry in plan.coordinators:
-            lines.append(f"• {escape(entry.name)}")
+            lines.append(f"• {escape(shorten(entry.name, NAME_LENGTH))}")
             builder.button(
                 text=_("Remove {name} — {plan}").format(
                     name=shorten(entry.name, 30), plan=shorten(plan.plan_title, 25)
                 ),
-                callback_data=RemoveCoordinator(membership_id=entry.membership_id, page=page),
+                callback_data=RemoveCoordinator(membership_id=entry.membership_id, page=shown.page),
             )
             buttons += 1
     if not plans:
         lines.append(_("There are no plans yet."))
-    navigation = add_navigation(builder, page, pages, CoordinatorsPage)
+    navigation = page_buttons(builder, shown, lambda number: CoordinatorsPage(page=number))
     builder.adjust(*([1] * buttons), *([navigation] if navigation else []))
     return "\n".join(lines), markup_of(builder)
 
@@ -924,7 +955,10 @@ async def remove_coordinator_pressed(
         await refuse_button(query)
         return
     await query.answer()
-    name, plan = escape(entry.name), escape(entry.plan_title)
+    name, plan = (
+        escape(shorten(entry.name, NAME_LENGTH)),
+        escape(shorten(entry.plan_title, NAME_LENGTH)),
+    )
     if not callback_data.confirm:
         await show(
             query,
@@ -964,6 +998,7 @@ def build_router() -> Router:
     router.message.register(expect_text, waiting, ~F.text)
 
     router.callback_query.register(open_found, OpenFound.filter())
+    router.callback_query.register(search_page, FindPage.filter())
     router.callback_query.register(card_action, CardAction.filter())
     router.callback_query.register(assign_picked, AssignBody.filter())
     router.callback_query.register(remove_picked, RemoveBody.filter())

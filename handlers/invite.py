@@ -27,7 +27,8 @@ from bot.access import Roles, can_manage_coordinators
 from bot.config import Settings
 from bot.coordination import MadeInvitation, Refusal, Refused
 from bot.invitations import deep_link
-from handlers.replies import shorten, show
+from bot.text_limits import PageOf, page_of, shorten
+from handlers.replies import page_buttons, page_label, show
 from models.tables import Official, Organization, Role
 
 PAGE_SIZE = 8
@@ -83,32 +84,24 @@ async def refuse_button(query: CallbackQuery) -> None:
 
 def bodies_keyboard(
     bodies: list[Organization], page: int, roles: Roles
-) -> tuple[InlineKeyboardMarkup, int, int]:
-    pages = max(1, -(-len(bodies) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+) -> tuple[InlineKeyboardMarkup, PageOf[Organization]]:
+    shown = page_of(bodies, page, PAGE_SIZE)
     builder = InlineKeyboardBuilder()
-    shown = bodies[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    for organization in shown:
+    for organization in shown.items:
         builder.button(
             text=body_label(organization),
             callback_data=InviteBody(organization_id=organization.id),
         )
-    navigation = 0
-    if page > 0:
-        builder.button(text="‹", callback_data=InviteBodies(page=page - 1))
-        navigation += 1
-    if page < pages - 1:
-        builder.button(text="›", callback_data=InviteBodies(page=page + 1))
-        navigation += 1
+    navigation = page_buttons(builder, shown, lambda number: InviteBodies(page=number))
     extra = 0
     if can_manage_coordinators(roles):
         builder.button(text=_("Coordinator of a plan"), callback_data=InvitePlans(page=0))
         extra = 1
-    builder.adjust(*([1] * len(shown)), *([navigation] if navigation else []), *([1] * extra))
-    return builder.as_markup(), page, pages
+    builder.adjust(*([1] * len(shown.items)), *([navigation] if navigation else []), *([1] * extra))
+    return builder.as_markup(), shown
 
 
-def start_text(count: int, page: int, pages: int) -> str:
+def start_text(count: int, page: PageOf[Organization]) -> str:
     if not count:
         return _("Your plans have no bodies yet.")
     text = _(
@@ -118,9 +111,7 @@ def start_text(count: int, page: int, pages: int) -> str:
         "({count} bodies in your plans).",
         count,
     ).format(count=count)
-    if pages > 1:
-        text += " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages)
-    return text
+    return text + page_label(page)
 
 
 async def invite_command(
@@ -136,8 +127,8 @@ async def invite_command(
     elif not can_manage_coordinators(roles):
         await message.answer(_("Your plans have no bodies yet."))
         return
-    markup, page, pages = bodies_keyboard(bodies, 0, roles)
-    await message.answer(start_text(len(bodies), page, pages), reply_markup=markup)
+    markup, page = bodies_keyboard(bodies, 0, roles)
+    await message.answer(start_text(len(bodies), page), reply_markup=markup)
 
 
 async def bodies_page(
@@ -148,9 +139,9 @@ async def bodies_page(
         return
     plan_ids = await coordination.coordinated_plan_ids(session, roles)
     bodies = await coordination.bodies_of_plans(session, plan_ids)
-    markup, page, pages = bodies_keyboard(bodies, callback_data.page, roles)
+    markup, page = bodies_keyboard(bodies, callback_data.page, roles)
     await query.answer()
-    await show(query, start_text(len(bodies), page, pages), markup)
+    await show(query, start_text(len(bodies), page), markup)
 
 
 async def body_name_typed(
@@ -297,23 +288,19 @@ async def plans_page(
         return
     if await state.get_state() == InviteInput.body_name.state:
         await state.clear()
-    pages = max(1, -(-len(plans) // PAGE_SIZE))
-    page = min(max(callback_data.page, 0), pages - 1)
-    shown = plans[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = page_of(plans, callback_data.page, PAGE_SIZE)
     builder = InlineKeyboardBuilder()
-    for plan in shown:
+    for plan in shown.items:
         builder.button(
             text=shorten(plan.title, BUTTON_LENGTH), callback_data=InvitePlan(plan_id=plan.id)
         )
-    navigation = 0
-    if page > 0:
-        builder.button(text="‹", callback_data=InvitePlans(page=page - 1))
-        navigation += 1
-    if page < pages - 1:
-        builder.button(text="›", callback_data=InvitePlans(page=page + 1))
-        navigation += 1
-    builder.adjust(*([1] * len(shown)), *([navigation] if navigation else []))
-    text = _("Coordinator of which plan?") if plans else _("There are no plans yet.")
+    navigation = page_buttons(builder, shown, lambda number: InvitePlans(page=number))
+    builder.adjust(*([1] * len(shown.items)), *([navigation] if navigation else []))
+    text = (
+        _("Coordinator of which plan?") + page_label(shown)
+        if plans
+        else _("There are no plans yet.")
+    )
     await query.answer()
     await show(query, text, builder.as_markup())
 

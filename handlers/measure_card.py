@@ -11,15 +11,48 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.measures import Group, HistoryEntry, MeasureCard, working_days_left
+from bot.deadline_wording import deadline_phrase
+from bot.measures import ExecutorOnCard, Group, HistoryEntry, MeasureCard
+from bot.text_limits import BUTTON_TEXT_LIMIT, PageOf, pack, page_of, shorten, split_plain
 
-MAX_HISTORY = 15
+# Each field's share of the card, so that it fits a message (4,096) whatever the measure holds:
+# title 600 + result 300 + plan and section 2×200 + 5 executors×160 + 5 history entries×(40 +
+# 200 + about 40) + labels stays under 3,800, leaving room for a note above the card.
+NUMBER_LENGTH = 30
+TITLE_LENGTH = 600
+RESULT_LENGTH = 300
+FIELD_LENGTH = 200
+EXECUTORS_SHOWN = 5
+EXECUTOR_LENGTH = 160
+HISTORY_PAGE = 5
+WHO_LENGTH = 40
+ENTRY_TEXT_LENGTH = 200
+# "Full text": pieces well within a message; more messages than this go as a file instead.
+FULL_TEXT_PIECE = 3500
+FULL_TEXT_MESSAGES = 3
+REPORT_BUTTONS_SHOWN = 20
 
 
 class OpenMeasure(CallbackData, prefix="m"):
     measure_id: int
     back: str = ""  # the /my group to go back to, if opened from there
     page: int = 0
+
+
+class CardHistory(CallbackData, prefix="mh"):
+    """The card at another page of its history (0: the latest entries); `back` and `page` as
+    in OpenMeasure."""
+
+    measure_id: int
+    history: int
+    back: str = ""
+    page: int = 0
+
+
+class CardFullText(CallbackData, prefix="mft"):
+    """The card's "Full text": the whole title and expected result."""
+
+    measure_id: int
 
 
 class MyList(CallbackData, prefix="my"):
@@ -50,40 +83,32 @@ def format_day(day: date) -> str:
 
 def deadline_line(card: MeasureCard, today: date) -> str:
     if card.deadline is None:
-        text = escape(card.deadline_text) if card.deadline_text else _("not set")
-        return _("Deadline: {deadline}").format(deadline=text)
-    day = format_day(card.deadline)
+        text = escape(shorten(card.deadline_text, FIELD_LENGTH)) if card.deadline_text else None
+        return _("Deadline: {deadline}").format(deadline=text or _("not set"))
     if card.done_on is not None:
-        return _("Deadline: {deadline}").format(deadline=day)
-    left = working_days_left(card.deadline, today)
-    if card.deadline == today:
-        note = _("today")
-    elif card.deadline < today:
-        overdue = max(-left, 1)
-        note = _(
-            "overdue by {count} working day",
-            "overdue by {count} working days",
-            overdue,
-        ).format(count=overdue)
-    else:
-        note = _("{count} working day left", "{count} working days left", left).format(count=left)
-    return _("Deadline: {deadline} ({note})").format(deadline=day, note=note)
+        return _("Deadline: {deadline}").format(deadline=format_day(card.deadline))
+    phrase = deadline_phrase(card.deadline, today, _, _)
+    return phrase[:1].upper() + phrase[1:]
 
 
 def history_line(entry: HistoryEntry) -> str:
     day = format_day(entry.at.date())
-    who = f" — {escape(entry.who)}" if entry.who else ""
+    who = f" — {escape(shorten(entry.who, WHO_LENGTH))}" if entry.who else ""
     details = entry.details
+
+    def said(key: str) -> str:
+        return escape(shorten(str(details[key]), ENTRY_TEXT_LENGTH))
+
     if entry.kind == "report_submitted":
         text = _("report sent")
         if details.get("comment"):
-            text += f": {escape(str(details['comment']))}"
+            text += f": {said('comment')}"
     elif entry.kind == "report_accepted":
         text = _("report accepted")
     elif entry.kind == "report_returned":
         text = _("report returned")
         if details.get("reason"):
-            text += f": {escape(str(details['reason']))}"
+            text += f": {said('reason')}"
     elif entry.kind.startswith("deadline_"):
         old = format_day(details["old"]) if details.get("old") else "—"  # type: ignore[arg-type]
         new = format_day(details["new"])  # type: ignore[arg-type]
@@ -94,48 +119,111 @@ def history_line(entry: HistoryEntry) -> str:
         else:
             text = _("deadline moved: {old} → {new}").format(old=old, new=new)
         if details.get("reason") and details["reason"] != "import":
-            text += f" ({escape(str(details['reason']))})"
+            text += f" ({said('reason')})"
         elif details.get("reason") == "import":
             text += " " + _("(new version of the plan)")
     else:
-        text = escape(entry.kind)
+        text = escape(shorten(entry.kind, WHO_LENGTH))
     return f"• {day}{who}: {text}"
 
 
-def render_card(card: MeasureCard, today: date, organization_ids: frozenset[int] | None) -> str:
-    lines = [f"<b>{escape(card.number)}</b> {escape(card.title)}", ""]
-    lines.append(_("Plan: {title}").format(title=escape(card.plan_title)))
+def history_page(card: MeasureCard, page: int) -> PageOf[HistoryEntry]:
+    """Page 0 holds the latest entries, page 1 the ones before them, and so on."""
+    return page_of(card.history[::-1], page, HISTORY_PAGE)
+
+
+def is_shortened(card: MeasureCard) -> bool:
+    """Whether the card cuts the title or the expected result (then "Full text" shows them)."""
+    return len(card.title) > TITLE_LENGTH or len(card.result or "") > RESULT_LENGTH
+
+
+def executor_line(executor: ExecutorOnCard) -> str:
+    name = executor.name
+    if executor.short_name and executor.short_name != executor.name:
+        name += f" ({executor.short_name})"
+    marks = []
+    if executor.is_lead:
+        marks.append(_("lead"))
+    if executor.by_agreement:
+        marks.append(_("by agreement"))
+    if executor.named_person:
+        marks.append(shorten(executor.named_person, WHO_LENGTH))
+    return escape(shorten(name + (f" — {', '.join(marks)}" if marks else ""), EXECUTOR_LENGTH))
+
+
+def render_card(
+    card: MeasureCard,
+    today: date,
+    organization_ids: frozenset[int] | None,
+    *,
+    history: int = 0,
+) -> str:
+    """The card, within a message's limit whatever the measure holds: every field is shortened
+    to its share (see the lengths above) and `history` is the page of the history shown."""
+    title = escape(shorten(card.title, TITLE_LENGTH))
+    lines = [f"<b>{escape(shorten(card.number, NUMBER_LENGTH))}</b> {title}", ""]
+    lines.append(_("Plan: {title}").format(title=escape(shorten(card.plan_title, FIELD_LENGTH))))
     if card.section:
-        lines.append(_("Section: {title}").format(title=escape(card.section)))
+        lines.append(
+            _("Section: {title}").format(title=escape(shorten(card.section, FIELD_LENGTH)))
+        )
     lines.append(deadline_line(card, today))
-    executors = []
-    for executor in card.executors:
-        name = escape(executor.name)
-        if executor.short_name and executor.short_name != executor.name:
-            name += f" ({escape(executor.short_name)})"
-        marks = []
-        if executor.is_lead:
-            marks.append(_("lead"))
-        if executor.by_agreement:
-            marks.append(_("by agreement"))
-        if executor.named_person:
-            marks.append(escape(executor.named_person))
-        executors.append(name + (f" — {', '.join(marks)}" if marks else ""))
-    if executors:
-        lines.append(_("Executors:") + "\n" + "\n".join(f"• {line}" for line in executors))
+    if card.executors:
+        shown = card.executors[:EXECUTORS_SHOWN]
+        lines.append(_("Executors:"))
+        lines.extend(f"• {executor_line(executor)}" for executor in shown)
+        if len(card.executors) > len(shown):
+            more = len(card.executors) - len(shown)
+            lines.append(
+                "• "
+                + _("and {count} more body", "and {count} more bodies", more).format(count=more)
+            )
     else:
         lines.append(_("Executors: none assigned"))
     if card.result:
-        lines.append(_("Expected document: {result}").format(result=escape(card.result)))
+        lines.append(
+            _("Expected document: {result}").format(
+                result=escape(shorten(card.result, RESULT_LENGTH))
+            )
+        )
     status = group_label(card.group_for(organization_ids, today))
     if card.removed:
         status = _("removed from the plan")
     lines.append(_("Status: {status}").format(status=status))
     if card.history:
+        page = history_page(card, history)
         lines.append("")
-        lines.append(_("History:"))
-        lines.extend(history_line(entry) for entry in card.history[-MAX_HISTORY:])
+        if page.pages > 1:
+            last = page.total - page.page * page.size
+            lines.append(
+                _("History ({first}–{last} of {total}):").format(
+                    first=last - len(page.items) + 1, last=last, total=page.total
+                )
+            )
+        else:
+            lines.append(_("History:"))
+        lines.extend(history_line(entry) for entry in reversed(page.items))
     return "\n".join(lines)
+
+
+def full_text_messages(card: MeasureCard) -> list[str]:
+    """The whole title and expected result, in as few messages as fit, cut only between lines,
+    sentences or words."""
+    blocks = [f"<b>{escape(shorten(card.number, NUMBER_LENGTH))}</b>"]
+    blocks.extend(escape(piece) for piece in split_plain(card.title, FULL_TEXT_PIECE))
+    if card.result:
+        blocks.append("")
+        blocks.append(f"<b>{_('Expected document:')}</b>")
+        blocks.extend(escape(piece) for piece in split_plain(card.result, FULL_TEXT_PIECE))
+    return pack(blocks, separator="\n")
+
+
+def full_text_file(card: MeasureCard) -> str:
+    """The same as plain text, for a file when it takes too many messages."""
+    parts = [f"{card.number} {card.title}"]
+    if card.result:
+        parts.append(f"{_('Expected document:')}\n{card.result}")
+    return "\n\n".join(parts) + "\n"
 
 
 def card_keyboard(
@@ -145,14 +233,18 @@ def card_keyboard(
     measure_id: int | None = None,
     can_coordinate: bool = False,
     report_buttons: Sequence[tuple[str, CallbackData]] = (),
+    card: MeasureCard | None = None,
+    history: int = 0,
 ) -> InlineKeyboardMarkup | None:
     """Back to the /my list when opened from there; a coordinator of the measure's plan also
     gets its actions (`can_coordinate`, decided by the caller from the person's roles);
-    `report_buttons` (to report, to open a report) come first, one per row."""
+    `report_buttons` (to report, to open a report) come first, one per row. With the `card`:
+    "Full text" when its title or result is shortened, and the history's page buttons
+    (`history` is the page shown)."""
     builder = InlineKeyboardBuilder()
     rows: list[int] = []
-    for text, callback_data in report_buttons:
-        builder.button(text=text, callback_data=callback_data)
+    for text, callback_data in report_buttons[:REPORT_BUTTONS_SHOWN]:
+        builder.button(text=shorten(text, BUTTON_TEXT_LIMIT), callback_data=callback_data)
         rows.append(1)
     if can_coordinate and measure_id is not None:
         builder.button(
@@ -168,6 +260,32 @@ def card_keyboard(
             callback_data=CardAction(action="deadline", measure_id=measure_id),
         )
         rows += [2, 1]
+    if card is not None:
+        if is_shortened(card):
+            builder.button(
+                text=_("Full text"), callback_data=CardFullText(measure_id=card.measure_id)
+            )
+            rows.append(1)
+        shown = history_page(card, history)
+        navigation = 0
+        if shown.has_next:
+            builder.button(
+                text=_("‹ More history"),
+                callback_data=CardHistory(
+                    measure_id=card.measure_id, history=shown.page + 1, back=back, page=page
+                ),
+            )
+            navigation += 1
+        if shown.has_previous:
+            builder.button(
+                text=_("Newer ›"),
+                callback_data=CardHistory(
+                    measure_id=card.measure_id, history=shown.page - 1, back=back, page=page
+                ),
+            )
+            navigation += 1
+        if navigation:
+            rows.append(navigation)
     if back:
         builder.button(text=_("« Back to the list"), callback_data=MyList(group=back, page=page))
         rows.append(1)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,13 +16,24 @@ from bot.access import Roles
 from bot.clock import today_in
 from bot.config import Settings
 from bot.measures import GROUP_ORDER, Group, can_view, count_by_group, executor_measures, load_card
-from handlers.measure_card import MyList, OpenMeasure, card_keyboard, group_label, render_card
-from handlers.replies import show
+from bot.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
+from handlers.measure_card import (
+    FULL_TEXT_MESSAGES,
+    CardFullText,
+    CardHistory,
+    MyList,
+    OpenMeasure,
+    card_keyboard,
+    full_text_file,
+    full_text_messages,
+    group_label,
+    render_card,
+)
+from handlers.replies import page_buttons, page_label, show
 from handlers.reports import card_report_buttons
 from models.tables import Official
 
 PAGE_SIZE = 8
-BUTTON_TITLE_LENGTH = 48
 
 
 def person_today(official: Official, settings: Settings) -> date:
@@ -86,33 +98,20 @@ async def show_group(
         )
         if line.group is group
     ]
-    pages = max(1, -(-len(lines) // PAGE_SIZE))
-    page = min(max(callback_data.page, 0), pages - 1)
-    shown = lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    page = page_of(lines, callback_data.page, PAGE_SIZE)
     builder = InlineKeyboardBuilder()
-    for line in shown:
-        title = (
-            line.title
-            if len(line.title) <= BUTTON_TITLE_LENGTH
-            else line.title[: BUTTON_TITLE_LENGTH - 1] + "…"
-        )
+    for line in page.items:
         deadline = f" · {line.deadline:%d.%m}" if line.deadline else ""
+        title = shorten(line.title, BUTTON_TEXT_LIMIT - len(line.number) - len(deadline) - 1)
         builder.button(
-            text=f"{line.number} {title}{deadline}",
-            callback_data=OpenMeasure(measure_id=line.measure_id, back=group.value, page=page),
+            text=shorten(f"{line.number} {title}", BUTTON_TEXT_LIMIT - len(deadline)) + deadline,
+            callback_data=OpenMeasure(measure_id=line.measure_id, back=group.value, page=page.page),
         )
-    navigation = []
-    if page > 0:
-        navigation.append(("‹", MyList(group=group.value, page=page - 1)))
-    navigation.append((_("Overview"), MyList(group="overview", page=0)))
-    if page < pages - 1:
-        navigation.append(("›", MyList(group=group.value, page=page + 1)))
-    for text, data in navigation:
-        builder.button(text=text, callback_data=data)
-    builder.adjust(*([1] * len(shown)), len(navigation))
+    navigation = page_buttons(builder, page, lambda number: MyList(group=group.value, page=number))
+    builder.button(text=_("Overview"), callback_data=MyList(group="overview", page=0))
+    builder.adjust(*([1] * len(page.items)), navigation + 1)
     text = _("{group}: {count}").format(group=group_label(group), count=len(lines))
-    if pages > 1:
-        text += " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages)
+    text += page_label(page)
     if not lines:
         text += "\n" + _("Nothing here now.")
     await query.answer()
@@ -142,22 +141,96 @@ async def open_measure(
     official: Official,
     settings: Settings,
 ) -> None:
-    card = await load_card(session, callback_data.measure_id)
+    await show_card(
+        query,
+        callback_data.measure_id,
+        callback_data.back,
+        callback_data.page,
+        0,
+        session,
+        roles,
+        official,
+        settings,
+    )
+
+
+async def open_history(
+    query: CallbackQuery,
+    callback_data: CardHistory,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    settings: Settings,
+) -> None:
+    await show_card(
+        query,
+        callback_data.measure_id,
+        callback_data.back,
+        callback_data.page,
+        callback_data.history,
+        session,
+        roles,
+        official,
+        settings,
+    )
+
+
+async def show_card(
+    query: CallbackQuery,
+    measure_id: int,
+    back: str,
+    page: int,
+    history: int,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    settings: Settings,
+) -> None:
+    """The card at this page of its history; `back` and `page` lead back to the /my list."""
+    card = await load_card(session, measure_id)
     # The same answer for a measure that does not exist and one that is not theirs.
     if card is None or not can_view(roles, card.plan_id, card.organization_ids):
         await query.answer(_("This measure is not available to you."), show_alert=True)
         return
     organization_ids = None if roles.coordinates_plan(card.plan_id) else roles.organization_ids
-    text = render_card(card, person_today(official, settings), organization_ids)
+    text = render_card(card, person_today(official, settings), organization_ids, history=history)
     await query.answer()
     keyboard = card_keyboard(
-        callback_data.back,
-        callback_data.page,
+        back,
+        page,
         measure_id=card.measure_id,
         can_coordinate=roles.coordinates_plan(card.plan_id),
         report_buttons=await card_report_buttons(session, roles, card.measure_id, card.plan_id),
+        card=card,
+        history=history,
     )
     await show(query, text, keyboard)
+
+
+async def send_full_text(
+    query: CallbackQuery, callback_data: CardFullText, session: AsyncSession, roles: Roles
+) -> None:
+    """The whole title and expected result: in messages that fit, or a file when that would
+    take more than a few messages."""
+    card = await load_card(session, callback_data.measure_id)
+    if card is None or not can_view(roles, card.plan_id, card.organization_ids):
+        await query.answer(_("This measure is not available to you."), show_alert=True)
+        return
+    await query.answer()
+    texts = full_text_messages(card)
+    if len(texts) <= FULL_TEXT_MESSAGES:
+        for text in texts:
+            await query.bot.send_message(query.from_user.id, text)
+        return
+    await query.bot.send_document(
+        query.from_user.id,
+        BufferedInputFile(
+            full_text_file(card).encode("utf-8"), filename=f"measure-{card.measure_id}.txt"
+        ),
+        caption=_("Measure {number}: the full text").format(
+            number=escape(shorten(card.number, 30))
+        ),
+    )
 
 
 def build_router() -> Router:
@@ -166,4 +239,6 @@ def build_router() -> Router:
     router.callback_query.register(back_to_overview, MyList.filter(F.group == "overview"))
     router.callback_query.register(show_group, MyList.filter())
     router.callback_query.register(open_measure, OpenMeasure.filter())
+    router.callback_query.register(open_history, CardHistory.filter())
+    router.callback_query.register(send_full_text, CardFullText.filter())
     return router

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -11,25 +12,77 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import text_limits
 from bot.text_limits import PageOf
 
-
-def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+logger = logging.getLogger(__name__)
 
 
-async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the message the button was on; send a new one if it cannot be edited."""
+# The shared shortening (scheduled messages import it from here too).
+shorten = text_limits.shorten
+
+# What Telegram answers when a message cannot be edited (too old, a document or photo, gone):
+# then a new message with the same (valid) text is the right answer.
+CANNOT_EDIT = (
+    "message can't be edited",
+    "message to edit not found",
+    "there is no text in the message to edit",
+)
+
+
+def markup_size(markup: InlineKeyboardMarkup | None) -> int:
+    return sum(len(row) for row in markup.inline_keyboard) if markup is not None else 0
+
+
+async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """Replace the message the button was on; send a new one if it cannot be edited.
+
+    Returns whether the text is on the screen. Any other refusal is a bug in what we built (too
+    long, bad HTML, a bad button): it is logged as an error with the sizes and nothing is sent
+    again, and the update goes on, so work already done in it is still saved; the caller may
+    tell the person so."""
     if isinstance(query.message, Message):
         try:
             await query.message.edit_text(text, reply_markup=markup)
         except TelegramBadRequest as error:
-            if "not modified" in str(error):
-                return
+            if "not modified" in error.message:
+                return True
+            if not any(reason in error.message for reason in CANNOT_EDIT):
+                _log_refusal(error, text, markup)
+                return False
         else:
-            return
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+            return True
+    try:
+        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+    except TelegramBadRequest as error:
+        _log_refusal(error, text, markup)
+        return False
+    return True
+
+
+async def answer(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """Reply with a new message; a refusal is logged as `show` does, nothing sent again."""
+    try:
+        await message.answer(text, reply_markup=markup)
+    except TelegramBadRequest as error:
+        _log_refusal(error, text, markup)
+        return False
+    return True
+
+
+def saved_not_shown() -> str:
+    """What a person reads when their change is saved but its result could not be shown."""
+    return _("The change is saved, but it could not be shown here. Open the card again to see it.")
+
+
+def _log_refusal(error: TelegramBadRequest, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    logger.error(
+        "Telegram refused a reply: %s (text of %d characters, %d visible, %d buttons)",
+        error.message,
+        len(text),
+        text_limits.visible_length(text),
+        markup_size(markup),
+    )
 
 
 def confirm_keyboard(
@@ -61,7 +114,7 @@ def page_buttons(
 
 
 def page_label(page: PageOf[Any]) -> str:
-    """" (page 2 of 5)" after a list's heading, nothing for a single page."""
+    """ " (page 2 of 5)" after a list's heading, nothing for a single page."""
     if page.pages <= 1:
         return ""
     return " " + _("(page {page} of {pages})").format(page=page.page + 1, pages=page.pages)

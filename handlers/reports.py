@@ -42,9 +42,10 @@ from bot.reports import (
     ReportTarget,
     ReportView,
 )
+from bot.text_limits import page_of, shorten
 from handlers.invite import refuse_command
 from handlers.measure_card import OpenMeasure, format_day
-from handlers.replies import confirm_keyboard, shorten, show
+from handlers.replies import confirm_keyboard, page_buttons, page_label, saved_not_shown, show
 from models.tables import Official, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -638,7 +639,8 @@ async def review_pressed(
         )
         if outcome.measure_done:
             text += " " + _("The measure is done.")
-        await show(query, text, report_keyboard_after(outcome.report))
+        if not await show(query, text, report_keyboard_after(outcome.report)):
+            await _reply(query, saved_not_shown())
     elif callback_data.action == "accept":
         await show(
             query,
@@ -716,18 +718,14 @@ async def _review_list(
     waiting = await reports.reports_waiting(session, roles, person_id)
     if not waiting:
         return _("No reports are waiting for review."), None
-    pages = max(1, -(-len(waiting) // REVIEW_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = waiting[page * REVIEW_PAGE : (page + 1) * REVIEW_PAGE]
+    shown = page_of(waiting, page, REVIEW_PAGE)
     text = _(
         "{count} report is waiting for review:",
         "{count} reports are waiting for review:",
         len(waiting),
-    ).format(count=len(waiting))
-    if pages > 1:
-        text += " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages)
+    ).format(count=len(waiting)) + page_label(shown)
     builder = InlineKeyboardBuilder()
-    for item in shown:
+    for item in shown.items:
         builder.button(
             text=shorten(
                 f"{local_day(item.submitted_at, timezone):%d.%m} · {item.number} · "
@@ -736,14 +734,8 @@ async def _review_list(
             ),
             callback_data=OpenReport(report_id=item.report_id),
         )
-    navigation = []
-    if page > 0:
-        navigation.append(("‹", ReviewPage(page=page - 1)))
-    if page < pages - 1:
-        navigation.append(("›", ReviewPage(page=page + 1)))
-    for label, data in navigation:
-        builder.button(text=label, callback_data=data)
-    builder.adjust(*([1] * len(shown)), *([len(navigation)] if navigation else []))
+    navigation = page_buttons(builder, shown, lambda number: ReviewPage(page=number))
+    builder.adjust(*([1] * len(shown.items)), *([navigation] if navigation else []))
     return text, builder.as_markup()
 
 
