@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.clock import today_in
+from bot.clock import person_today
 from bot.config import Settings
 from bot.measures import GROUP_ORDER, Group, can_view, count_by_group, executor_measures, load_card
 from handlers.measure_card import MyList, OpenMeasure, card_keyboard, group_label, render_card
@@ -22,10 +22,6 @@ from models.tables import Official
 
 PAGE_SIZE = 8
 BUTTON_TITLE_LENGTH = 48
-
-
-def person_today(official: Official, settings: Settings) -> date:
-    return today_in(official.timezone or settings.default_timezone)
 
 
 def overview_keyboard(counts: dict[Group, int]) -> InlineKeyboardMarkup:
@@ -48,7 +44,12 @@ def overview_text(counts: dict[Group, int]) -> str:
 
 
 async def show_overview(
-    message: Message, session: AsyncSession, roles: Roles, official: Official, settings: Settings
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    settings: Settings,
+    now: datetime,
 ) -> None:
     if not roles.is_executor:
         if roles.is_coordinator:
@@ -56,9 +57,8 @@ async def show_overview(
         else:
             await message.answer(_("This is available after registration by invitation."))
         return
-    lines = await executor_measures(
-        session, roles.organization_ids, person_today(official, settings)
-    )
+    today = await person_today(session, official, now, settings.default_timezone)
+    lines = await executor_measures(session, roles.organization_ids, today)
     if not lines:
         await message.answer(_("Your bodies have no measures yet."))
         return
@@ -73,17 +73,17 @@ async def show_group(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         group = Group(callback_data.group)
     except ValueError:
         await query.answer(_("This button is out of date."), show_alert=True)
         return
+    today = await person_today(session, official, now, settings.default_timezone)
     lines = [
         line
-        for line in await executor_measures(
-            session, roles.organization_ids, person_today(official, settings)
-        )
+        for line in await executor_measures(session, roles.organization_ids, today)
         if line.group is group
     ]
     pages = max(1, -(-len(lines) // PAGE_SIZE))
@@ -125,10 +125,10 @@ async def back_to_overview(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
-    lines = await executor_measures(
-        session, roles.organization_ids, person_today(official, settings)
-    )
+    today = await person_today(session, official, now, settings.default_timezone)
+    lines = await executor_measures(session, roles.organization_ids, today)
     counts = count_by_group(lines)
     await query.answer()
     await show(query, overview_text(counts), overview_keyboard(counts))
@@ -141,6 +141,7 @@ async def open_measure(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     card = await load_card(session, callback_data.measure_id)
     # The same answer for a measure that does not exist and one that is not theirs.
@@ -148,7 +149,8 @@ async def open_measure(
         await query.answer(_("This measure is not available to you."), show_alert=True)
         return
     organization_ids = None if roles.coordinates_plan(card.plan_id) else roles.organization_ids
-    text = render_card(card, person_today(official, settings), organization_ids)
+    today = await person_today(session, official, now, settings.default_timezone)
+    text = render_card(card, today, organization_ids)
     await query.answer()
     keyboard = card_keyboard(
         callback_data.back,
