@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -14,7 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.clock import person_today
 from bot.config import Settings
-from bot.measures import GROUP_ORDER, Group, can_view, count_by_group, executor_measures, load_card
+from bot.deadline_wording import deadline_phrase
+from bot.measures import (
+    GROUP_ORDER,
+    Group,
+    MeasureLine,
+    can_view,
+    count_by_group,
+    executor_measures,
+    load_card,
+)
+from bot.text_limits import shorten
 from handlers.measure_card import MyList, OpenMeasure, card_keyboard, group_label, render_card
 from handlers.replies import show
 from handlers.reports import card_report_buttons
@@ -22,6 +33,16 @@ from models.tables import Official
 
 PAGE_SIZE = 8
 BUTTON_TITLE_LENGTH = 48
+LINE_TITLE_LENGTH = 150
+OPEN_GROUPS = (Group.OVERDUE, Group.DUE_SOON, Group.LATER)
+
+
+def list_line(line: MeasureLine, today: date) -> str:
+    """A measure in a /my list: number, title and, while it is open, its deadline phrase."""
+    text = f"<b>{escape(line.number)}</b> {escape(shorten(line.title, LINE_TITLE_LENGTH))}"
+    if line.deadline is not None and line.group in OPEN_GROUPS:
+        text += " — " + deadline_phrase(line.deadline, today, _, _)
+    return text
 
 
 def overview_keyboard(counts: dict[Group, int]) -> InlineKeyboardMarkup:
@@ -96,9 +117,8 @@ async def show_group(
             if len(line.title) <= BUTTON_TITLE_LENGTH
             else line.title[: BUTTON_TITLE_LENGTH - 1] + "…"
         )
-        deadline = f" · {line.deadline:%d.%m}" if line.deadline else ""
         builder.button(
-            text=f"{line.number} {title}{deadline}",
+            text=f"{line.number} {title}",
             callback_data=OpenMeasure(measure_id=line.measure_id, back=group.value, page=page),
         )
     navigation = []
@@ -115,6 +135,8 @@ async def show_group(
         text += " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages)
     if not lines:
         text += "\n" + _("Nothing here now.")
+    else:
+        text += "\n\n" + "\n".join(list_line(line, today) for line in shown)
     await query.answer()
     await show(query, text, builder.as_markup())
 

@@ -32,8 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import reports
 from bot.access import Roles
 from bot.background import BackgroundWork
-from bot.clock import person_today, timezone_of
+from bot.clock import person_today, timezone_of, today_in
 from bot.config import Settings
+from bot.deadline_wording import deadline_phrase
 from bot.reports import (
     MAX_DOCUMENTS,
     DraftDocument,
@@ -478,7 +479,7 @@ def status_line(view: ReportView, timezone: str) -> str:
     )
 
 
-def report_text(view: ReportView, timezone: str) -> str:
+def report_text(view: ReportView, timezone: str, now: datetime) -> str:
     lines = [
         _("<b>Report on measure {number}</b>").format(number=escape(view.number)),
         escape(shorten(view.title, TITLE_LENGTH)),
@@ -488,8 +489,11 @@ def report_text(view: ReportView, timezone: str) -> str:
             day=format_day(local_day(view.submitted_at, timezone)),
         ),
     ]
-    if view.deadline:
+    if view.deadline and view.status is ReportStatus.ACCEPTED:
         lines.append(_("Deadline: {deadline}").format(deadline=format_day(view.deadline)))
+    elif view.deadline:
+        phrase = deadline_phrase(view.deadline, today_in(timezone, now), _, _)
+        lines.append(phrase[:1].upper() + phrase[1:])
     if view.result:
         lines.append(
             _("Expected document: {result}").format(
@@ -533,6 +537,7 @@ async def open_report(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         view = await reports.load_report(session, roles, callback_data.report_id)
@@ -540,7 +545,7 @@ async def open_report(
         await query.answer(refusal_text(refused.refusal), show_alert=True)
         return
     await query.answer()
-    text = report_text(view, await timezone_of(session, official, settings.default_timezone))
+    text = report_text(view, await timezone_of(session, official, settings.default_timezone), now)
     await show(query, text, report_keyboard(view, roles, official.id))
 
 
@@ -623,7 +628,7 @@ async def review_pressed(
     if callback_data.action == "accept_yes":
         text = (
             report_text(
-                outcome.report, await timezone_of(session, official, settings.default_timezone)
+                outcome.report, await timezone_of(session, official, settings.default_timezone), now
             )
             + "\n\n"
             + _("✓ Accepted.")
@@ -634,7 +639,7 @@ async def review_pressed(
     elif callback_data.action == "accept":
         await show(
             query,
-            report_text(view, await timezone_of(session, official, settings.default_timezone))
+            report_text(view, await timezone_of(session, official, settings.default_timezone), now)
             + "\n\n"
             + _("Accept the report? The body's part of the measure will count as done."),
             confirm_keyboard(

@@ -132,14 +132,16 @@ async def test_the_zone_is_looked_up_through_the_body_and_the_plan(running_bot):
 
 
 @pytest.mark.parametrize(
-    ("telegram_id", "group", "status"),
+    ("telegram_id", "group", "deadline", "status"),
     [
-        (FAR_EAST, "Overdue: 1", "Status: Overdue"),  # already Thursday in Vladivostok
-        (CAPITAL, "Due within 7 days: 1", "Status: Due within 7 days"),  # still Wednesday
+        # Already Thursday in Vladivostok.
+        (FAR_EAST, "Overdue: 1", "deadline 14.05.2025 (overdue by 1 working day)", "Overdue"),
+        # Still Wednesday in Moscow.
+        (CAPITAL, "Due within 7 days: 1", "deadline 14.05.2025 (today)", "Due within 7 days"),
     ],
 )
 async def test_at_half_past_eleven_in_moscow_a_vladivostok_measure_is_overdue_a_moscow_one_not(
-    running_bot, telegram_id, group, status
+    running_bot, telegram_id, group, deadline, status
 ):
     await make_world(running_bot.sessionmaker, far_east_zone=VLADIVOSTOK, deadline=DEADLINE)
     set_clock(running_bot, LATE_EVENING_IN_MOSCOW)
@@ -151,9 +153,10 @@ async def test_at_half_past_eleven_in_moscow_a_vladivostok_measure_is_overdue_a_
     listing = await official.wait_for_edit(
         overview, lambda m: any("Мероприятие" in t for t in m.flat_button_texts())
     )
+    assert deadline in listing.text
     official.press(listing, text=next(t for t in listing.flat_button_texts() if "Мероприятие" in t))
     card = await official.wait_for_edit(listing, "Plan:")
-    assert status in card.text.splitlines()
+    assert f"Status: {status}" in card.text.splitlines()
 
 
 # --- A body's zone, set by a coordinator --------------------------------------------------------
