@@ -23,6 +23,7 @@ from bot.i18n import DEFAULT_LOCALE, create_i18n, pick_locale
 from bot.logs import setup_logging
 from bot.menus import set_default_menus, set_personal_menu
 from bot.middlewares import (
+    ClockMiddleware,
     CurrentPersonMiddleware,
     DbSessionMiddleware,
     LocaleMiddleware,
@@ -90,6 +91,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker, in_flight))
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
+    dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
     dispatcher.include_routers(*build_routers())
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)

@@ -31,6 +31,7 @@ class MenuCommand:
 START = MenuCommand("start", N_("Start and see what you answer for"))
 HELP = MenuCommand("help", N_("What the bot can do"))
 LANG = MenuCommand("lang", N_("Change the language"))
+SETTINGS = MenuCommand("settings", N_("Language and time zone"))
 PLANS = MenuCommand("plans", N_("Plans and their progress"))
 IMPORT = MenuCommand("import", N_("Load a plan from a file"))
 MY = MenuCommand("my", N_("My measures and their deadlines"))
@@ -54,14 +55,14 @@ COORDINATOR_MENU = (
     OFFICIALS,
     REMINDERS,
     HELP,
-    LANG,
+    SETTINGS,
 )
 
 MENUS: dict[Audience, tuple[MenuCommand, ...]] = {
     Audience.GUEST: (START, HELP, LANG),
-    Audience.EXECUTOR: (START, MY, LEAVE, HELP, LANG),
+    Audience.EXECUTOR: (START, MY, LEAVE, HELP, SETTINGS),
     Audience.COORDINATOR: COORDINATOR_MENU,
-    Audience.ADMINISTRATOR: (*COORDINATOR_MENU[:-2], COORDINATORS, HELP, LANG),
+    Audience.ADMINISTRATOR: (*COORDINATOR_MENU[:-2], COORDINATORS, HELP, SETTINGS),
 }
 
 

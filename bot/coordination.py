@@ -708,7 +708,13 @@ class MadeInvitation:
 
 
 async def invite_to_body(
-    session: AsyncSession, roles: Roles, *, actor_id: int, organization_id: int, role: Role
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    organization_id: int,
+    role: Role,
+    now: datetime | None = None,
 ) -> MadeInvitation:
     """An invitation (1 use, 14 days) for an official or the head of a body of the actor's
     plans."""
@@ -716,7 +722,7 @@ async def invite_to_body(
         raise Refused(Refusal.NOT_AVAILABLE)
     organization = await coordinated_body(session, roles, organization_id)
     made = await invitations.create_invitation(
-        session, role=role, organization=organization, created_by_id=actor_id
+        session, role=role, organization=organization, created_by_id=actor_id, now=now
     )
     invitation = made.invitation
     return MadeInvitation(
@@ -739,7 +745,12 @@ async def invitable_plans(session: AsyncSession, roles: Roles) -> list[Plan]:
 
 
 async def invite_coordinator(
-    session: AsyncSession, roles: Roles, *, actor_id: int, plan_id: int
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    plan_id: int,
+    now: datetime | None = None,
 ) -> MadeInvitation:
     if not can_manage_coordinators(roles):
         raise Refused(Refusal.NOT_AVAILABLE)
@@ -747,7 +758,7 @@ async def invite_coordinator(
     if plan is None or plan.is_archived:
         raise Refused(Refusal.NOT_AVAILABLE)
     made = await invitations.create_invitation(
-        session, role=Role.COORDINATOR, plan=plan, created_by_id=actor_id
+        session, role=Role.COORDINATOR, plan=plan, created_by_id=actor_id, now=now
     )
     invitation = made.invitation
     return MadeInvitation(

@@ -164,3 +164,15 @@ class LocaleMiddleware(I18nMiddleware):
         )
         data["locale"] = locale
         return locale
+
+
+class ClockMiddleware(BaseMiddleware):
+    """One `now` per update (Settings.now(): UTC, with the clock shift), read once, so every
+    handler and domain rule of the update agrees on the moment and on "today"."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["now"] = self.clock()
+        return await handler(event, data)

@@ -27,7 +27,7 @@ Counting
   Sunday (the deadline date has passed, as in the summaries, which call a measure overdue
   from the day after its deadline). On a day off the count is that of the last working day.
 * "Today" is always the recipient's own local date (:func:`bot.calendar.local_today` in the
-  zone from :func:`effective_timezone`): the same UTC moment may be Friday in Kaliningrad and
+  zone from :func:`bot.clock.person_timezone`): the same UTC moment may be Friday in Kaliningrad and
   Saturday in Kamchatka, so two recipients of one measure may be at different points of its
   schedule.
 * The schedule is a function of the current deadline only: a moved deadline changes every
@@ -56,7 +56,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.calendar import (
     DEFAULT_START,
@@ -67,7 +67,6 @@ from bot.calendar import (
 )
 
 # Matches the default of ``Settings.default_timezone``; callers pass the configured one.
-DEFAULT_TIMEZONE = "Europe/Moscow"
 
 # Assignment statuses meaning "a report is in" (see models.tables.AssignmentStatus).
 REPORTED_STATUSES = frozenset({"submitted", "accepted"})
@@ -209,32 +208,6 @@ def is_remindable(
     if deadline is None or done_on is not None or removed:
         return False
     return str(assignment_status) not in REPORTED_STATUSES
-
-
-def effective_timezone(
-    own: str | None,
-    body: str | None = None,
-    plan: str | None = None,
-    default: str = DEFAULT_TIMEZONE,
-) -> str:
-    """The time zone of a recipient: their own, else their body's, else the plan's, else
-    ``default`` (pass ``Settings.default_timezone``).
-
-    Empty or unknown zone names are skipped, so a bad value stored somewhere does not stop
-    reminders: the next level applies.
-    """
-    for candidate in (own, body, plan):
-        if candidate and _is_known_zone(candidate):
-            return candidate
-    return default
-
-
-def _is_known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 # The schedule ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from handlers import (
     reminder_settings,
     reports,
     start,
+    timezones,
 )
 
 
@@ -37,6 +38,7 @@ def build_routers() -> list[Router]:
         registration.build_router(),
         start.build_router(),
         language.build_router(),
+        timezones.build_router(),
         plans.build_router(),
         plan_import.build_router(),
         my_measures.build_router(),

@@ -11,7 +11,7 @@ a plan they coordinate.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import coordination, people
 from bot.access import Roles, can_manage_coordinators
-from bot.clock import today_in
+from bot.clock import person_today
 from bot.commands import audience_of
 from bot.config import Settings
 from bot.coordination import (
@@ -55,6 +55,7 @@ from handlers.replies import (
     show,
 )
 from handlers.reports import ReviewInput, card_report_buttons
+from handlers.timezones import body_button
 from models.tables import Official, Role
 
 SEARCH_PAGE = 10
@@ -128,10 +129,6 @@ class RemoveCoordinator(CallbackData, prefix="rmc"):
     membership_id: int
     page: int = 0
     confirm: bool = False
-
-
-def person_today(official: Official, settings: Settings) -> date:
-    return today_in(official.timezone or settings.default_timezone)
 
 
 def refusal_text(refusal: Refusal) -> str:
@@ -301,13 +298,15 @@ async def coordinator_card(
     measure_id: int,
     official: Official,
     settings: Settings,
+    now: datetime,
     note: str = "",
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
     """The card with the coordinator's actions; None when the measure is not theirs."""
     card = await load_card(session, measure_id)
     if card is None or not roles.coordinates_plan(card.plan_id):
         return None
-    text = render_card(card, person_today(official, settings), None)
+    today = await person_today(session, official, now, settings.default_timezone)
+    text = render_card(card, today, None)
     if note:
         text = f"{note}\n\n{text}"
     return text, card_keyboard(
@@ -335,8 +334,11 @@ async def open_found(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
-    shown = await coordinator_card(session, roles, callback_data.measure_id, official, settings)
+    shown = await coordinator_card(
+        session, roles, callback_data.measure_id, official, settings, now
+    )
     if shown is None:
         await query.answer(_("This measure is not available to you."), show_alert=True)
         return
@@ -385,6 +387,7 @@ async def card_action(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     card = await load_card(session, callback_data.measure_id)
     if card is None or not roles.coordinates_plan(card.plan_id):
@@ -392,7 +395,7 @@ async def card_action(
         return
     action = callback_data.action
     if action == "show":
-        shown = await coordinator_card(session, roles, card.measure_id, official, settings)
+        shown = await coordinator_card(session, roles, card.measure_id, official, settings, now)
         assert shown is not None
         await query.answer()
         await show(query, *shown)
@@ -476,6 +479,7 @@ async def assign_picked(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         made = await coordination.assign_body(
@@ -496,7 +500,7 @@ async def assign_picked(
     else:
         note = _("✓ «{body}» is assigned as a co-executor.").format(body=body)
     shown = await coordinator_card(
-        session, roles, callback_data.measure_id, official, settings, note
+        session, roles, callback_data.measure_id, official, settings, now, note
     )
     assert shown is not None
     await query.answer()
@@ -510,6 +514,7 @@ async def remove_picked(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         name = await coordination.remove_body(
@@ -518,7 +523,7 @@ async def remove_picked(
             actor_id=official.id,
             measure_id=callback_data.measure_id,
             organization_id=callback_data.organization_id,
-            today=person_today(official, settings),
+            today=await person_today(session, official, now, settings.default_timezone),
         )
     except Refused as refused:
         await query.answer(refusal_text(refused.refusal), show_alert=True)
@@ -527,7 +532,7 @@ async def remove_picked(
         body=escape(shorten(name, NAME_LENGTH))
     )
     shown = await coordinator_card(
-        session, roles, callback_data.measure_id, official, settings, note
+        session, roles, callback_data.measure_id, official, settings, now, note
     )
     assert shown is not None
     await query.answer()
@@ -570,6 +575,7 @@ async def reason_typed(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     measure_id = await _measure_in_state(message, state, session, roles)
     if measure_id is None:
@@ -583,7 +589,7 @@ async def reason_typed(
             measure_id=measure_id,
             new_deadline=new_deadline,
             reason=message.text or "",
-            now=datetime.now(UTC),
+            now=now,
         )
     except Refused as refused:
         if refused.refusal in (Refusal.NO_REASON, Refusal.REASON_TOO_LONG):
@@ -596,7 +602,7 @@ async def reason_typed(
     note = _("✓ The deadline is moved: {old} → {new}.").format(
         old=format_day(moved.old) if moved.old else "—", new=format_day(moved.new)
     )
-    shown = await coordinator_card(session, roles, measure_id, official, settings, note)
+    shown = await coordinator_card(session, roles, measure_id, official, settings, now, note)
     assert shown is not None
     if not await answer(message, *shown):
         await message.answer(saved_not_shown())
@@ -635,7 +641,11 @@ def orgs_reply(
             )
         lines.append(f"• {name}")
     builder = InlineKeyboardBuilder()
-    builder.adjust(page_buttons(builder, shown, lambda number: OrgsPage(page=number)) or 1)
+    for entry in shown.items:  # each body's card, with its time zone
+        text, data = body_button(entry.short_name or entry.name, entry.organization_id)
+        builder.button(text=text, callback_data=data)
+    navigation = page_buttons(builder, shown, lambda number: OrgsPage(page=number))
+    builder.adjust(*([1] * len(shown.items)), navigation or 1)
     return "\n".join(lines), markup_of(builder)
 
 
@@ -759,6 +769,7 @@ async def deactivate_pressed(
     bot: Bot,
     i18n: I18n,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         if not callback_data.confirm:
@@ -771,7 +782,7 @@ async def deactivate_pressed(
                 roles,
                 actor_id=official.id,
                 official_id=callback_data.official_id,
-                now=datetime.now(UTC),
+                now=now,
             )
     except Refused:
         await refuse_button(query)
@@ -840,6 +851,7 @@ async def leave_pressed(
     bot: Bot,
     i18n: I18n,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         if not callback_data.confirm:
@@ -852,7 +864,7 @@ async def leave_pressed(
                 roles,
                 official_id=official.id,
                 organization_id=callback_data.organization_id,
-                now=datetime.now(UTC),
+                now=now,
             )
     except Refused as refused:
         await query.answer(refusal_text(refused.refusal), show_alert=True)
@@ -937,6 +949,7 @@ async def remove_coordinator_pressed(
     bot: Bot,
     i18n: I18n,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         if not callback_data.confirm:
@@ -949,7 +962,7 @@ async def remove_coordinator_pressed(
                 roles,
                 actor_id=official.id,
                 membership_id=callback_data.membership_id,
-                now=datetime.now(UTC),
+                now=now,
             )
     except Refused:
         await refuse_button(query)

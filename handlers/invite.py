@@ -7,7 +7,7 @@ expiry date and a Revoke button (only its maker or an administrator may revoke).
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import coordination
 from bot.access import Roles, can_manage_coordinators
+from bot.clock import timezone_of
 from bot.config import Settings
 from bot.coordination import MadeInvitation, Refusal, Refused
 from bot.invitations import deep_link
@@ -241,11 +242,16 @@ def revoke_keyboard(invitation_id: int) -> InlineKeyboardMarkup:
 
 
 async def show_invitation(
-    query: CallbackQuery, made: MadeInvitation, bot: Bot, official: Official, settings: Settings
+    query: CallbackQuery,
+    made: MadeInvitation,
+    bot: Bot,
+    session: AsyncSession,
+    official: Official,
+    settings: Settings,
 ) -> None:
     me = await bot.me()
     link = deep_link(me.username or "", made.token)
-    timezone = official.timezone or settings.default_timezone
+    timezone = await timezone_of(session, official, settings.default_timezone)
     await query.answer()
     await show(query, invitation_text(made, link, timezone), revoke_keyboard(made.invitation_id))
 
@@ -258,6 +264,7 @@ async def role_picked(
     official: Official,
     bot: Bot,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         role = Role(callback_data.role)
@@ -267,11 +274,12 @@ async def role_picked(
             actor_id=official.id,
             organization_id=callback_data.organization_id,
             role=role,
+            now=now,
         )
     except (ValueError, Refused):
         await refuse_button(query)
         return
-    await show_invitation(query, made, bot, official, settings)
+    await show_invitation(query, made, bot, session, official, settings)
 
 
 async def plans_page(
@@ -313,15 +321,16 @@ async def plan_picked(
     official: Official,
     bot: Bot,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         made = await coordination.invite_coordinator(
-            session, roles, actor_id=official.id, plan_id=callback_data.plan_id
+            session, roles, actor_id=official.id, plan_id=callback_data.plan_id, now=now
         )
     except Refused:
         await refuse_button(query)
         return
-    await show_invitation(query, made, bot, official, settings)
+    await show_invitation(query, made, bot, session, official, settings)
 
 
 async def revoke_pressed(
@@ -330,6 +339,7 @@ async def revoke_pressed(
     session: AsyncSession,
     roles: Roles,
     official: Official,
+    now: datetime,
 ) -> None:
     try:
         await coordination.revoke_invitation(
@@ -337,7 +347,7 @@ async def revoke_pressed(
             roles,
             actor_id=official.id,
             invitation_id=callback_data.invitation_id,
-            now=datetime.now(UTC),
+            now=now,
         )
     except Refused as refused:
         if refused.refusal is Refusal.ALREADY_REVOKED:

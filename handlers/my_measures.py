@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
 from aiogram import F, Router
@@ -13,9 +13,18 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.clock import today_in
+from bot.clock import person_today
 from bot.config import Settings
-from bot.measures import GROUP_ORDER, Group, can_view, count_by_group, executor_measures, load_card
+from bot.deadline_wording import deadline_phrase
+from bot.measures import (
+    GROUP_ORDER,
+    Group,
+    MeasureLine,
+    can_view,
+    count_by_group,
+    executor_measures,
+    load_card,
+)
 from bot.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
 from handlers.measure_card import (
     FULL_TEXT_MESSAGES,
@@ -34,10 +43,16 @@ from handlers.reports import card_report_buttons
 from models.tables import Official
 
 PAGE_SIZE = 8
+LINE_TITLE_LENGTH = 150
+OPEN_GROUPS = (Group.OVERDUE, Group.DUE_SOON, Group.LATER)
 
 
-def person_today(official: Official, settings: Settings) -> date:
-    return today_in(official.timezone or settings.default_timezone)
+def list_line(line: MeasureLine, today: date) -> str:
+    """A measure in a /my list: number, title and, while it is open, its deadline phrase."""
+    text = f"<b>{escape(line.number)}</b> {escape(shorten(line.title, LINE_TITLE_LENGTH))}"
+    if line.deadline is not None and line.group in OPEN_GROUPS:
+        text += " — " + deadline_phrase(line.deadline, today, _, _)
+    return text
 
 
 def overview_keyboard(counts: dict[Group, int]) -> InlineKeyboardMarkup:
@@ -60,7 +75,12 @@ def overview_text(counts: dict[Group, int]) -> str:
 
 
 async def show_overview(
-    message: Message, session: AsyncSession, roles: Roles, official: Official, settings: Settings
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    settings: Settings,
+    now: datetime,
 ) -> None:
     if not roles.is_executor:
         if roles.is_coordinator:
@@ -68,9 +88,8 @@ async def show_overview(
         else:
             await message.answer(_("This is available after registration by invitation."))
         return
-    lines = await executor_measures(
-        session, roles.organization_ids, person_today(official, settings)
-    )
+    today = await person_today(session, official, now, settings.default_timezone)
+    lines = await executor_measures(session, roles.organization_ids, today)
     if not lines:
         await message.answer(_("Your bodies have no measures yet."))
         return
@@ -85,26 +104,24 @@ async def show_group(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         group = Group(callback_data.group)
     except ValueError:
         await query.answer(_("This button is out of date."), show_alert=True)
         return
+    today = await person_today(session, official, now, settings.default_timezone)
     lines = [
         line
-        for line in await executor_measures(
-            session, roles.organization_ids, person_today(official, settings)
-        )
+        for line in await executor_measures(session, roles.organization_ids, today)
         if line.group is group
     ]
     page = page_of(lines, callback_data.page, PAGE_SIZE)
     builder = InlineKeyboardBuilder()
     for line in page.items:
-        deadline = f" · {line.deadline:%d.%m}" if line.deadline else ""
-        title = shorten(line.title, BUTTON_TEXT_LIMIT - len(line.number) - len(deadline) - 1)
         builder.button(
-            text=shorten(f"{line.number} {title}", BUTTON_TEXT_LIMIT - len(deadline)) + deadline,
+            text=shorten(f"{line.number} {line.title}", BUTTON_TEXT_LIMIT),
             callback_data=OpenMeasure(measure_id=line.measure_id, back=group.value, page=page.page),
         )
     navigation = page_buttons(builder, page, lambda number: MyList(group=group.value, page=number))
@@ -114,6 +131,8 @@ async def show_group(
     text += page_label(page)
     if not lines:
         text += "\n" + _("Nothing here now.")
+    else:
+        text += "\n\n" + "\n".join(list_line(line, today) for line in page.items)
     await query.answer()
     await show(query, text, builder.as_markup())
 
@@ -124,10 +143,10 @@ async def back_to_overview(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
-    lines = await executor_measures(
-        session, roles.organization_ids, person_today(official, settings)
-    )
+    today = await person_today(session, official, now, settings.default_timezone)
+    lines = await executor_measures(session, roles.organization_ids, today)
     counts = count_by_group(lines)
     await query.answer()
     await show(query, overview_text(counts), overview_keyboard(counts))
@@ -140,6 +159,7 @@ async def open_measure(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     await show_card(
         query,
@@ -151,6 +171,7 @@ async def open_measure(
         roles,
         official,
         settings,
+        now,
     )
 
 
@@ -161,6 +182,7 @@ async def open_history(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     await show_card(
         query,
@@ -172,6 +194,7 @@ async def open_history(
         roles,
         official,
         settings,
+        now,
     )
 
 
@@ -185,6 +208,7 @@ async def show_card(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     """The card at this page of its history; `back` and `page` lead back to the /my list."""
     card = await load_card(session, measure_id)
@@ -193,7 +217,8 @@ async def show_card(
         await query.answer(_("This measure is not available to you."), show_alert=True)
         return
     organization_ids = None if roles.coordinates_plan(card.plan_id) else roles.organization_ids
-    text = render_card(card, person_today(official, settings), organization_ids, history=history)
+    today = await person_today(session, official, now, settings.default_timezone)
+    text = render_card(card, today, organization_ids, history=history)
     await query.answer()
     keyboard = card_keyboard(
         back,

@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import time
+from datetime import date, datetime
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.background import BackgroundWork
+from bot.clock import person_today
 from bot.commands import Audience
 from bot.config import Settings
 from bot.menus import set_personal_menu
@@ -310,6 +312,8 @@ async def decide(
     pending_imports: PendingImports,
     bot: Bot,
     i18n: I18n,
+    settings: Settings,
+    now: datetime,
 ) -> None:
     pending = pending_imports.take(callback_data.token, query.from_user.id)
     if pending is None:
@@ -326,7 +330,8 @@ async def decide(
         await query.answer(_("Only coordinators can load plans."), show_alert=True)
         return
     try:
-        report = await _store(session, pending, official, roles)
+        today = await person_today(session, official, now, settings.default_timezone)
+        report = await _store(session, pending, official, roles, today, now)
     except PlanNotYours as refusal:
         logger.info("Import by %s refused: not a coordinator of %r", official.id, refusal.title)
         text = _("«{title}» is coordinated by someone else; nothing was saved.")
@@ -341,7 +346,12 @@ async def decide(
 
 
 async def _store(
-    session: AsyncSession, pending: PendingImport, official: Official, roles: Roles
+    session: AsyncSession,
+    pending: PendingImport,
+    official: Official,
+    roles: Roles,
+    today: date,
+    now: datetime,
 ) -> StoreReport:
     """Store inside a savepoint: a refusal (PlanNotYours) leaves nothing half-written."""
     async with session.begin_nested():
@@ -352,6 +362,8 @@ async def _store(
             roles=roles,
             file_name=pending.file_name,
             content=pending.content,
+            today=today,
+            now=now,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from aiogram import Router
@@ -11,9 +12,10 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.clock import today_in
+from bot.clock import person_today
 from bot.config import Settings
 from bot.plans import PlanProgress, plans_progress_for
+from models.tables import Official
 
 
 def render_progress(progress: PlanProgress) -> str:
@@ -28,12 +30,18 @@ def render_progress(progress: PlanProgress) -> str:
 
 
 async def list_plans(
-    message: Message, session: AsyncSession, roles: Roles, settings: Settings
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    settings: Settings,
+    now: datetime,
 ) -> None:
     if not roles.is_coordinator:
         await message.answer(_("This command is for coordinators."))
         return
-    progress = await plans_progress_for(session, roles, today_in(settings.default_timezone))
+    today = await person_today(session, official, now, settings.default_timezone)
+    progress = await plans_progress_for(session, roles, today)
     if not progress:
         await message.answer(_("There are no plans yet."))
         return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -51,10 +51,11 @@ async def open_invitation(
     bot: Bot,
     i18n: I18n,
     settings: Settings,
+    now: datetime,
 ) -> None:
     token = (command.args or "").strip()
     invitation = await invitations.find_invitation(session, token)
-    refusal = invitations.check_usable(invitation, datetime.now(UTC))
+    refusal = invitations.check_usable(invitation, now)
     if refusal is not None:
         logger.info("Invitation refused for user %s: %s", official.telegram_id, refusal.value)
         await message.answer(refusal_text(refusal))
@@ -62,7 +63,7 @@ async def open_invitation(
     if official.full_name or (official.first_name.strip() and (official.last_name or "").strip()):
         if not official.full_name:
             official.full_name = f"{official.first_name.strip()} {official.last_name.strip()}"
-        await complete(message, session, official, token, bot, i18n, settings)
+        await complete(message, session, official, token, bot, i18n, settings, now)
         return
     await state.set_state(Registration.name)
     await state.update_data(token=token)
@@ -82,6 +83,7 @@ async def receive_name(
     bot: Bot,
     i18n: I18n,
     settings: Settings,
+    now: datetime,
 ) -> None:
     name = people.clean_person_name(message.text or "")
     if name is None:
@@ -92,7 +94,7 @@ async def receive_name(
     token = (await state.get_data()).get("token", "")
     await state.clear()
     official.full_name = name
-    await complete(message, session, official, token, bot, i18n, settings)
+    await complete(message, session, official, token, bot, i18n, settings, now)
 
 
 async def complete(
@@ -103,8 +105,9 @@ async def complete(
     bot: Bot,
     i18n: I18n,
     settings: Settings,
+    now: datetime,
 ) -> None:
-    redemption = await invitations.redeem(session, token, official)
+    redemption = await invitations.redeem(session, token, official, now)
     if redemption.refusal is not None:
         await message.answer(refusal_text(redemption.refusal))
         return

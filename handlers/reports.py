@@ -32,8 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import reports
 from bot.access import Roles
 from bot.background import BackgroundWork
-from bot.clock import today_in
+from bot.clock import person_today, timezone_of, today_in
 from bot.config import Settings
+from bot.deadline_wording import deadline_phrase
 from bot.reports import (
     MAX_DOCUMENTS,
     DraftDocument,
@@ -136,14 +137,6 @@ async def _reply(
     """A new message in the chat of the button (whose message may be too old to reach)."""
     assert query.bot is not None
     return await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
-def _now(settings: Settings) -> datetime:
-    return settings.now()
-
-
-def _today(official: Official, settings: Settings) -> date:
-    return today_in(person_timezone(official, settings), settings.now())
 
 
 async def card_report_buttons(
@@ -418,6 +411,7 @@ async def send_report(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     stored = await state.get_data()
     if not await _draft_is_open(state, callback_data.assignment_id):
@@ -435,7 +429,7 @@ async def send_report(
             assignment_id=callback_data.assignment_id,
             comment=stored.get("comment"),
             documents=documents,
-            now=_now(settings),
+            now=now,
             admin_telegram_ids=settings.admin_ids,
         )
     except ReportRefused as refused:
@@ -474,10 +468,6 @@ def local_day(moment: datetime, timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
-def person_timezone(official: Official, settings: Settings) -> str:
-    return official.timezone or settings.default_timezone
-
-
 def status_line(view: ReportView, timezone: str) -> str:
     if view.status is ReportStatus.SUBMITTED:
         return _("Status: waiting for review")
@@ -490,7 +480,7 @@ def status_line(view: ReportView, timezone: str) -> str:
     )
 
 
-def report_text(view: ReportView, timezone: str) -> str:
+def report_text(view: ReportView, timezone: str, now: datetime) -> str:
     lines = [
         _("<b>Report on measure {number}</b>").format(number=escape(view.number)),
         escape(shorten(view.title, TITLE_LENGTH)),
@@ -500,8 +490,11 @@ def report_text(view: ReportView, timezone: str) -> str:
             day=format_day(local_day(view.submitted_at, timezone)),
         ),
     ]
-    if view.deadline:
+    if view.deadline and view.status is ReportStatus.ACCEPTED:
         lines.append(_("Deadline: {deadline}").format(deadline=format_day(view.deadline)))
+    elif view.deadline:
+        phrase = deadline_phrase(view.deadline, today_in(timezone, now), _, _)
+        lines.append(phrase[:1].upper() + phrase[1:])
     if view.result:
         lines.append(
             _("Expected document: {result}").format(
@@ -545,6 +538,7 @@ async def open_report(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     try:
         view = await reports.load_report(session, roles, callback_data.report_id)
@@ -552,7 +546,7 @@ async def open_report(
         await query.answer(refusal_text(refused.refusal), show_alert=True)
         return
     await query.answer()
-    text = report_text(view, person_timezone(official, settings))
+    text = report_text(view, await timezone_of(session, official, settings.default_timezone), now)
     await show(query, text, report_keyboard(view, roles, official.id))
 
 
@@ -609,6 +603,7 @@ async def review_pressed(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     if callback_data.action not in ("accept", "accept_yes", "return"):
         await query.answer(_("This button is out of date."), show_alert=True)
@@ -620,8 +615,8 @@ async def review_pressed(
                 roles,
                 reviewer_id=official.id,
                 report_id=callback_data.report_id,
-                now=_now(settings),
-                today=_today(official, settings),
+                now=now,
+                today=await person_today(session, official, now, settings.default_timezone),
             )
         else:
             view = await reports.reviewable_report(
@@ -633,7 +628,9 @@ async def review_pressed(
     await query.answer()
     if callback_data.action == "accept_yes":
         text = (
-            report_text(outcome.report, person_timezone(official, settings))
+            report_text(
+                outcome.report, await timezone_of(session, official, settings.default_timezone), now
+            )
             + "\n\n"
             + _("✓ Accepted.")
         )
@@ -644,7 +641,7 @@ async def review_pressed(
     elif callback_data.action == "accept":
         await show(
             query,
-            report_text(view, person_timezone(official, settings))
+            report_text(view, await timezone_of(session, official, settings.default_timezone), now)
             + "\n\n"
             + _("Accept the report? The body's part of the measure will count as done."),
             confirm_keyboard(
@@ -678,6 +675,7 @@ async def reason_typed(
     roles: Roles,
     official: Official,
     settings: Settings,
+    now: datetime,
 ) -> None:
     report_id = (await state.get_data()).get("report_id")
     if not isinstance(report_id, int):
@@ -690,8 +688,8 @@ async def reason_typed(
             reviewer_id=official.id,
             report_id=report_id,
             reason=message.text or "",
-            now=_now(settings),
-            today=_today(official, settings),
+            now=now,
+            today=await person_today(session, official, now, settings.default_timezone),
         )
     except ReportRefused as refused:
         if refused.refusal in (ReportRefusal.NO_REASON, ReportRefusal.REASON_TOO_LONG):
@@ -746,7 +744,11 @@ async def review_command(
         await refuse_command(message, roles)
         return
     text, keyboard = await _review_list(
-        session, roles, official.id, person_timezone(official, settings), 0
+        session,
+        roles,
+        official.id,
+        await timezone_of(session, official, settings.default_timezone),
+        0,
     )
     await message.answer(text, reply_markup=keyboard)
 
@@ -763,7 +765,11 @@ async def review_page(
         await query.answer(_("This is not available to you."), show_alert=True)
         return
     text, keyboard = await _review_list(
-        session, roles, official.id, person_timezone(official, settings), callback_data.page
+        session,
+        roles,
+        official.id,
+        await timezone_of(session, official, settings.default_timezone),
+        callback_data.page,
     )
     await query.answer()
     await show(query, text, keyboard)

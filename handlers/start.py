@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from aiogram import Bot, Router
@@ -12,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.clock import today_in
+from bot.clock import person_today
 from bot.commands import MENUS, audience_of
 from bot.config import Settings
 from bot.menus import set_personal_menu
@@ -28,8 +29,10 @@ async def start(
     bot: Bot,
     i18n: I18n,
     settings: Settings,
+    now: datetime,
 ) -> None:
-    overview = await personal_overview(session, roles, today_in(settings.default_timezone))
+    today = await person_today(session, official, now, settings.default_timezone)
+    overview = await personal_overview(session, roles, today)
     lines = [_("Hello, {name}!").format(name=escape(official.display_name))]
     if not roles.is_registered:
         lines.append(

@@ -19,12 +19,12 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import person_timezone
 from bot.reminder_policy import (
     DEFAULT_POLICY,
     Audience,
     ReminderPolicy,
     ScheduledReminder,
-    effective_timezone,
     next_reminder,
 )
 from models.queries import Recipient, plan_reviewers
@@ -196,7 +196,7 @@ async def write_due_reminders(
             (Audience.COORDINATOR, person) for person in coordinators.get(row.plan_id, [])
         ]
         for audience, person in audiences:
-            timezone = effective_timezone(
+            timezone = person_timezone(
                 person.timezone, row.timezone, plan_timezone, default_timezone
             )
             schedule_key = (row.plan_id, audience, row.deadline, timezone, body_has_head)

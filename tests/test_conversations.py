@@ -292,7 +292,7 @@ async def test_menus_are_set_per_scope_at_start(running_bot):
         "reminders",
         "coordinators",
         "help",
-        "lang",
+        "settings",
     ]
 
 

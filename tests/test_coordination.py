@@ -459,7 +459,8 @@ async def test_orgs_lists_bodies_with_nobody_registered_first(running_bot, world
         "With registered people\n"
         "• Министерство труда и социальной защиты (Минтруд) — officials: 1, heads: 1"
     )
-    assert reply.reply_markup is None
+    # One button per body, in the list's order: its card (with its time zone).
+    assert reply.flat_button_texts() == ["Минцифры", "Минтруд"]
     oleg = user(running_bot, OFFICIAL_A)
     oleg.send_command("/orgs")
     assert (await oleg.wait_for_message()).text == "This command is for coordinators."

@@ -246,4 +246,8 @@ async def test_a_second_official_of_another_body_sees_none_of_them(running_bot):
     user.press(overview, text="Срок в ближайшие 7 дней: 1")
     listing = await user.wait_for_edit(overview)
     buttons = [row[0] for row in emulator.button_texts(listing)[:-1]]
-    assert buttons == [f"1.5. Мероприятие <5> & Co · {(today + timedelta(days=2)):%d.%m}"]
+    assert buttons == ["1.5. Мероприятие <5> & Co"]
+    # The list says the deadline as the card and the reminders do.
+    assert f"1.5. Мероприятие <5> & Co — срок {(today + timedelta(days=2)):%d.%m.%Y} (через " in (
+        listing.text
+    )

@@ -8,16 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.calendar import local_today
+from bot.clock import DEFAULT_TIMEZONE, person_timezone
 from bot.reminder_policy import (
     DEFAULT_POLICY,
-    DEFAULT_TIMEZONE,
     Audience,
     PointKind,
     ReminderPoint,
     ReminderPolicy,
     ScheduledReminder,
     delivery_time,
-    effective_timezone,
     is_remindable,
     latest_point,
     next_reminder,
@@ -424,16 +423,16 @@ def test_next_reminder_per_time_zone_for_a_friday_deadline():
 # Time zone of a recipient --------------------------------------------------------------
 
 
-def test_effective_timezone_falls_back_official_body_plan_default():
-    assert effective_timezone(KAMCHATKA, MOSCOW, NOVOSIBIRSK) == KAMCHATKA
-    assert effective_timezone(None, VLADIVOSTOK, NOVOSIBIRSK) == VLADIVOSTOK
-    assert effective_timezone("", None, NOVOSIBIRSK) == NOVOSIBIRSK
-    assert effective_timezone(None, None, None) == DEFAULT_TIMEZONE == MOSCOW
-    assert effective_timezone(None, None, None, default=KALININGRAD) == KALININGRAD
+def test_person_timezone_falls_back_official_body_plan_default():
+    assert person_timezone(KAMCHATKA, MOSCOW, NOVOSIBIRSK) == KAMCHATKA
+    assert person_timezone(None, VLADIVOSTOK, NOVOSIBIRSK) == VLADIVOSTOK
+    assert person_timezone("", None, NOVOSIBIRSK) == NOVOSIBIRSK
+    assert person_timezone(None, None, None) == DEFAULT_TIMEZONE == MOSCOW
+    assert person_timezone(None, None, None, default=KALININGRAD) == KALININGRAD
 
 
-def test_effective_timezone_skips_unknown_zones():
-    assert effective_timezone("Moscow", "Mars/Olympus", KAMCHATKA) == KAMCHATKA
+def test_person_timezone_skips_unknown_zones():
+    assert person_timezone("Moscow", "Mars/Olympus", KAMCHATKA) == KAMCHATKA
 
 
 # JSON ----------------------------------------------------------------------------------

@@ -380,6 +380,8 @@ async def test_review_lists_the_reports_waiting_for_the_coordinator(running_bot,
     coordinator.press(listing, text=button)
     opened = await coordinator.wait_for_edit(listing, "Status: waiting for review")
     assert "Олег Трудов" in opened.text
+    # The deadline said as everywhere: the day and the distance in working days.
+    assert f"Deadline {today(running_bot):%d.%m.%Y} (today)" in opened.text.splitlines()
     assert {"Accept", "Return", "Documents (2)"} <= set(opened.flat_button_texts())
 
     other = user(running_bot, COORDINATOR_B)

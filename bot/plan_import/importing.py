@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,6 +78,8 @@ async def import_for(
     roles: Roles | None,
     file_name: str | None,
     content: bytes,
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> StoreReport:
     """Store the plans for a person (None: the operator's command line, which may do all).
 
@@ -91,6 +93,8 @@ async def import_for(
         may_update_plan=None if roles is None else roles.coordinates_plan,
         source_file_name=file_name,
         source_sha256=file_digest(content),
+        today=today,
+        now=now,
     )
     if importer_id is not None and roles is not None and not roles.is_admin:
         await make_importer_coordinator(session, report, importer_id)

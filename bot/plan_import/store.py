@@ -153,13 +153,15 @@ async def store_import(
     source_file_name: str | None = None,
     source_sha256: str | None = None,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> StoreReport:
     """Write every plan of `result`; the caller's transaction commits or rolls back all of it.
 
     `may_update_plan(plan_id) -> bool` guards re-imports (a coordinator updates only their
     own plans); new plans are always allowed, and the importing person coordinates them.
     """
-    today = today or datetime.now(UTC).date()
+    now = now or datetime.now(UTC)
+    today = today or now.date()
     directory = OrganizationDirectory(session)
     await directory.load()
     reports = []
@@ -172,7 +174,7 @@ async def store_import(
         changes = PlanChanges(plan_id=plan.id, title=plan.title, created=created)
         section_ids = await _replace_sections(session, plan, parsed)
         await _store_measures(
-            session, plan, parsed, section_ids, directory, changes, actor_id, today
+            session, plan, parsed, section_ids, directory, changes, actor_id, today, now
         )
         reports.append(changes)
     return StoreReport(plans=reports, organizations_created=directory.created)
@@ -238,6 +240,7 @@ async def _store_measures(
     changes: PlanChanges,
     actor_id: int | None,
     today: date,
+    now: datetime,
 ) -> None:
     existing = {
         measure.number_key: measure
@@ -311,7 +314,7 @@ async def _store_measures(
                         reason="import",
                         requested_by_id=actor_id,
                         decided_by_id=actor_id,
-                        decided_at=datetime.now(UTC),
+                        decided_at=now,
                     )
                 )
             setattr(measure, name, value)
@@ -353,7 +356,6 @@ async def _store_measures(
         1 for _, _, key in matched if key not in changes.changed and key not in changes.restored
     )
 
-    now = datetime.now(UTC)
     for key, measure in existing.items():
         if key not in seen and measure.removed_at is None:
             measure.removed_at = now
