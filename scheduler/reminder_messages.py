@@ -134,7 +134,7 @@ def _digest(
                 callback_data=ReportStart(measure_id=int(item["measure_id"])),
             )
             rows.append(2)
-        if len(own) > shown:
+        if 0 < shown < len(own):
             more = len(own) - shown
             lines += [
                 "",
@@ -160,7 +160,7 @@ def _digest(
                     count,
                 ).format(body=escape(shorten(body, BODY_LENGTH)), count=count)
             )
-        if len(bodies) > shown:
+        if 0 < shown < len(bodies):
             more = len(bodies) - shown
             lines.append(
                 ngettext("and {count} more body", "and {count} more bodies", more).format(

@@ -47,7 +47,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.i18n import I18n
-from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Select, String, and_, bindparam, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.text_limits import (
@@ -900,12 +900,32 @@ class OutboxSender:
 async def _release_marks(
     session: AsyncSession, notification_ids: Collection[int] | Select[tuple[int]]
 ) -> int:
-    """Forget the reminder points carried by these notifications (not delivered)."""
+    """Forget the reminder points carried by these notifications (not delivered), so that the
+    next scan gives them again; returns how many were released."""
     if isinstance(notification_ids, Collection) and not notification_ids:
+        return 0
+    carriers = list(
+        (
+            await session.scalars(
+                select(ReminderMark.notification_id)
+                .where(ReminderMark.notification_id.in_(notification_ids))
+                .distinct()
+            )
+        ).all()
+    )
+    if not carriers:
         return 0
     result = await session.execute(
         delete(ReminderMark)
-        .where(ReminderMark.notification_id.in_(notification_ids))
+        .where(ReminderMark.notification_id.in_(carriers))
+        .execution_options(synchronize_session=False)
+    )
+    # The scan names a message after the points it carries: the row that did not deliver
+    # them gives its key up, so that the same points can be written again.
+    await session.execute(
+        update(Notification)
+        .where(Notification.id.in_(carriers))
+        .values(dedup_key=Notification.dedup_key + ":undelivered:" + cast(Notification.id, String))
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
