@@ -17,6 +17,7 @@ lists only.
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -62,8 +63,14 @@ def _deadline(item: Mapping[str, Any]) -> date:
     return date.fromisoformat(item["deadline"])
 
 
+def _number_order(number: str) -> list[str | int]:
+    """ "2.10." after "2.9.": the digits compared as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", number)]
+
+
 def _by_urgency(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return sorted(items, key=lambda item: (item["deadline"], str(item["number"])))
+    """The earliest deadline (the longest overdue) first, then in the plan's order."""
+    return sorted(items, key=lambda item: (item["deadline"], _number_order(str(item["number"]))))
 
 
 def _counts_line(items: Sequence[Mapping[str, Any]], today: date, gettext: GetText) -> str:
