@@ -168,7 +168,7 @@ def sender_part(url: str, messages: int, limits: bool) -> dict[str, float]:
     from tests.emulator import BotAPIEmulator
 
     @register("bench")
-    def render(payload, gettext, ngettext):  # noqa: ANN001
+    def render(payload, gettext, ngettext, delivery):  # noqa: ANN001
         return f"Напоминание {payload['n']}", None
 
     async def run() -> dict[str, float]:

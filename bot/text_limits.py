@@ -28,6 +28,7 @@ __all__ = [
     "fits_message",
     "pack",
     "page_of",
+    "plain_text",
     "shorten",
     "split_plain",
     "visible_length",
@@ -63,6 +64,12 @@ def shorten(text: str, limit: int) -> str:
 
 def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def plain_text(html_text: str) -> str:
+    """What a reader sees of an HTML text: tags removed, entities decoded (escape it again
+    before sending it with HTML parse mode)."""
+    return html.unescape(_TAG.sub("", html_text))
 
 
 def visible_length(html_text: str) -> int:

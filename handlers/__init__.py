@@ -10,6 +10,7 @@ from aiogram import Router
 
 from handlers import (
     coordination,
+    due_lists,
     errors,
     fallback,
     invite,
@@ -42,6 +43,7 @@ def build_routers() -> list[Router]:
         plans.build_router(),
         plan_import.build_router(),
         my_measures.build_router(),
+        due_lists.build_router(),
         reminder_settings.build_router(),
         fallback.build_router(),
     ]

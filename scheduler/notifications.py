@@ -1,15 +1,19 @@
 """How outbox notifications become Telegram messages: a registry of renderers by kind.
 
-A renderer gets the notification's JSON payload and the translation functions of the
-recipient's locale, and returns the message text (HTML parse mode) and an optional keyboard.
-Renderers run at send time, so a message is always in the recipient's current language.
+A renderer gets the notification's JSON payload, the translation functions of the
+recipient's locale and the `Delivery` (the sender's clock at send time, and whether the safe
+compact form is wanted), and returns the message text (HTML parse mode) and an optional
+keyboard. Renderers run at send time, so a message is always in the recipient's current
+language and its "today" is the day it is read; they take the moment from `Delivery.now`,
+never from the system clock. A renderer must fit Telegram's limits (bot.text_limits) whatever
+the payload; in the compact form it must fit with room to spare (counts and a button, no lists).
 Everything that comes from people or documents (names, bodies, plan text) must be escaped
 with `html.escape` by the renderer.
 
 Other modules add their kinds with the decorator::
 
     @register("reminder")
-    def render_reminder(payload, gettext, ngettext):
+    def render_reminder(payload, gettext, ngettext, delivery):
         return gettext("…").format(...), None
 """
 
@@ -17,12 +21,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
+from bot.text_limits import shorten
+
 __all__ = [
     "UNREACHABLE",
+    "Delivery",
     "GetText",
     "NGetText",
     "Rendered",
@@ -37,10 +46,26 @@ GetText = Callable[[str], str]
 NGetText = Callable[[str, str, int], str]
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 Rendered = tuple[str, ReplyMarkup | None]
-Renderer = Callable[[Mapping[str, Any], GetText, NGetText], Rendered]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How a notification is being rendered: at which moment (the sender's clock, so a shifted
+    clock in tests shifts every "today"), and whether in the compact safe form, used when the
+    full form did not fit or Telegram refused it."""
+
+    now: datetime
+    compact: bool = False
+
+
+Renderer = Callable[[Mapping[str, Any], GetText, NGetText, Delivery], Rendered]
 
 # Kind of the message that tells coordinators an official blocked the bot.
 UNREACHABLE = "unreachable"
+# Bodies named in it (a person may serve many), and the length of a name.
+UNREACHABLE_BODIES = 10
+UNREACHABLE_BODIES_COMPACT = 3
+NAME_LENGTH = 150
 
 _RENDERERS: dict[str, Renderer] = {}
 
@@ -71,23 +96,38 @@ def renderer_for(kind: str) -> Renderer:
         raise UnknownKindError(kind) from None
 
 
-def render(kind: str, payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText) -> Rendered:
-    return renderer_for(kind)(payload, gettext, ngettext)
+def render(
+    kind: str,
+    payload: Mapping[str, Any],
+    gettext: GetText,
+    ngettext: NGetText,
+    delivery: Delivery,
+) -> Rendered:
+    return renderer_for(kind)(payload, gettext, ngettext, delivery)
 
 
 @register(UNREACHABLE)
 def render_unreachable(
-    payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText
+    payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
 ) -> Rendered:
-    """Payload: {"person": display name, "bodies": [body names], "official_id": id}."""
-    person = html.escape(str(payload.get("person") or "—"))
-    bodies = [str(body) for body in payload.get("bodies") or () if body]
+    """Payload: {"person": display name, "bodies": [body names], "official_id": id}.
+
+    At most UNREACHABLE_BODIES bodies are named, each shortened; then "and N more"."""
+    person = html.escape(shorten(str(payload.get("person") or "—"), NAME_LENGTH))
+    every_body = [str(body) for body in payload.get("bodies") or () if body]
+    shown = UNREACHABLE_BODIES_COMPACT if delivery.compact else UNREACHABLE_BODIES
+    bodies = [shorten(body, NAME_LENGTH) for body in every_body[:shown]]
     if not bodies:
         text = gettext(
             "⚠️ «{person}» has blocked the bot and can no longer be reached through it."
         ).format(person=person)
         return text, None
     listed = ", ".join(f"«{html.escape(body)}»" for body in bodies)
+    if len(every_body) > len(bodies):
+        more = len(every_body) - len(bodies)
+        listed += " " + ngettext("and {count} more body", "and {count} more bodies", more).format(
+            count=more
+        )
     text = ngettext(
         "⚠️ «{person}» of {bodies} has blocked the bot. The bot can no longer reach this body"
         " through them: reminders about its measures do not get to them. Please contact them"
@@ -95,6 +135,6 @@ def render_unreachable(
         "⚠️ «{person}» of {bodies} has blocked the bot. The bot can no longer reach these bodies"
         " through them: reminders about their measures do not get to them. Please contact them"
         " another way.",
-        len(bodies),
+        len(every_body),
     ).format(person=person, bodies=listed)
     return text, None

@@ -1,113 +1,202 @@
 """The text of a reminder, rendered at send time in the recipient's language.
 
-One message carries everything due for one person at one scan: their own measures (what is
-due, when, what document is expected), and, for heads and coordinators, the bodies whose
-measures are late, with the count. A button per measure opens its card; beside each of the
-person's own measures, a button starts a report on it.
+One message carries everything due for one person at one scan, as a digest that fits
+Telegram whatever the number of measures:
+
+* their own measures: counts by urgency (overdue, due today, coming), the most urgent few in
+  full (number, title, deadline, expected document), each with a button to its card and one
+  to report on it, then "and N more" and a button to the complete list;
+* for heads and coordinators, the bodies whose measures are late: counts per body, the worst
+  first and a few of them, then "and N more bodies" and a button to the complete list.
+
+The complete lists (handlers.due_lists) are read from the database when the button is pressed.
+The compact form (`Delivery.compact`, after a refusal) keeps the counts and the buttons to the
+lists only.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
-from datetime import UTC, date, datetime
+import enum
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.calendar import working_days_between
+from bot.clock import today_in
+from bot.deadline_wording import deadline_phrase
+from bot.due_lists import DueList
+from bot.text_limits import fits_message, shorten
+from handlers.due_lists import DueListPage
 from handlers.measure_card import OpenMeasure
 from handlers.reports import ReportStart
-from scheduler.notifications import GetText, NGetText, Rendered, register
+from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
 from scheduler.reminders import REMINDER_KIND
 
-BUTTONS = 8
+# The most urgent measures shown in full, and the bodies named in an escalation.
+DIGEST_ITEMS = 5
+DIGEST_BODIES = 5
+NUMBER_LENGTH = 20
 TITLE_LENGTH = 200
+RESULT_LENGTH = 150
+BODY_LENGTH = 100
 BUTTON_TITLE_LENGTH = 40
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+class Urgency(enum.Enum):
+    OVERDUE = 0
+    TODAY = 1
+    COMING = 2
 
 
-def _today(payload: Mapping[str, Any]) -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo(payload.get("timezone") or "UTC")).date()
+def urgency(deadline: date, today: date) -> Urgency:
+    if deadline < today:
+        return Urgency.OVERDUE
+    return Urgency.TODAY if deadline == today else Urgency.COMING
 
 
-def when(deadline: date, today: date, gettext: GetText, ngettext: NGetText) -> str:
-    """ "in 7 days", "today", "overdue by 3 working days" — from the dates, not the point."""
-    if deadline == today:
-        return gettext("due today")
-    if deadline > today:
-        days = (deadline - today).days
-        return ngettext("in {count} day", "in {count} days", days).format(count=days)
-    overdue = max(-working_days_between(today, deadline), 1)
-    return ngettext(
-        "overdue by {count} working day", "overdue by {count} working days", overdue
-    ).format(count=overdue)
+def _deadline(item: Mapping[str, Any]) -> date:
+    return date.fromisoformat(item["deadline"])
+
+
+def _number_order(number: str) -> list[str | int]:
+    """ "2.10." after "2.9.": the digits compared as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", number)]
+
+
+def _by_urgency(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The earliest deadline (the longest overdue) first, then in the plan's order."""
+    return sorted(items, key=lambda item: (item["deadline"], _number_order(str(item["number"]))))
+
+
+def _counts_line(items: Sequence[Mapping[str, Any]], today: date, gettext: GetText) -> str:
+    counts = Counter(urgency(_deadline(item), today) for item in items)
+    labels = {
+        Urgency.OVERDUE: gettext("overdue: {count}"),
+        Urgency.TODAY: gettext("due today: {count}"),
+        Urgency.COMING: gettext("coming: {count}"),
+    }
+    return " · ".join(
+        labels[level].format(count=counts[level]) for level in Urgency if counts[level]
+    )
+
+
+def _own_item(item: Mapping[str, Any], today: date, gettext: GetText, ngettext: NGetText) -> str:
+    phrase = deadline_phrase(_deadline(item), today, gettext, ngettext)
+    lines = [
+        f"• <b>{escape(shorten(str(item['number']), NUMBER_LENGTH))}</b> "
+        f"{escape(shorten(str(item['title']), TITLE_LENGTH))}",
+        phrase[:1].upper() + phrase[1:],
+    ]
+    if item.get("result"):
+        lines.append(
+            gettext("Expected document: {result}").format(
+                result=escape(shorten(str(item["result"]), RESULT_LENGTH))
+            )
+        )
+    return "\n".join(lines)
+
+
+def _bodies_worst_first(items: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
+    """(body, count of its late measures), the most late measures first, then the oldest."""
+    counts: Counter[str] = Counter()
+    oldest: dict[str, str] = {}
+    for item in items:
+        body = str(item.get("body") or "—")
+        counts[body] += 1
+        oldest[body] = min(oldest.get(body, item["deadline"]), item["deadline"])
+    return sorted(counts.items(), key=lambda entry: (-entry[1], oldest[entry[0]], entry[0]))
+
+
+def _digest(
+    own: Sequence[Mapping[str, Any]],
+    late: Sequence[Mapping[str, Any]],
+    today: date,
+    gettext: GetText,
+    ngettext: NGetText,
+    shown: int,
+) -> Rendered:
+    """The digest with at most `shown` measures and `shown` bodies in full."""
+    sections: list[str] = []
+    builder = InlineKeyboardBuilder()
+    rows: list[int] = []
+    if own:
+        lines = [
+            gettext("<b>Deadlines of your measures</b>") + f": {len(own)}",
+            _counts_line(own, today, gettext),
+        ]
+        for item in own[:shown]:
+            lines += ["", _own_item(item, today, gettext, ngettext)]
+            builder.button(
+                text=f"{shorten(str(item['number']), NUMBER_LENGTH)} "
+                f"{shorten(str(item['title']), BUTTON_TITLE_LENGTH)}",
+                callback_data=OpenMeasure(measure_id=int(item["measure_id"])),
+            )
+            builder.button(
+                text=gettext("Report"),
+                callback_data=ReportStart(measure_id=int(item["measure_id"])),
+            )
+            rows.append(2)
+        if 0 < shown < len(own):
+            more = len(own) - shown
+            lines += [
+                "",
+                ngettext("…and {count} more measure", "…and {count} more measures", more).format(
+                    count=more
+                ),
+            ]
+        builder.button(
+            text=gettext("All my due measures"),
+            callback_data=DueListPage(which=DueList.OWN, fresh=True),
+        )
+        rows.append(1)
+        sections.append("\n".join(lines))
+    if late:
+        bodies = _bodies_worst_first(late)
+        lines = [gettext("<b>Overdue measures of the bodies</b>") + f": {len(late)}"]
+        for body, count in bodies[:shown]:
+            lines.append(
+                "• "
+                + ngettext(
+                    "{body}: {count} measure is overdue",
+                    "{body}: {count} measures are overdue",
+                    count,
+                ).format(body=escape(shorten(body, BODY_LENGTH)), count=count)
+            )
+        if 0 < shown < len(bodies):
+            more = len(bodies) - shown
+            lines.append(
+                ngettext("and {count} more body", "and {count} more bodies", more).format(
+                    count=more
+                )
+            )
+        builder.button(
+            text=gettext("All overdue measures"),
+            callback_data=DueListPage(which=DueList.LATE, fresh=True),
+        )
+        rows.append(1)
+        sections.append("\n".join(lines))
+    builder.adjust(*rows)
+    markup: InlineKeyboardMarkup | None = builder.as_markup() if rows else None
+    return "\n\n".join(sections), markup
 
 
 @register(REMINDER_KIND)
-def render_reminder(payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText) -> Rendered:
-    today = _today(payload)
-    own = [item for item in payload["items"] if item["audience"] == "executor"]
-    late = [item for item in payload["items"] if item["audience"] != "executor"]
-    lines: list[str] = []
-    if own:
-        lines.append(gettext("<b>Deadlines of your measures</b>"))
-        for item in own:
-            deadline = date.fromisoformat(item["deadline"])
-            lines.append("")
-            lines.append(
-                f"• <b>{escape(item['number'])}</b> {escape(_short(item['title'], TITLE_LENGTH))}"
-            )
-            lines.append(
-                gettext("Deadline: {deadline}, {when}").format(
-                    deadline=deadline.strftime("%d.%m.%Y"),
-                    when=when(deadline, today, gettext, ngettext),
-                )
-            )
-            if item.get("result"):
-                lines.append(
-                    gettext("Expected document: {result}").format(
-                        result=escape(_short(item["result"], TITLE_LENGTH))
-                    )
-                )
-    if late:
-        if lines:
-            lines.append("")
-        lines.append(gettext("<b>Overdue measures of the bodies</b>"))
-        by_body: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-        for item in late:
-            by_body[item["body"]].append(item)
-        for body, items in by_body.items():
-            numbers = ", ".join(escape(item["number"].rstrip(".")) for item in items)
-            lines.append(
-                ngettext(
-                    "{body}: {count} measure is overdue ({numbers})",
-                    "{body}: {count} measures are overdue ({numbers})",
-                    len(items),
-                ).format(body=escape(body), count=len(items), numbers=numbers)
-            )
-    if own:
-        lines.append("")
-        lines.append(gettext("Send /my to see all your measures."))
-    # Own measures: the card and "Report" side by side; the bodies' late ones: the card.
-    builder = InlineKeyboardBuilder()
-    widths = []
-    for item in (own + late)[:BUTTONS]:
-        builder.button(
-            text=f"{item['number']} {_short(item['title'], BUTTON_TITLE_LENGTH)}",
-            callback_data=OpenMeasure(measure_id=item["measure_id"]),
-        )
-        if item["audience"] == "executor":
-            builder.button(
-                text=gettext("Report"), callback_data=ReportStart(measure_id=item["measure_id"])
-            )
-            widths.append(2)
-        else:
-            widths.append(1)
-    builder.adjust(*widths)
-    return "\n".join(lines), builder.as_markup()
+def render_reminder(
+    payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
+) -> Rendered:
+    today = today_in(payload.get("timezone") or "UTC", delivery.now)
+    items = payload.get("items") or []
+    own = _by_urgency([item for item in items if item["audience"] == "executor"])
+    late = _by_urgency([item for item in items if item["audience"] != "executor"])
+    # The full digest fits with room to spare; fewer items in full if characters that Telegram
+    # counts twice make it long, down to the counts alone (the compact form).
+    for shown in range(0 if delivery.compact else DIGEST_ITEMS, -1, -1):
+        text, markup = _digest(own, late, today, gettext, ngettext, shown)
+        if fits_message(text):
+            break
+    return text, markup

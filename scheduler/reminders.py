@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import person_timezone
+from bot.due_lists import OPEN_STATUSES
 from bot.reminder_policy import (
     DEFAULT_POLICY,
     Audience,
@@ -30,7 +31,6 @@ from bot.reminder_policy import (
 from models.queries import Recipient, plan_reviewers
 from models.tables import (
     Assignment,
-    AssignmentStatus,
     Measure,
     Membership,
     Notification,
@@ -44,7 +44,7 @@ from models.tables import (
 logger = logging.getLogger(__name__)
 
 REMINDER_KIND = "reminder"
-REMINDABLE_STATUSES = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED)
+REMINDABLE_STATUSES = OPEN_STATUSES
 
 
 @dataclass(slots=True)

@@ -14,29 +14,38 @@ from typing import Any
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.reports import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
+from bot.text_limits import shorten
 from handlers.measure_card import OpenMeasure
-from handlers.replies import shorten
 from handlers.reports import OpenReport, ReportFiles, ReportStart, ReviewReport
-from scheduler.notifications import GetText, NGetText, Rendered, register
+from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
 
+# Every field is shortened, so a message fits whatever people typed; the report and the card
+# show the whole. The compact form (after a refusal) leaves the free text out.
 TITLE_LENGTH = 200
+NAME_LENGTH = 150
+COMMENT_LENGTH = 1500
+
+
+def _field(payload: Mapping[str, Any], key: str, limit: int) -> str:
+    return escape(shorten(str(payload.get(key) or "—"), limit))
 
 
 @register(REPORT_SUBMITTED_KIND)
 def render_report_submitted(
-    payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText
+    payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
 ) -> Rendered:
     report_id = int(payload["report_id"])
     count = int(payload.get("documents") or 0)
     lines = [
         gettext("📥 <b>A report for review</b>"),
-        f"<b>{escape(str(payload['number']))}</b> "
-        f"{escape(shorten(str(payload['title']), TITLE_LENGTH))}",
-        gettext("Body: {body}").format(body=escape(str(payload.get("body") or "—"))),
-        gettext("Sent by {person}").format(person=escape(str(payload.get("person") or "—"))),
+        f"<b>{_field(payload, 'number', NAME_LENGTH)}</b> {_field(payload, 'title', TITLE_LENGTH)}",
+        gettext("Body: {body}").format(body=_field(payload, "body", NAME_LENGTH)),
+        gettext("Sent by {person}").format(person=_field(payload, "person", NAME_LENGTH)),
     ]
-    if payload.get("comment"):
-        lines.append(gettext("Comment: {comment}").format(comment=escape(str(payload["comment"]))))
+    if payload.get("comment") and not delivery.compact:
+        lines.append(
+            gettext("Comment: {comment}").format(comment=_field(payload, "comment", COMMENT_LENGTH))
+        )
     lines.append(
         ngettext("{count} document attached", "{count} documents attached", count).format(
             count=count
@@ -60,12 +69,12 @@ def render_report_submitted(
 
 @register(REPORT_REVIEWED_KIND)
 def render_report_reviewed(
-    payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText
+    payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
 ) -> Rendered:
-    number = escape(str(payload["number"]))
-    title = escape(shorten(str(payload["title"]), TITLE_LENGTH))
-    body = escape(str(payload.get("body") or "—"))
-    reviewer = escape(str(payload.get("reviewer") or "—"))
+    number = _field(payload, "number", NAME_LENGTH)
+    title = _field(payload, "title", TITLE_LENGTH)
+    body = _field(payload, "body", NAME_LENGTH)
+    reviewer = _field(payload, "reviewer", NAME_LENGTH)
     measure_id = int(payload["measure_id"])
     builder = InlineKeyboardBuilder()
     if payload.get("accepted"):
@@ -83,7 +92,7 @@ def render_report_reviewed(
             title=title,
             body=body,
             reviewer=reviewer,
-            reason=escape(str(payload.get("reason") or "—")),
+            reason=_field(payload, "reason", 200 if delivery.compact else COMMENT_LENGTH),
         )
         builder.button(text=gettext("Report"), callback_data=ReportStart(measure_id=measure_id))
     builder.button(text=gettext("Measure card"), callback_data=OpenMeasure(measure_id=measure_id))

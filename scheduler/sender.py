@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import time
 from collections import deque
@@ -39,11 +40,26 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
-from aiogram.types import LinkPreviewOptions
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+)
 from aiogram.utils.i18n import I18n
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import Select, String, and_, bindparam, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.text_limits import (
+    CALLBACK_DATA_LIMIT,
+    KEYBOARD_BUTTON_LIMIT,
+    MESSAGE_LIMIT,
+    fits_message,
+    plain_text,
+    shorten,
+    utf16_length,
+    visible_length,
+)
 from models.base import utc_now
 from models.queries import Recipient, enqueue_notification, plan_reviewers
 from models.tables import (
@@ -55,9 +71,17 @@ from models.tables import (
     Official,
     Organization,
     Plan,
+    ReminderMark,
     Role,
 )
-from scheduler.notifications import UNREACHABLE, Rendered, UnknownKindError, renderer_for
+from scheduler.notifications import (
+    UNREACHABLE,
+    Delivery,
+    Rendered,
+    ReplyMarkup,
+    UnknownKindError,
+    renderer_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -332,6 +356,16 @@ class OutboxSender:
         cutoff = now - older_than
         stuck = and_(Notification.status == SENDING, Notification.updated_at < cutoff)
         async with self._writing, self.sessionmaker() as session, session.begin():
+            given_up = list(
+                (
+                    await session.scalars(
+                        select(Notification.id).where(
+                            stuck, Notification.attempts >= self.max_attempts
+                        )
+                    )
+                ).all()
+            )
+            await _release_marks(session, given_up)
             exhausted = await session.execute(
                 update(Notification)
                 .where(stuck, Notification.attempts >= self.max_attempts)
@@ -498,7 +532,8 @@ class OutboxSender:
 
     # --- one message ----------------------------------------------------------------------
 
-    def _render(self, row: _Claimed) -> Rendered:
+    def _render(self, row: _Claimed, *, compact: bool = False) -> Rendered:
+        """The message of `row` in the recipient's language, as of the sender's clock now."""
         renderer = renderer_for(row.kind)
         locale = row.locale if row.locale in self.i18n.available_locales else self.default_locale
         i18n = self.i18n
@@ -509,25 +544,64 @@ class OutboxSender:
         def ngettext(singular: str, plural: str, n: int) -> str:
             return i18n.gettext(singular, plural, n, locale=locale)
 
+        delivery = Delivery(now=self._clock(), compact=compact)
         # Outside an update there is no i18n context: renderers that use aiogram's `_` need one.
         with i18n.context(), i18n.use_locale(locale):
-            return renderer(row.payload, gettext, ngettext)
+            return renderer(row.payload, gettext, ngettext, delivery)
+
+    def _render_safe(self, row: _Claimed) -> Rendered | None:
+        """The safe form: the renderer's compact form, or, if even that does not fit, the text
+        cut to fit and the buttons Telegram would accept; None if it cannot be rendered."""
+        try:
+            text, markup = self._render(row, compact=True)
+        except Exception:
+            logger.exception("Notification %s (%s): the compact form failed", row.id, row.kind)
+            return None
+        if _fits(text, markup):
+            return text, markup
+        logger.error(
+            "Notification %s (%s): the compact form does not fit either (%d characters, %d "
+            "buttons); sending it cut",
+            row.id,
+            row.kind,
+            visible_length(text),
+            _button_count(markup),
+        )
+        return _cut_to_fit(text), _keyboard_that_fits(markup)
 
     async def _deliver(
         self, row: _Claimed, stats: DrainStats, batch_ids: set[int], blocked: set[int]
     ) -> None:
+        safe = False  # the safe form (see `_render_safe`) is tried once, after a refusal
+        rendered: Rendered | None
         try:
-            text, markup = self._render(row)
+            rendered = self._render(row)
         except UnknownKindError:
             logger.error("Notification %s: unknown kind %r, not sent", row.id, row.kind)
             await self._record_failed(row, row.attempts, f"unknown kind {row.kind!r}")
             stats.failed += 1
             return
-        except Exception as error:
+        except Exception:
             logger.exception("Notification %s (%s): rendering failed", row.id, row.kind)
-            await self._record_failed(row, row.attempts, f"rendering failed: {error!r}")
+            rendered, safe = self._render_safe(row), True
+        else:
+            if not _fits(*rendered):
+                # A message the bot built that Telegram would refuse: a bug, and not a reason
+                # to leave the person unreminded.
+                logger.error(
+                    "Notification %s (%s) does not fit Telegram (%d characters, %d buttons); "
+                    "sending its safe form",
+                    row.id,
+                    row.kind,
+                    visible_length(rendered[0]),
+                    _button_count(rendered[1]),
+                )
+                rendered, safe = self._render_safe(row), True
+        if rendered is None:
+            await self._record_failed(row, row.attempts, "rendering failed")
             stats.failed += 1
             return
+        text, markup = rendered
 
         attempts = row.attempts
         while True:
@@ -584,12 +658,23 @@ class OutboxSender:
                 TelegramMigrateToChat,
             ) as error:
                 self.limiter.done(row.chat_id)
+                # Telegram refused a message the bot built: a bug. Once, the safe form.
                 logger.error(
-                    "Notification %s (%s) refused by Telegram, not retried: %s",
+                    "Notification %s (%s) refused by Telegram (%s form, %d characters, "
+                    "%d buttons): %s",
                     row.id,
                     row.kind,
-                    type(error).__name__,
+                    "safe" if safe else "full",
+                    visible_length(text),
+                    _button_count(markup),
+                    _describe(error),
                 )
+                refused = isinstance(error, TelegramBadRequest | TelegramEntityTooLarge)
+                retry = None if safe or not refused or self._stopping else self._render_safe(row)
+                if retry is not None:
+                    (text, markup), safe = retry, True
+                    attempts += 1  # the retry is an attempt of its own
+                    continue
                 await self._record_failed(row, attempts, _describe(error))
                 stats.failed += 1
                 return
@@ -668,6 +753,8 @@ class OutboxSender:
                 await asyncio.sleep(0.5 * (attempt + 1))
 
     async def _record_failed(self, row: _Claimed, attempts: int, error: str) -> None:
+        """The row ends `failed`; the reminder points it carried are given back, so that the
+        next scan reminds of them again (a point is only spent on a delivered message)."""
         now = self._clock()
         async with self._writing, self.sessionmaker() as session, session.begin():
             await session.execute(
@@ -675,6 +762,14 @@ class OutboxSender:
                 .where(Notification.id == row.id, Notification.status == SENDING)
                 .values(status=FAILED, attempts=attempts, last_error=error, updated_at=now)
                 .execution_options(synchronize_session=False)
+            )
+            released = await _release_marks(session, [row.id])
+        if released:
+            logger.warning(
+                "Notification %s (%s) failed: %d reminder point(s) released for the next scan",
+                row.id,
+                row.kind,
+                released,
             )
 
     async def _record_retry(self, row: _Claimed, attempts: int, error: str, delay: float) -> None:
@@ -727,6 +822,14 @@ class OutboxSender:
                 )
                 .values(status=CANCELLED, last_error="recipient blocked the bot", updated_at=now)
                 .execution_options(synchronize_session=False)
+            )
+            # Nothing of theirs was delivered: should they unblock the bot, they hear of it.
+            await _release_marks(
+                session,
+                select(Notification.id).where(
+                    Notification.recipient_id == row.recipient_id,
+                    Notification.status.in_((FAILED, CANCELLED)),
+                ),
             )
             enqueued = await self._enqueue_unreachable(session, row.recipient_id, now)
         return cancelled.rowcount or 0, enqueued
@@ -792,6 +895,88 @@ class OutboxSender:
                 now=now,
             )
         return enqueued
+
+
+async def _release_marks(
+    session: AsyncSession, notification_ids: Collection[int] | Select[tuple[int]]
+) -> int:
+    """Forget the reminder points carried by these notifications (not delivered), so that the
+    next scan gives them again; returns how many were released."""
+    if isinstance(notification_ids, Collection) and not notification_ids:
+        return 0
+    carriers = list(
+        (
+            await session.scalars(
+                select(ReminderMark.notification_id)
+                .where(ReminderMark.notification_id.in_(notification_ids))
+                .distinct()
+            )
+        ).all()
+    )
+    if not carriers:
+        return 0
+    result = await session.execute(
+        delete(ReminderMark)
+        .where(ReminderMark.notification_id.in_(carriers))
+        .execution_options(synchronize_session=False)
+    )
+    # The scan names a message after the points it carries: the row that did not deliver
+    # them gives its key up, so that the same points can be written again.
+    await session.execute(
+        update(Notification)
+        .where(Notification.id.in_(carriers))
+        .values(dedup_key=Notification.dedup_key + ":undelivered:" + cast(Notification.id, String))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def _button_count(markup: ReplyMarkup | None) -> int:
+    if isinstance(markup, InlineKeyboardMarkup):
+        return sum(len(row) for row in markup.inline_keyboard)
+    if isinstance(markup, ReplyKeyboardMarkup):
+        return sum(len(row) for row in markup.keyboard)
+    return 0
+
+
+def _callback_fits(button: InlineKeyboardButton) -> bool:
+    data = button.callback_data
+    return data is None or 0 < len(data.encode()) <= CALLBACK_DATA_LIMIT
+
+
+def _fits(text: str, markup: ReplyMarkup | None) -> bool:
+    """Whether Telegram would take this message: its text, its number of buttons and each
+    button's callback data within the limits."""
+    if not fits_message(text) or _button_count(markup) > KEYBOARD_BUTTON_LIMIT:
+        return False
+    if isinstance(markup, InlineKeyboardMarkup):
+        return all(_callback_fits(button) for row in markup.inline_keyboard for button in row)
+    return True
+
+
+def _cut_to_fit(text: str) -> str:
+    """The text as plain text (tags dropped), cut with "…" to fit a message, escaped."""
+    plain = plain_text(text).strip() or "—"
+    limit = MESSAGE_LIMIT
+    cut = shorten(plain, limit)
+    while utf16_length(cut) > MESSAGE_LIMIT:
+        limit -= utf16_length(cut) - MESSAGE_LIMIT
+        cut = shorten(plain, limit)
+    return html.escape(cut, quote=False)
+
+
+def _keyboard_that_fits(markup: ReplyMarkup | None) -> ReplyMarkup | None:
+    """The inline buttons Telegram would accept, at most KEYBOARD_BUTTON_LIMIT of them."""
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return markup if _button_count(markup) <= KEYBOARD_BUTTON_LIMIT else None
+    rows: list[list[InlineKeyboardButton]] = []
+    left = KEYBOARD_BUTTON_LIMIT
+    for row in markup.inline_keyboard:
+        kept = [button for button in row if _callback_fits(button)][:left]
+        if kept:
+            rows.append(kept)
+            left -= len(kept)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def _unreachable_key(official_id: int, recipient_id: int, day: date) -> str:

@@ -34,6 +34,7 @@ from models.tables import (
     Role,
 )
 from scheduler.documents import safe_file_name
+from scheduler.notifications import Delivery
 from scheduler.reminder_messages import render_reminder
 from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_coordination import (
@@ -130,11 +131,13 @@ def test_a_reminder_has_a_report_button_beside_each_own_measure():
             },
         ],
     }
-    _, keyboard = render_reminder(payload, lambda text: text, lambda one, many, n: many)
+    delivery = Delivery(now=datetime.now(UTC))
+    _, keyboard = render_reminder(payload, lambda text: text, lambda one, many, n: many, delivery)
     rows_ = keyboard.inline_keyboard
     assert [button.text for button in rows_[0]] == ["1.1. Порядок", "Report"]
     assert rows_[0][1].callback_data == ReportStart(measure_id=7).pack()
-    assert len(rows_[1]) == 1 and rows_[1][0].text.startswith("2.")
+    # Then the buttons to the complete lists: own measures due, and the bodies' late ones.
+    assert [row[0].text for row in rows_[1:]] == ["All my due measures", "All overdue measures"]
 
 
 async def test_submitting_is_refused_before_anything_is_written(session):

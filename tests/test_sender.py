@@ -25,14 +25,14 @@ from models.tables import (
     Plan,
     Role,
 )
-from scheduler.notifications import UNREACHABLE, register, render
+from scheduler.notifications import UNREACHABLE, Delivery, register, render
 from scheduler.sender import OutboxSender, RateLimiter
 
 TEST_KIND = "test_plain"
 
 
 @register(TEST_KIND)
-def render_test(payload, gettext, ngettext):
+def render_test(payload, gettext, ngettext, delivery):
     return html.escape(payload["text"]), None
 
 
@@ -332,26 +332,34 @@ async def test_message_out_before_a_block_stays_sent(emulator, sessionmaker, clo
     ]
 
 
-async def test_bad_request_and_unknown_kind_fail_without_retry(
+async def test_a_refused_message_is_sent_once_in_its_safe_form_and_unknown_kinds_fail(
     emulator, sessionmaker, clock, make_sender
 ):
     official = await add_official(sessionmaker, emulator, 7501)
+    # Too long for Telegram: not tried as is, but cut to fit.
     await enqueue(sessionmaker, clock, official, 7501, "long", text="x" * 5000)
     await enqueue(sessionmaker, clock, official, 7501, "unknown", kind="no_such_kind")
     other = await add_official(sessionmaker, emulator, 7502)
     await enqueue(sessionmaker, clock, other, 7502, "refused")
+    third = await add_official(sessionmaker, emulator, 7503)
+    await enqueue(sessionmaker, clock, third, 7503, "refused twice")
     emulator.fail_next("sendMessage", 400, chat_id=7502)
+    emulator.fail_next("sendMessage", 400, chat_id=7503, times=2)
     sender = make_sender()
 
     stats = await sender.drain_once()
-    assert (stats.sent, stats.failed, stats.retried) == (0, 3, 0)
-    for key in ("long", "unknown", "refused"):
+    assert (stats.sent, stats.failed, stats.retried) == (2, 2, 0)
+    [long] = emulator.messages(7501)
+    assert long.text.startswith("xxx") and long.text.endswith("…") and len(long.text) == 4096
+    assert [m.text for m in emulator.messages(7502)] == ["hello"]
+    assert (await by_key(sessionmaker, "refused")).status == NotificationStatus.SENT
+    for key, attempts in (("unknown", 1), ("refused twice", 2)):
         row = await by_key(sessionmaker, key)
-        assert (row.status, row.attempts) == (NotificationStatus.FAILED, 1)
+        assert (row.status, row.attempts) == (NotificationStatus.FAILED, attempts)
         assert row.last_error
     clock.advance(hours=1)
     assert (await sender.drain_once()).claimed == 0
-    assert emulator.stats().calls_by_method.get("sendMessage") == 2
+    assert emulator.stats().calls_by_method.get("sendMessage") == 5
     async with sessionmaker() as session:
         assert (await session.get(Official, official)).blocked_bot_at is None
 
@@ -457,20 +465,25 @@ def test_unreachable_renderer_escapes_and_pluralises():
     def ngettext(singular, plural, n):
         return singular if n == 1 else plural
 
-    one, markup = render(UNREACHABLE, {"person": "<Ann>", "bodies": ["A & B"]}, gettext, ngettext)
+    delivery = Delivery(now=utc_now())
+    one, markup = render(
+        UNREACHABLE, {"person": "<Ann>", "bodies": ["A & B"]}, gettext, ngettext, delivery
+    )
     assert markup is None
     assert "«&lt;Ann&gt;»" in one
     assert "«A &amp; B»" in one
     assert "this body" in one
-    two, _ = render(UNREACHABLE, {"person": "Ann", "bodies": ["A", "B"]}, gettext, ngettext)
+    two, _ = render(
+        UNREACHABLE, {"person": "Ann", "bodies": ["A", "B"]}, gettext, ngettext, delivery
+    )
     assert "these bodies" in two
     assert "«A», «B»" in two
-    none, _ = render(UNREACHABLE, {"person": "Ann", "bodies": []}, gettext, ngettext)
+    none, _ = render(UNREACHABLE, {"person": "Ann", "bodies": []}, gettext, ngettext, delivery)
     assert "«Ann»" in none
 
 
 @register("test_i18n")
-def render_with_aiogram_gettext(payload, gettext, ngettext):
+def render_with_aiogram_gettext(payload, gettext, ngettext, delivery):
     # Uses aiogram's context-bound `_`, which needs the context the sender sets up.
     from aiogram.utils.i18n import gettext as _
 
