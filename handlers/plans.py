@@ -15,7 +15,10 @@ from bot.access import Roles
 from bot.clock import person_today
 from bot.config import Settings
 from bot.plans import PlanProgress, plans_progress_for
+from bot.text_limits import pack, shorten
 from models.tables import Official
+
+TITLE_LENGTH = 300
 
 
 def render_progress(progress: PlanProgress) -> str:
@@ -26,7 +29,7 @@ def render_progress(progress: PlanProgress) -> str:
     ]
     if progress.without_deadline:
         parts.append(_("without deadline: {count}").format(count=progress.without_deadline))
-    return f"<b>{escape(progress.title)}</b>\n" + ", ".join(parts)
+    return f"<b>{escape(shorten(progress.title, TITLE_LENGTH))}</b>\n" + ", ".join(parts)
 
 
 async def list_plans(
@@ -45,7 +48,9 @@ async def list_plans(
     if not progress:
         await message.answer(_("There are no plans yet."))
         return
-    await message.answer("\n\n".join(render_progress(item) for item in progress))
+    # An administrator sees every plan of the country's regions: as many messages as needed.
+    for text in pack([render_progress(item) for item in progress]):
+        await message.answer(text)
 
 
 def build_router() -> Router:

@@ -222,6 +222,23 @@ async def test_a_coordinator_sees_progress_of_their_plans_only(running_bot):
     assert "План НСО" in admin_reply.text and "Чужой план\n1 мероприятие" in admin_reply.text
 
 
+
+async def test_an_administrator_with_many_long_plans_gets_them_all_in_messages_that_fit(
+    running_bot,
+):
+    future = today_in(running_bot.settings.default_timezone) + timedelta(days=30)
+    for n in range(30):
+        await add_plan(running_bot.sessionmaker, f"План {n:02} " + "мероприятий " * 80, [future])
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID)
+    admin.send_command("/plans")
+    await running_bot.emulator.wait_until(
+        lambda: any("План 29" in (m.text or "") for m in running_bot.emulator.messages(admin.id))
+    )
+    texts = [m.text or "" for m in running_bot.emulator.messages(admin.id) if m.from_bot]
+    assert len(texts) > 1 and all(len(text) <= 4096 for text in texts)
+    assert all(f"План {n:02}" in "".join(texts) for n in range(30))
+    assert "…" in texts[0]
+
 async def test_an_official_cannot_list_plans(running_bot):
     async with running_bot.sessionmaker() as session, session.begin():
         body = Organization(full_name="Министерство труда", name_key="министерство труда")
