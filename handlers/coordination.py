@@ -62,7 +62,8 @@ SEARCH_PAGE = 10
 MATCHES_SHOWN = 10
 ORGS_PAGE = 15
 PEOPLE_PAGE = 8
-PLANS_PAGE = 6
+# /coordinators: 12 rows × (plan title 120 + name 120) and a note stay under 4,096.
+COORDINATORS_PAGE = 12
 # The share of a list's page each entry may take, so that a page fits a message.
 NAME_LENGTH = 120
 SHORT_NAME_LENGTH = 30
@@ -894,25 +895,30 @@ async def dismissed(query: CallbackQuery) -> None:
 def coordinators_reply(
     plans: Sequence[PlanCoordinators], page: int, note: str = ""
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    shown = page_of(plans, page, PLANS_PAGE)
+    """Pages of (plan, coordinator) rows, so that a plan with many coordinators pages too."""
+    rows = [(plan, entry) for plan in plans for entry in (plan.coordinators or [None])]
+    shown = page_of(rows, page, COORDINATORS_PAGE)
     lines = [note, ""] if note else []
     lines.append(_("<b>Coordinators of the plans</b>") + page_label(shown))
     builder = InlineKeyboardBuilder()
     buttons = 0
-    for plan in shown.items:
-        lines.append("")
-        lines.append(f"<b>{escape(shorten(plan.plan_title, NAME_LENGTH))}</b>")
-        if not plan.coordinators:
+    heading: PlanCoordinators | None = None
+    for plan, entry in shown.items:
+        if plan is not heading:
+            heading = plan
+            lines.append("")
+            lines.append(f"<b>{escape(shorten(plan.plan_title, NAME_LENGTH))}</b>")
+        if entry is None:
             lines.append("• " + _("nobody"))
-        for entry in plan.coordinators:
-            lines.append(f"• {escape(shorten(entry.name, NAME_LENGTH))}")
-            builder.button(
-                text=_("Remove {name} — {plan}").format(
-                    name=shorten(entry.name, 30), plan=shorten(plan.plan_title, 25)
-                ),
-                callback_data=RemoveCoordinator(membership_id=entry.membership_id, page=shown.page),
-            )
-            buttons += 1
+            continue
+        lines.append(f"• {escape(shorten(entry.name, NAME_LENGTH))}")
+        builder.button(
+            text=_("Remove {name} — {plan}").format(
+                name=shorten(entry.name, 30), plan=shorten(plan.plan_title, 25)
+            ),
+            callback_data=RemoveCoordinator(membership_id=entry.membership_id, page=shown.page),
+        )
+        buttons += 1
     if not plans:
         lines.append(_("There are no plans yet."))
     navigation = page_buttons(builder, shown, lambda number: CoordinatorsPage(page=number))

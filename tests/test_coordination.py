@@ -604,6 +604,30 @@ async def test_an_administrator_removes_a_coordinator(running_bot, world):
     assert (event.old_value, event.new_value) == (True, False)
 
 
+
+async def test_a_plan_with_forty_coordinators_pages_through_all_of_them(running_bot, world):
+    async with running_bot.sessionmaker() as session, session.begin():
+        for n in range(40):
+            person = Official(telegram_id=7_000 + n, first_name=f"Координатор{n:02} " + "Я" * 150)
+            session.add(person)
+            await session.flush()
+            session.add(
+                Membership(official_id=person.id, role=Role.COORDINATOR, plan_id=world.plan_b)
+            )
+    admin = user(running_bot, ADMIN_TELEGRAM_ID)
+    admin.send_command("/coordinators")
+    page = await admin.wait_for_message()
+    seen: set[str] = set()
+    for _ in range(10):
+        seen.update(line for line in page.text.splitlines() if "Координатор" in line)
+        assert len(page.text) <= 4096
+        assert sum(len(row) for row in running_bot.emulator.button_texts(page)) <= 100
+        if "›" not in itertools.chain.from_iterable(running_bot.emulator.button_texts(page)):
+            break
+        admin.press(page, text="›")
+        page = await admin.wait_for_edit(page, lambda m, before=page.text: m.text != before)
+    assert len(seen) == 40
+
 async def test_only_administrators_manage_coordinators(running_bot, world):
     anna = user(running_bot, COORDINATOR_A)
     anna.send_command("/coordinators")
