@@ -1,4 +1,10 @@
-"""Engine and session factory; SQLite gets WAL, a busy timeout, foreign keys and eager locking."""
+"""Engine and session factories; SQLite gets WAL, a busy timeout, foreign keys and a begin mode.
+
+Background jobs (scan, sender, documents) read then write, so their SQLite transactions take
+the write lock up front (BEGIN IMMEDIATE). The sessions of updates begin DEFERRED (plain BEGIN):
+a read-only update (/my, a card) never takes the write lock, and one that writes takes it only
+at its first write (see create_update_sessionmaker).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option read when a transaction begins on SQLite: "immediate" (default) or "deferred".
+SQLITE_BEGIN_OPTION = "sqlite_begin"
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -44,9 +53,13 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: a read-then-write transaction in WAL mode otherwise fails
-        # with "database is locked" whatever the busy timeout, when another writer got in between.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # By default take the write lock up front: a read-then-write transaction in WAL mode
+        # otherwise fails with "database is locked" whatever the busy timeout, when another
+        # writer got in between. Updates begin deferred and retry on that instead.
+        if connection.get_execution_options().get(SQLITE_BEGIN_OPTION) == "deferred":
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
@@ -62,3 +75,16 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+def create_update_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for handling updates: on SQLite they begin DEFERRED, so reading takes no write
+    lock. A transaction that read and then writes may then fail with "database is locked" when
+    another writer committed in between; the caller retries (see bot.middlewares). Other
+    databases ignore the option."""
+    return create_sessionmaker(engine.execution_options(**{SQLITE_BEGIN_OPTION: "deferred"}))
+
+
+def is_database_locked(error: BaseException) -> bool:
+    """SQLite's SQLITE_BUSY ("database is locked"), as raised through SQLAlchemy."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
