@@ -10,11 +10,17 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import pick_locale
+from bot.middlewares import UpdateSession
 
 logger = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, i18n: I18n, locale: str | None = None) -> bool:
+async def on_error(
+    event: ErrorEvent,
+    i18n: I18n,
+    locale: str | None = None,
+    update_session: UpdateSession | None = None,
+) -> bool:
     update = event.update
     user = None
     if update.message is not None:
@@ -22,21 +28,31 @@ async def on_error(event: ErrorEvent, i18n: I18n, locale: str | None = None) -> 
     elif update.callback_query is not None:
         user = update.callback_query.from_user
     logger.error(
-        "Update %s (%s) from user %s failed: %s: %s",
+        "Update %s (%s) from user %s failed (changes saved: %s): %s: %s",
         update.update_id,
         update.event_type,
         user.id if user else None,
+        update_session is not None and update_session.saved_changes,
         type(event.exception).__name__,
         event.exception,
         exc_info=event.exception,
     )
     if locale is None:
         locale = pick_locale(None, user.language_code if user else None)
+    # Changes are committed before the bot talks to Telegram, so a failure to show the result
+    # (a refused or timed-out reply) leaves them saved; say so, or the person repeats them.
+    saved = update_session is not None and update_session.saved_changes
     with i18n.context(), i18n.use_locale(locale):
-        text = i18n.gettext(
-            "Sorry, something went wrong on our side and nothing was saved. "
-            "Please try again in a minute; if it happens again, tell your coordinator."
-        )
+        if saved:
+            text = i18n.gettext(
+                "Your change was saved, but something went wrong while showing the result. "
+                "Open it again to see it; if something looks wrong, tell your coordinator."
+            )
+        else:
+            text = i18n.gettext(
+                "Sorry, something went wrong on our side and nothing was saved. "
+                "Please try again in a minute; if it happens again, tell your coordinator."
+            )
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer(text, show_alert=True)
