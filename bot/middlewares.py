@@ -30,7 +30,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from bot import people
 from bot.access import Roles
 from bot.i18n import pick_locale
-from models.engine import is_database_locked
+from models.engine import begin_immediately_from_now, is_database_locked
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,12 @@ class UpdateSession:
             # Work started by the update that outlives it, or runs beside it, uses its own
             # sessions; this one belongs to the update's task.
             return
-        self.talked_to_telegram = True
+        if not self.talked_to_telegram:
+            self.talked_to_telegram = True
+            # From now on the update cannot be handled again, so what it writes after this
+            # call must not fail on a locked database: it waits for the write lock instead
+            # (held only between Telegram calls, never over the network).
+            begin_immediately_from_now(self.session)
         if self.session.in_nested_transaction():
             logger.warning("A Telegram call inside a savepoint: the transaction stays open")
             return
@@ -197,9 +202,11 @@ class DbSessionMiddleware(BaseMiddleware):
     on error. `data["update_session"]` tells the error handler whether changes were saved.
 
     The sessionmaker's SQLite transactions begin DEFERRED (models.engine.create_update_
-    sessionmaker): when one that read then writes meets "database is locked" (another writer
-    committed in between), the update is handled again from the start, provided nothing was
-    sent to Telegram yet. Updates of one person take turns (see PerPersonOrder).
+    sessionmaker), so reading takes no write lock. When one that read then writes meets
+    "database is locked" (another writer committed in between), the update is handled again
+    from the start, provided nothing was sent to Telegram yet, this time taking the write lock
+    as it begins; after a Telegram call, likewise (see UpdateSession.before_telegram_call).
+    Updates of one person take turns (see PerPersonOrder).
     """
 
     def __init__(
@@ -222,7 +229,7 @@ class DbSessionMiddleware(BaseMiddleware):
             attempt = 1
             while True:
                 try:
-                    return await self._handle_once(handler, event, data)
+                    return await self._handle_once(handler, event, data, retry=attempt > 1)
                 except OperationalError as error:
                     update_session: UpdateSession = data["update_session"]
                     if (
@@ -240,9 +247,12 @@ class DbSessionMiddleware(BaseMiddleware):
                     attempt += 1
 
     async def _handle_once(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
+        self, handler: Handler, event: TelegramObject, data: dict[str, Any], *, retry: bool
     ) -> Any:
         async with self.sessionmaker() as session:
+            if retry:
+                # It writes, and met another writer: this time it waits for the write lock.
+                begin_immediately_from_now(session)
             update_session = UpdateSession(session)
             data["session"] = session
             data["update_session"] = update_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
@@ -27,21 +27,21 @@ async def on_error(
         user = update.message.from_user
     elif update.callback_query is not None:
         user = update.callback_query.from_user
+    # Changes are committed before the bot talks to Telegram, so a failure to show the result
+    # (a refused or timed-out reply) leaves them saved; say so, or the person repeats them.
+    saved = update_session is not None and update_session.saved_changes
     logger.error(
         "Update %s (%s) from user %s failed (changes saved: %s): %s: %s",
         update.update_id,
         update.event_type,
         user.id if user else None,
-        update_session is not None and update_session.saved_changes,
+        saved,
         type(event.exception).__name__,
         event.exception,
         exc_info=event.exception,
     )
     if locale is None:
         locale = pick_locale(None, user.language_code if user else None)
-    # Changes are committed before the bot talks to Telegram, so a failure to show the result
-    # (a refused or timed-out reply) leaves them saved; say so, or the person repeats them.
-    saved = update_session is not None and update_session.saved_changes
     with i18n.context(), i18n.use_locale(locale):
         if saved:
             text = i18n.gettext(
@@ -54,13 +54,26 @@ async def on_error(
                 "Please try again in a minute; if it happens again, tell your coordinator."
             )
         try:
-            if update.callback_query is not None:
-                await update.callback_query.answer(text, show_alert=True)
-            elif update.message is not None:
-                await update.message.answer(text)
+            await _tell(event, text)
         except TelegramAPIError:
             logger.warning("Could not tell user %s about the failure", user.id if user else None)
     return True
+
+
+async def _tell(event: ErrorEvent, text: str) -> None:
+    """As an alert on the pressed button; as a message when the button was answered already
+    (the failure came after the handler answered it)."""
+    update = event.update
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(text, show_alert=True)
+        except TelegramBadRequest:
+            if query.bot is None:
+                raise
+            await query.bot.send_message(query.from_user.id, text)
+    elif update.message is not None:
+        await update.message.answer(text)
 
 
 def build_router() -> Router:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -22,6 +22,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# WAL readers do not wait for each other, and writers wait for the write lock holding a
+# connection: enough connections that waiting writers never starve the readers of a busy bot.
+SQLITE_POOL_SIZE = 10
+SQLITE_POOL_OVERFLOW = 40
 # Execution option read when a transaction begins on SQLite: "immediate" (default) or "deferred".
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 
@@ -67,7 +71,13 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
     tables, and dropping the old copy must not cascade into the rows that refer to it)."""
     ensure_sqlite_directory(url)
     if is_sqlite(url):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": 30},
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=SQLITE_POOL_OVERFLOW,
+        )
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True)
@@ -83,6 +93,20 @@ def create_update_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncS
     another writer committed in between; the caller retries (see bot.middlewares). Other
     databases ignore the option."""
     return create_sessionmaker(engine.execution_options(**{SQLITE_BEGIN_OPTION: "deferred"}))
+
+
+def begin_immediately_from_now(session: AsyncSession) -> None:
+    """The session's next transactions take SQLite's write lock as they begin (and so wait
+    their turn instead of failing with "database is locked" when they read, then write).
+
+    For an update that cannot be handled again from the start: it met a locked database, or it
+    has talked to Telegram. Its transactions still end before each Telegram call."""
+    bind = session.sync_session.bind
+    if (
+        isinstance(bind, Engine)
+        and bind.get_execution_options().get(SQLITE_BEGIN_OPTION) == "deferred"
+    ):
+        session.sync_session.bind = bind.execution_options(**{SQLITE_BEGIN_OPTION: "immediate"})
 
 
 def is_database_locked(error: BaseException) -> bool:
