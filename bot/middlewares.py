@@ -155,17 +155,17 @@ class UpdateSession:
             # Work started by the update that outlives it, or runs beside it, uses its own
             # sessions; this one belongs to the update's task.
             return
+        if self.session.in_nested_transaction():
+            logger.warning("A Telegram call inside a savepoint: the transaction stays open")
+        elif self.session.in_transaction():
+            # May fail on a locked database (writes flushed now): nothing was sent yet then.
+            await self.session.commit()
         if not self.talked_to_telegram:
             self.talked_to_telegram = True
             # From now on the update cannot be handled again, so what it writes after this
             # call must not fail on a locked database: it waits for the write lock instead
             # (held only between Telegram calls, never over the network).
             begin_immediately_from_now(self.session)
-        if self.session.in_nested_transaction():
-            logger.warning("A Telegram call inside a savepoint: the transaction stays open")
-            return
-        if self.session.in_transaction():
-            await self.session.commit()
 
 
 _update_session: ContextVar[UpdateSession | None] = ContextVar("update_session", default=None)
