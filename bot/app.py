@@ -32,7 +32,7 @@ from bot.middlewares import (
 from bot.plan_import.pending import PendingImports
 from handlers import build_routers
 from models import queries
-from models.engine import create_engine, create_sessionmaker
+from models.engine import create_engine, create_sessionmaker, create_update_sessionmaker
 from models.migrations import upgrade_database
 from scheduler import (
     BackgroundJobs,
@@ -88,7 +88,10 @@ def create_dispatcher(
         seconds=settings.reminder_scan_seconds,
         start_now=True,
     )
-    dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker, in_flight))
+    # Updates get sessions of their own: deferred on SQLite, committed before Telegram calls.
+    dispatcher.update.outer_middleware(
+        DbSessionMiddleware(create_update_sessionmaker(engine), in_flight)
+    )
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.update.outer_middleware(ClockMiddleware(settings.now))

@@ -5,20 +5,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot import people
 from bot.access import Roles
 from bot.i18n import pick_locale
+from models.engine import begin_immediately_from_now, is_database_locked
 
 logger = logging.getLogger(__name__)
+
+# An update whose deferred transaction met "database is locked" is handled again, this often,
+# after a jittered pause growing with each attempt (seconds).
+LOCKED_ATTEMPTS = 5
+LOCKED_BACKOFF = 0.05
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -93,10 +112,101 @@ class PerPersonOrder:
                 del self._locks[user_id]
 
 
-class DbSessionMiddleware(BaseMiddleware):
-    """One session and one transaction per update: commit on success, roll back on error.
+class UpdateSession:
+    """The session of one update, and what it did: talked to Telegram, saved changes.
 
-    Updates of one person take turns (see PerPersonOrder), each in its own transaction.
+    The update's transaction ends before every Telegram call (see CommitBeforeTelegram), so a
+    slow call holds no database lock; the session begins a new transaction on its next use.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.task = asyncio.current_task()
+        self.open = True
+        # True once any Telegram call was made: the update can no longer be handled again.
+        self.talked_to_telegram = False
+        # True once a transaction that wrote something was committed in this update.
+        self.saved_changes = False
+        self._wrote = False
+        sync_session = session.sync_session
+        event.listen(sync_session, "after_flush", self._on_flush)
+        event.listen(sync_session, "do_orm_execute", self._on_execute)
+        event.listen(sync_session, "after_commit", self._on_commit)
+        event.listen(sync_session, "after_rollback", self._on_rollback)
+
+    def _on_flush(self, _session: Session, _context: Any) -> None:
+        self._wrote = True
+
+    def _on_execute(self, state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self._wrote = True
+
+    def _on_commit(self, _session: Session) -> None:
+        if self._wrote:
+            self.saved_changes = True
+        self._wrote = False
+
+    def _on_rollback(self, _session: Session) -> None:
+        self._wrote = False
+
+    async def before_telegram_call(self) -> None:
+        """End the open transaction (commit what it wrote) before the bot talks to Telegram."""
+        if not self.open or asyncio.current_task() is not self.task:
+            # Work started by the update that outlives it, or runs beside it, uses its own
+            # sessions; this one belongs to the update's task.
+            return
+        if self.session.in_nested_transaction():
+            logger.warning("A Telegram call inside a savepoint: the transaction stays open")
+        elif self.session.in_transaction():
+            # May fail on a locked database (writes flushed now): nothing was sent yet then.
+            await self.session.commit()
+        if not self.talked_to_telegram:
+            self.talked_to_telegram = True
+            # From now on the update cannot be handled again, so what it writes after this
+            # call must not fail on a locked database: it waits for the write lock instead
+            # (held only between Telegram calls, never over the network).
+            begin_immediately_from_now(self.session)
+
+
+_update_session: ContextVar[UpdateSession | None] = ContextVar("update_session", default=None)
+
+
+class CommitBeforeTelegram(BaseRequestMiddleware):
+    """Request middleware of the bot's client session: inside an update, the update's
+    transaction is committed before the request goes out, so no lock is held over the network."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        update_session = _update_session.get()
+        if update_session is not None:
+            await update_session.before_telegram_call()
+        return await make_request(bot, method)
+
+
+_sessions_committing_first: weakref.WeakSet[BaseSession] = weakref.WeakSet()
+
+
+def commit_before_telegram(bot: Bot) -> None:
+    """Install CommitBeforeTelegram on the bot's client session (once)."""
+    if bot.session not in _sessions_committing_first:
+        bot.session.middleware(CommitBeforeTelegram())
+        _sessions_committing_first.add(bot.session)
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """One session per update: committed before each Telegram call and at the end, rolled back
+    on error. `data["update_session"]` tells the error handler whether changes were saved.
+
+    The sessionmaker's SQLite transactions begin DEFERRED (models.engine.create_update_
+    sessionmaker), so reading takes no write lock. When one that read then writes meets
+    "database is locked" (another writer committed in between), the update is handled again
+    from the start, provided nothing was sent to Telegram yet, this time taking the write lock
+    as it begins; after a Telegram call, likewise (see UpdateSession.before_telegram_call).
+    Updates of one person take turns (see PerPersonOrder).
     """
 
     def __init__(
@@ -109,14 +219,54 @@ class DbSessionMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
+        bot: Bot | None = data.get("bot")
+        if bot is not None:
+            commit_before_telegram(bot)
         async with (
             self.in_flight.track(event.update_id),
             self.order.turn(user.id if user is not None else None),
-            self.sessionmaker() as session,
-            session.begin(),
         ):
+            attempt = 1
+            while True:
+                try:
+                    return await self._handle_once(handler, event, data, retry=attempt > 1)
+                except OperationalError as error:
+                    update_session: UpdateSession = data["update_session"]
+                    if (
+                        not is_database_locked(error)
+                        or update_session.talked_to_telegram
+                        or attempt == LOCKED_ATTEMPTS
+                    ):
+                        raise
+                    logger.info(
+                        "Update %s met a locked database (attempt %d): handling it again",
+                        event.update_id,
+                        attempt,
+                    )
+                    await asyncio.sleep(random.uniform(0.5, 1.5) * LOCKED_BACKOFF * attempt)
+                    attempt += 1
+
+    async def _handle_once(
+        self, handler: Handler, event: TelegramObject, data: dict[str, Any], *, retry: bool
+    ) -> Any:
+        async with self.sessionmaker() as session:
+            if retry:
+                # It writes, and met another writer: this time it waits for the write lock.
+                begin_immediately_from_now(session)
+            update_session = UpdateSession(session)
             data["session"] = session
-            return await handler(event, data)
+            data["update_session"] = update_session
+            token = _update_session.set(update_session)
+            try:
+                result = await handler(event, data)
+                await session.commit()
+                return result
+            except BaseException:
+                await session.rollback()
+                raise
+            finally:
+                update_session.open = False
+                _update_session.reset(token)
 
 
 class CurrentPersonMiddleware(BaseMiddleware):

@@ -5,27 +5,38 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import pick_locale
+from bot.middlewares import UpdateSession
+from handlers.replies import saved_not_shown
 
 logger = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, i18n: I18n, locale: str | None = None) -> bool:
+async def on_error(
+    event: ErrorEvent,
+    i18n: I18n,
+    locale: str | None = None,
+    update_session: UpdateSession | None = None,
+) -> bool:
     update = event.update
     user = None
     if update.message is not None:
         user = update.message.from_user
     elif update.callback_query is not None:
         user = update.callback_query.from_user
+    # Changes are committed before the bot talks to Telegram, so a failure to show the result
+    # (a refused or timed-out reply) leaves them saved; say so, or the person repeats them.
+    saved = update_session is not None and update_session.saved_changes
     logger.error(
-        "Update %s (%s) from user %s failed: %s: %s",
+        "Update %s (%s) from user %s failed (changes saved: %s): %s: %s",
         update.update_id,
         update.event_type,
         user.id if user else None,
+        saved,
         type(event.exception).__name__,
         event.exception,
         exc_info=event.exception,
@@ -33,18 +44,34 @@ async def on_error(event: ErrorEvent, i18n: I18n, locale: str | None = None) -> 
     if locale is None:
         locale = pick_locale(None, user.language_code if user else None)
     with i18n.context(), i18n.use_locale(locale):
-        text = i18n.gettext(
-            "Sorry, something went wrong on our side and nothing was saved. "
-            "Please try again in a minute; if it happens again, tell your coordinator."
-        )
+        if saved:
+            text = saved_not_shown()
+        else:
+            text = i18n.gettext(
+                "Sorry, something went wrong on our side and nothing was saved. "
+                "Please try again in a minute; if it happens again, tell your coordinator."
+            )
         try:
-            if update.callback_query is not None:
-                await update.callback_query.answer(text, show_alert=True)
-            elif update.message is not None:
-                await update.message.answer(text)
+            await _tell(event, text)
         except TelegramAPIError:
             logger.warning("Could not tell user %s about the failure", user.id if user else None)
     return True
+
+
+async def _tell(event: ErrorEvent, text: str) -> None:
+    """As an alert on the pressed button; as a message when the button was answered already
+    (the failure came after the handler answered it)."""
+    update = event.update
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(text, show_alert=True)
+        except TelegramBadRequest:
+            if query.bot is None:
+                raise
+            await query.bot.send_message(query.from_user.id, text)
+    elif update.message is not None:
+        await update.message.answer(text)
 
 
 def build_router() -> Router:

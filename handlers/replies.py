@@ -72,7 +72,10 @@ async def answer(message: Message, text: str, markup: InlineKeyboardMarkup | Non
 
 def saved_not_shown() -> str:
     """What a person reads when their change is saved but its result could not be shown."""
-    return _("The change is saved, but it could not be shown here. Open the card again to see it.")
+    return _(
+        "Your change was saved, but something went wrong while showing the result. "
+        "Open it again to see it; if something looks wrong, tell your coordinator."
+    )
 
 
 def _log_refusal(error: TelegramBadRequest, text: str, markup: InlineKeyboardMarkup | None) -> None:

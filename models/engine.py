@@ -1,4 +1,10 @@
-"""Engine and session factory; SQLite gets WAL, a busy timeout, foreign keys and eager locking."""
+"""Engine and session factories; SQLite gets WAL, a busy timeout, foreign keys and a begin mode.
+
+Background jobs (scan, sender, documents) read then write, so their SQLite transactions take
+the write lock up front (BEGIN IMMEDIATE). The sessions of updates begin DEFERRED (plain BEGIN):
+a read-only update (/my, a card) never takes the write lock, and one that writes takes it only
+at its first write (see create_update_sessionmaker).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,6 +22,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# WAL readers do not wait for each other, and writers wait for the write lock holding a
+# connection: enough connections that waiting writers never starve the readers of a busy bot.
+SQLITE_POOL_SIZE = 10
+SQLITE_POOL_OVERFLOW = 40
+# Execution option read when a transaction begins on SQLite: "immediate" (default) or "deferred".
+SQLITE_BEGIN_OPTION = "sqlite_begin"
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -44,9 +57,13 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: a read-then-write transaction in WAL mode otherwise fails
-        # with "database is locked" whatever the busy timeout, when another writer got in between.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # By default take the write lock up front: a read-then-write transaction in WAL mode
+        # otherwise fails with "database is locked" whatever the busy timeout, when another
+        # writer got in between. Updates begin deferred and retry on that instead.
+        if connection.get_execution_options().get(SQLITE_BEGIN_OPTION) == "deferred":
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
@@ -54,7 +71,13 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
     tables, and dropping the old copy must not cascade into the rows that refer to it)."""
     ensure_sqlite_directory(url)
     if is_sqlite(url):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": 30},
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=SQLITE_POOL_OVERFLOW,
+        )
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True)
@@ -62,3 +85,30 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+def create_update_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for handling updates: on SQLite they begin DEFERRED, so reading takes no write
+    lock. A transaction that read and then writes may then fail with "database is locked" when
+    another writer committed in between; the caller retries (see bot.middlewares). Other
+    databases ignore the option."""
+    return create_sessionmaker(engine.execution_options(**{SQLITE_BEGIN_OPTION: "deferred"}))
+
+
+def begin_immediately_from_now(session: AsyncSession) -> None:
+    """The session's next transactions take SQLite's write lock as they begin (and so wait
+    their turn instead of failing with "database is locked" when they read, then write).
+
+    For an update that cannot be handled again from the start: it met a locked database, or it
+    has talked to Telegram. Its transactions still end before each Telegram call."""
+    bind = session.sync_session.bind
+    if (
+        isinstance(bind, Engine)
+        and bind.get_execution_options().get(SQLITE_BEGIN_OPTION) == "deferred"
+    ):
+        session.sync_session.bind = bind.execution_options(**{SQLITE_BEGIN_OPTION: "immediate"})
+
+
+def is_database_locked(error: BaseException) -> bool:
+    """SQLite's SQLITE_BUSY ("database is locked"), as raised through SQLAlchemy."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)

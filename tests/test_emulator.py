@@ -296,6 +296,35 @@ async def test_fail_next_429_then_500(emulator: BotAPIEmulator, bot: Bot) -> Non
     assert (await bot.send_message(USER_ID, "four")).text == "four"
 
 
+async def test_delay_chat_holds_that_chat_only_until_released(
+    emulator: BotAPIEmulator, bot: Bot
+) -> None:
+    emulator.user(USER_ID)
+    emulator.user(2002)
+    emulator.delay_chat(USER_ID, 60)
+    slow = asyncio.create_task(bot.send_message(USER_ID, "slow"))
+    await emulator.wait_until(lambda: emulator.delayed_calls_waiting == 1)
+    for number in range(3):
+        assert (await bot.send_message(2002, f"quick {number}")).text == f"quick {number}"
+    assert not slow.done()
+    assert [c.params["chat_id"] for c in emulator.calls_to("sendMessage")] == [2002, 2002, 2002]
+
+    emulator.release_chat(USER_ID)
+    assert (await slow).text == "slow"
+    answered = [c.params["chat_id"] for c in emulator.calls_to("sendMessage")]
+    assert answered == [2002, 2002, 2002, USER_ID]
+    assert (await bot.send_message(USER_ID, "now quick")).text == "now quick"
+
+
+async def test_delay_chat_ends_after_its_seconds(emulator: BotAPIEmulator, bot: Bot) -> None:
+    emulator.user(USER_ID)
+    emulator.delay_chat(USER_ID, 0.2)
+    first = await bot.send_message(USER_ID, "late")
+    second = await bot.send_message(USER_ID, "late again")
+    assert (first.text, second.text) == ("late", "late again")
+    assert all(c.duration >= 0.2 for c in emulator.calls_to("sendMessage"))
+
+
 async def test_rate_limit_answers_429(emulator: BotAPIEmulator, bot: Bot) -> None:
     emulator.user(USER_ID)
     emulator.rate_limit(per_chat_per_second=1)

@@ -214,6 +214,8 @@ class BotAPIEmulator:
         self._queries: dict[str, _PendingQuery] = {}
         self._failures: list[FailureRule] = []
         self._custom_methods: dict[str, tuple[str, CustomHandler]] = {}
+        self._delayed_chats: dict[int, tuple[float, asyncio.Event]] = {}
+        self.delayed_calls_waiting = 0  # calls held by delay_chat right now
 
         self._updates: list[Injected] = []
         self._allowed_updates: list[str] = []
@@ -564,6 +566,39 @@ class BotAPIEmulator:
 
     def clear_failures(self) -> None:
         self._failures.clear()
+
+    def delay_chat(self, chat_id: int, seconds: float) -> None:
+        """A slow network to one chat: every later call for ``chat_id`` (its ``chat_id``
+        parameter, or answering a callback query of that user) waits ``seconds`` before it is
+        handled, or until :meth:`release_chat`, whichever comes first."""
+        self._delayed_chats[chat_id] = (seconds, asyncio.Event())
+
+    def release_chat(self, chat_id: int) -> None:
+        """End :meth:`delay_chat`: waiting calls for the chat go on at once."""
+        delayed = self._delayed_chats.pop(chat_id, None)
+        if delayed is not None:
+            delayed[1].set()
+
+    async def _delay_for_chat(self, method: str, params: Mapping[str, Any]) -> None:
+        if not self._delayed_chats:
+            return
+        chat_id = params.get("chat_id")
+        if method == "answerCallbackQuery":
+            query = self._queries.get(str(params.get("callback_query_id")))
+            chat_id = query.user_id if query is not None else None
+        try:
+            delayed = self._delayed_chats.get(int(chat_id)) if chat_id is not None else None
+        except (TypeError, ValueError):
+            return
+        if delayed is not None:
+            seconds, released = delayed
+            self.delayed_calls_waiting += 1
+            self._notify()
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(released.wait(), seconds)
+            finally:
+                self.delayed_calls_waiting -= 1
 
     def rate_limit(
         self,
@@ -955,6 +990,7 @@ class BotAPIEmulator:
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             handler = self._lookup(method_raw, call)
+            await self._delay_for_chat(call.method, call.params)
             rule = self._take_failure(call.method, call.params.get("chat_id"))
             if rule is not None:
                 response = await self._apply_failure(request, rule)
