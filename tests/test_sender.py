@@ -62,6 +62,8 @@ class FakeMonotonic:
 
     async def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
+        # Waiting for time to pass without ever asking for any would hang on this stopwatch.
+        assert len(self.slept) < 100_000, "the sender keeps sleeping without time passing"
         self.now += max(0.0, seconds)
         await asyncio.sleep(0)  # let the others run, as a real sleep would
 
