@@ -12,7 +12,9 @@ Load: `--clients` people at a time, each doing the round an official does: /my, 
 biggest group (a paging button), the next page (a paging button), a measure's card: four
 updates, each sent when the previous one was answered. `--updates` in all after a warm-up;
 every wait is bounded (`--timeout` per reply, `--budget` seconds per bot), so it stops by
-itself. Prints one line per bot and, last, one JSON object.
+itself. Prints one line per bot and, last, one JSON object; besides rates and latencies it
+gives each bot's CPU time per update (all its threads), which tells a slow bot from a
+contended one.
 
     .venv/bin/python bench/load_bench.py [--updates 2000] [--clients 50]
     LOAD_BENCH_PROFILE=/tmp/bot.prof .venv/bin/python bench/load_bench.py   # cProfile the bot
@@ -255,13 +257,24 @@ def start_process(args: list[str], env: dict[str, str], log: Path) -> subprocess
         )
 
 
-def stop_process(process: subprocess.Popen[bytes]) -> None:
+def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """CPU time the process has used so far, all its threads (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def stop_process(process: subprocess.Popen[bytes]) -> int:
+    """Stop it as a service manager would (SIGTERM); its exit code. Waits without blocking
+    the event loop: the emulator must answer the stopping bot's last calls."""
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=60)
+        return await asyncio.to_thread(process.wait, 60)
     except subprocess.TimeoutExpired:
         process.kill()
-        process.wait()
+        return await asyncio.to_thread(process.wait)
 
 
 async def measure_bot(
@@ -279,12 +292,14 @@ async def measure_bot(
         replies = Replies(emulator)
         # Warm-up: every official once is too many; a few rounds load the code and caches.
         await run_load(emulator, replies, users[-40:], 80, 10, options.timeout)
+        cpu_before = cpu_seconds(process)
         load, seconds = await asyncio.wait_for(
             run_load(emulator, replies, users, options.updates, options.clients, options.timeout),
             options.budget,
         )
+        cpu = cpu_seconds(process) - cpu_before
     finally:
-        stop_process(process)
+        exit_code = await stop_process(process)
         emulator._updates.clear()  # what the stopped bot had not confirmed is not the next one's
     answered = len(load.latencies)
     latencies = sorted(load.latencies)
@@ -294,13 +309,16 @@ async def measure_bot(
         "rate": round(answered / seconds, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p99_ms": round(latencies[int(0.99 * (answered - 1))] * 1000, 1) if latencies else None,
+        "cpu_ms_per_update": round(cpu * 1000 / answered, 2) if answered else None,
         "timeouts": load.timeouts,
         "unexpected_replies": load.unexpected,
         "rounds": load.rounds,
+        "exit_code": exit_code,
     }
     print(
         f"{name}: {answered} updates in {figures['seconds']} s = {figures['rate']}/s, "
         f"p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
+        f"{figures['cpu_ms_per_update']} ms CPU per update, "
         f"{load.timeouts} timeouts, {load.unexpected} unexpected replies (log: {log})",
         flush=True,
     )
