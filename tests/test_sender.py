@@ -480,7 +480,6 @@ async def test_limits_are_respected(emulator, sessionmaker, clock, stopwatch, ma
 
     stats = await sender.drain_once()
     assert stats.sent == 63
-    assert emulator.stats().too_many_requests == 0
     times = [at for at, _ in sends]
     assert busiest_second(times) <= 25
     for chat in [8100, *chats]:
