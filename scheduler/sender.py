@@ -192,12 +192,14 @@ class RateLimiter:
         *,
         max_per_second: int | None = None,
         margin: float = 0.02,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         if global_per_second <= 0:
             raise ValueError("global_per_second must be positive")
         self._interval = 1.0 / global_per_second
         self._per_chat = per_chat_interval
         self._monotonic = monotonic
+        self._sleep = sleep
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._last_by_chat: dict[int, float] = {}
@@ -234,7 +236,7 @@ class RateLimiter:
             )
             if start <= now:
                 break
-            await asyncio.sleep(start - now)
+            await self._sleep(start - now)
         if self._recent is not None:
             self._recent.append(now)
         # Slots follow a schedule rather than the moment a sleep happened to end, so timer
@@ -278,6 +280,7 @@ class OutboxSender:
         drain_budget: float = 60.0,
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
         self.sessionmaker = sessionmaker
@@ -297,10 +300,15 @@ class OutboxSender:
         self._sent = _SentLog(lambda batch: self._record_sent(batch))
         self.drain_budget = drain_budget
         self.limiter = RateLimiter(
-            global_per_second, per_chat_interval, monotonic, max_per_second=max_per_second
+            global_per_second,
+            per_chat_interval,
+            monotonic,
+            max_per_second=max_per_second,
+            sleep=sleep,
         )
         self._clock = clock
         self._monotonic = monotonic
+        self._sleep = sleep
         self._lock = asyncio.Lock()
         self._stopping = False
 
@@ -429,7 +437,7 @@ class OutboxSender:
                         for task in [t for t in in_flight if t.done()]:
                             del in_flight[task]
                     else:
-                        await asyncio.sleep(timeout)
+                        await self._sleep(timeout)
                     continue
                 queue.remove(row)
                 if row.recipient_id in blocked:
@@ -750,7 +758,7 @@ class OutboxSender:
                 if attempt == 2:
                     raise
                 logger.warning("Recording %d sent notification(s) failed, retrying", len(batch))
-                await asyncio.sleep(0.5 * (attempt + 1))
+                await self._sleep(0.5 * (attempt + 1))
 
     async def _record_failed(self, row: _Claimed, attempts: int, error: str) -> None:
         """The row ends `failed`; the reminder points it carried are given back, so that the

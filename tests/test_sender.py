@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import html
+import itertools
 import random
-import time
 from datetime import timedelta
 
 import pytest
@@ -45,6 +46,53 @@ class Clock:
 
     def advance(self, **delta) -> None:
         self.now += timedelta(**delta)
+
+
+class FakeMonotonic:
+    """The sender's stopwatch in tests: it moves only when the sender sleeps on it, so a wait
+    of a second costs no real time and limits are checked on exact times, however busy the
+    machine is."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        # Waiting for time to pass without ever asking for any would hang on this stopwatch.
+        assert len(self.slept) < 100_000, "the sender keeps sleeping without time passing"
+        self.now += max(0.0, seconds)
+        await asyncio.sleep(0)  # let the others run, as a real sleep would
+
+
+def record_sends(bot, stopwatch: FakeMonotonic) -> list[tuple[float, int]]:
+    """(time on the stopwatch, chat id) of every sendMessage the bot starts."""
+    sends: list[tuple[float, int]] = []
+
+    async def note(make_request, bot, method):
+        if method.__api_method__ == "sendMessage":
+            sends.append((stopwatch(), method.chat_id))
+        return await make_request(bot, method)
+
+    bot.session.middleware(note)
+    return sends
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most sends that started within any one second."""
+    times = sorted(times)
+    return max(
+        (bisect.bisect_left(times, start + 1.0) - index for index, start in enumerate(times)),
+        default=0,
+    )
+
+
+@pytest.fixture
+def stopwatch() -> FakeMonotonic:
+    return FakeMonotonic()
 
 
 @pytest.fixture
@@ -149,11 +197,14 @@ async def test_retry_after_then_server_error_then_success(
     await enqueue(sessionmaker, clock, official, 7201, "flaky")
     emulator.fail_next("sendMessage", 429, retry_after=1)
     emulator.fail_next("sendMessage", 500)
-    sender = make_sender()
+    stopwatch = FakeMonotonic()
+    sender = make_sender(monotonic=stopwatch, sleep=stopwatch.sleep)
+    sends = record_sends(sender.bot, stopwatch)
 
-    started = time.monotonic()
     stats = await sender.drain_once()
-    assert time.monotonic() - started >= 0.9  # waited out retry_after, then retried in place
+    # Waited out retry_after (1 s), then retried in place.
+    assert len(sends) == 2
+    assert sends[1][0] - sends[0][0] >= 1.0
     assert (stats.sent, stats.retried) == (0, 1)
     row = await by_key(sessionmaker, "flaky")
     assert row.status == NotificationStatus.PENDING
@@ -289,22 +340,41 @@ def slow_recording(sender: OutboxSender, seconds: float) -> list[int]:
     return batches
 
 
-async def test_slow_database_does_not_slow_sending(emulator, sessionmaker, clock, make_sender):
+async def test_slow_database_does_not_slow_sending(
+    emulator, sessionmaker, clock, stopwatch, make_sender
+):
     chats = list(range(8200, 8220))
     for chat in chats:
         official = await add_official(sessionmaker, emulator, chat)
         await enqueue(sessionmaker, clock, official, chat, f"slow{chat}")
-    sender = make_sender(global_per_second=25, per_chat_interval=1.0, concurrency=2)
-    batches = slow_recording(sender, 0.3)
+    sender = make_sender(
+        per_chat_interval=1.0, concurrency=2, monotonic=stopwatch, sleep=stopwatch.sleep
+    )
+    # Every write of sent messages hangs until all 20 messages are out: if a write held a
+    # sending slot, only as many messages as there are slots could go out meanwhile.
+    batches: list[int] = []
+    record = sender._record_sent
+    database_answers = asyncio.Event()
 
-    started = time.monotonic()
-    stats = await sender.drain_once()
-    elapsed = time.monotonic() - started
+    async def hanging(batch):
+        batches.append(len(batch))
+        await database_answers.wait()
+        await record(batch)
+
+    sender._record_sent = hanging
+    drain = asyncio.create_task(sender.drain_once())
+    with contextlib.suppress(AssertionError):  # the count below tells what went wrong
+        await emulator.wait_until(lambda: emulator.stats().sent_messages == 20)
+    sent_while_writing, writes_waiting = emulator.stats().sent_messages, len(batches)
+    database_answers.set()
+    stats = await drain
+
+    assert writes_waiting >= 1  # the database was indeed being written to meanwhile
+    assert sent_while_writing == 20
     assert stats.sent == 20
-    # One write per message would need 20 × 0.3 s; sent messages are written together instead.
+    # One write per message would be 20 slow writes; sent messages are written together.
     assert sum(batches) == 20
-    assert len(batches) <= 5
-    assert elapsed < 19 / 25 + 0.3 * 3
+    assert len(batches) <= 3
     for chat in chats:
         row = await by_key(sessionmaker, f"slow{chat}")
         [message] = emulator.messages(chat)
@@ -403,8 +473,7 @@ async def test_stop_releases_claimed_rows(emulator, sessionmaker, clock, make_se
     assert [row.attempts for row in rows] == [1, 0, 0]
 
 
-async def test_limits_are_respected(emulator, sessionmaker, clock, make_sender):
-    emulator.rate_limit(per_chat_per_second=1, global_per_second=30)
+async def test_limits_are_respected(emulator, sessionmaker, clock, stopwatch, make_sender):
     # The busy chat's rows come first: they must not hold up the 60 others.
     busy = await add_official(sessionmaker, emulator, 8100)
     for index in range(3):
@@ -413,49 +482,43 @@ async def test_limits_are_respected(emulator, sessionmaker, clock, make_sender):
     for chat in chats:
         official = await add_official(sessionmaker, emulator, chat)
         await enqueue(sessionmaker, clock, official, chat, f"r{chat}")
-    sender = make_sender(global_per_second=25, per_chat_interval=1.0)
+    # The production limits: 24.5 a second, at most 25 in any second, a second per chat.
+    sender = make_sender(per_chat_interval=1.0, monotonic=stopwatch, sleep=stopwatch.sleep)
+    sends = record_sends(sender.bot, stopwatch)
 
-    started = time.monotonic()
     stats = await sender.drain_once()
-    elapsed = time.monotonic() - started
     assert stats.sent == 63
-    emulator_stats = emulator.stats()
-    assert emulator_stats.too_many_requests == 0
-    assert emulator_stats.rate_limit_violations == 0
-    assert elapsed >= 62 / 25 * 0.95
+    times = [at for at, _ in sends]
+    assert busiest_second(times) <= 25
+    for chat in [8100, *chats]:
+        chat_times = [at for at, to in sends if to == chat]
+        assert all(later - earlier >= 1.0 for earlier, later in itertools.pairwise(chat_times))
     busy_messages = emulator.messages(8100)
     assert [m.text for m in busy_messages] == ["busy 0", "busy 1", "busy 2"]
-    # The busy chat did not hold the others up: all went out at about the global pace.
-    assert elapsed < 62 / 25 + 1.0
+    # The busy chat did not hold the others up: they went out at the global pace meanwhile,
+    # 25 in the first second, and all 63 within 62 intervals of 1/24.5 s.
+    started = times[0]
+    assert sum(1 for at in times if at < started + 1.0) == 25
+    assert times[-1] - started <= 62 / 24.5 + 1e-6
 
 
-async def test_never_more_than_25_in_any_second_even_after_late_sends(monkeypatch):
+async def test_never_more_than_25_in_any_second_even_after_late_sends(stopwatch):
     """Sends that start late may catch up, but never put 26 messages into one second."""
-    now = [0.0]
-
-    async def sleep(seconds):
-        now[0] += seconds
-
-    monkeypatch.setattr("scheduler.sender.asyncio.sleep", sleep)
-    limiter = RateLimiter(24.5, 1.0, lambda: now[0], max_per_second=25)
+    limiter = RateLimiter(24.5, 1.0, stopwatch, max_per_second=25, sleep=stopwatch.sleep)
     rng = random.Random(5)
     starts = []
     for index in range(2000):
         await limiter.acquire(index)
-        starts.append(now[0])
+        starts.append(stopwatch())
         # Now and then the caller is late for its next slot (a slow event loop, a long send).
-        now[0] += rng.choice([0.0, 0.0, 0.0, 0.01, 0.05, 0.3])
-    busiest = max(
-        bisect.bisect_right(starts, start + 1.0 - 1e-9) - index
-        for index, start in enumerate(starts)
-    )
-    assert busiest == 25
+        stopwatch.now += rng.choice([0.0, 0.0, 0.0, 0.01, 0.05, 0.3])
+    assert busiest_second(starts) == 25
     # Without lateness, the pace is the configured one.
-    steady = RateLimiter(24.5, 1.0, lambda: now[0], max_per_second=25)
-    began = now[0]
+    steady = RateLimiter(24.5, 1.0, stopwatch, max_per_second=25, sleep=stopwatch.sleep)
+    began = stopwatch()
     for index in range(245):
         await steady.acquire(index)
-    assert 24 <= 244 / (now[0] - began) <= 25
+    assert 24 <= 244 / (stopwatch() - began) <= 25
 
 
 def test_unreachable_renderer_escapes_and_pluralises():
