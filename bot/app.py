@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.methods import Response, TelegramMethod
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -45,9 +46,30 @@ from scheduler.sender import OutboxSender
 
 logger = logging.getLogger(__name__)
 
+# aiogram parses every reply of Telegram with `Response[method.__returning__]`; pydantic keeps
+# such generic models only weakly, so each full garbage collection threw them away and the next
+# call of that method built its model again (about a tenth of the bot's time under load).
+# Holding them for the life of the process makes every reply reuse its model.
+_RESPONSE_MODELS: list[type[Response[object]]] = []
+
+
+def keep_response_models() -> None:
+    """Build, once, the reply model of every Bot API method and keep it alive."""
+    if _RESPONSE_MODELS:
+        return
+    for name in methods.__all__:
+        method = getattr(methods, name)
+        if (
+            isinstance(method, type)
+            and issubclass(method, TelegramMethod)
+            and method is not TelegramMethod
+        ):
+            _RESPONSE_MODELS.append(Response[method.__returning__])  # type: ignore[name-defined]
+
 
 def create_bot(settings: Settings) -> Bot:
     token = settings.require_bot_token()
+    keep_response_models()
     session = (
         AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
         if settings.telegram_api_url
