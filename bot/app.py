@@ -30,6 +30,7 @@ from bot.middlewares import (
     LocaleMiddleware,
     UpdatesInFlight,
 )
+from bot.people import Presence
 from bot.plan_import.pending import PendingImports
 from handlers import build_routers
 from models import queries
@@ -89,6 +90,7 @@ def create_dispatcher(
     i18n: I18n,
 ) -> Dispatcher:
     in_flight = UpdatesInFlight()
+    presence = Presence(sessionmaker)
     dispatcher = Dispatcher(
         settings=settings,
         engine=engine,
@@ -98,6 +100,7 @@ def create_dispatcher(
         jobs=BackgroundJobs(engine),
         background=BackgroundWork(),
         pending_imports=PendingImports(),
+        presence=presence,
     )
     dispatcher["jobs"].add_interval(
         "reminder-scan",
@@ -114,7 +117,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(
         DbSessionMiddleware(create_update_sessionmaker(engine), in_flight)
     )
-    dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids))
+    dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids, presence))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
     dispatcher.include_routers(*build_routers())
@@ -178,6 +181,7 @@ async def on_shutdown(
     jobs: BackgroundJobs,
     background: BackgroundWork,
     dispatcher: Dispatcher,
+    presence: Presence,
 ) -> None:
     logger.info("Stopping: waiting for %d update(s) in flight", in_flight.count)
     cancelled = await in_flight.drain(settings.shutdown_grace_seconds)
@@ -189,6 +193,7 @@ async def on_shutdown(
         sender.request_stop()
     await _confirm_handled_updates(bot, in_flight)
     await jobs.stop(settings.shutdown_grace_seconds)
+    await presence.flush()
     await engine.dispose()
     logger.info("Stopped cleanly")
 
