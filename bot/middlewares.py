@@ -285,7 +285,7 @@ class CurrentPersonMiddleware(BaseMiddleware):
             data["roles"] = Roles()
             return await handler(event, data)
         session: AsyncSession = data["session"]
-        official = await people.recognise(
+        official, roles = await people.recognise_with_roles(
             session,
             people.TelegramPerson(
                 telegram_id=user.id,
@@ -295,10 +295,11 @@ class CurrentPersonMiddleware(BaseMiddleware):
                 language_code=user.language_code,
             ),
             datetime.now(UTC),
+            self.admin_telegram_ids,
             presence=self.presence,
         )
         data["official"] = official
-        data["roles"] = await people.roles_of(session, official, self.admin_telegram_ids)
+        data["roles"] = roles
         return await handler(event, data)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +16,7 @@ from bot.access import RoleGrant, Roles, roles_from_grants
 from bot.audit import record_change
 from bot.i18n import SUPPORTED_LOCALES
 from models import queries
-from models.tables import Official
+from models.tables import Official, Role
 
 logger = logging.getLogger(__name__)
 
@@ -108,15 +109,46 @@ async def recognise(
     being written by this transaction."""
     official = await queries.official_by_telegram_id(session, person.telegram_id)
     if official is None:
-        await queries.insert_official_if_absent(
-            session,
-            telegram_id=person.telegram_id,
-            first_name=person.first_name,
-            last_name=person.last_name,
-            username=person.username,
-        )
-        official = await queries.official_by_telegram_id(session, person.telegram_id)
-        assert official is not None
+        official = await _first_contact(session, person)
+    _keep_up_to_date(official, person, now, presence)
+    return official
+
+
+async def recognise_with_roles(
+    session: AsyncSession,
+    person: TelegramPerson,
+    now: datetime,
+    admin_telegram_ids: frozenset[int],
+    *,
+    presence: Presence | None = None,
+) -> tuple[Official, Roles]:
+    """`recognise` and `roles_of` together, reading the person and their memberships in one
+    query (every update does this first)."""
+    found = await queries.official_and_memberships(session, person.telegram_id)
+    if found is None:
+        official, memberships = await _first_contact(session, person), []
+    else:
+        official, memberships = found
+    _keep_up_to_date(official, person, now, presence)
+    return official, _roles(official, memberships, admin_telegram_ids)
+
+
+async def _first_contact(session: AsyncSession, person: TelegramPerson) -> Official:
+    await queries.insert_official_if_absent(
+        session,
+        telegram_id=person.telegram_id,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        username=person.username,
+    )
+    official = await queries.official_by_telegram_id(session, person.telegram_id)
+    assert official is not None
+    return official
+
+
+def _keep_up_to_date(
+    official: Official, person: TelegramPerson, now: datetime, presence: Presence | None
+) -> None:
     if official.first_name != person.first_name:
         official.first_name = person.first_name
     if official.last_name != person.last_name:
@@ -130,20 +162,30 @@ async def recognise(
     if official.blocked_bot_at is not None:
         # Writing to the bot again means the person unblocked it.
         official.blocked_bot_at = None
-    return official
 
 
 async def roles_of(
     session: AsyncSession, official: Official, admin_telegram_ids: frozenset[int]
 ) -> Roles:
+    memberships = (
+        await queries.active_memberships(session, official.id) if official.is_active else []
+    )
+    return _roles(official, memberships, admin_telegram_ids)
+
+
+def _roles(
+    official: Official,
+    memberships: Sequence[tuple[Role, int | None, int | None]],
+    admin_telegram_ids: frozenset[int],
+) -> Roles:
+    is_listed_admin = official.telegram_id in admin_telegram_ids
     if not official.is_active:
         # A deactivated person keeps only what ADMIN_IDS gives them.
-        return roles_from_grants((), is_listed_admin=official.telegram_id in admin_telegram_ids)
-    memberships = await queries.active_memberships(session, official.id)
+        return roles_from_grants((), is_listed_admin=is_listed_admin)
     grants = [
         RoleGrant(role, plan_id, organization_id) for role, plan_id, organization_id in memberships
     ]
-    return roles_from_grants(grants, is_listed_admin=official.telegram_id in admin_telegram_ids)
+    return roles_from_grants(grants, is_listed_admin=is_listed_admin)
 
 
 class UnsupportedLocale(ValueError):

@@ -237,13 +237,16 @@ async def show_card(
     organization_ids = None if roles.coordinates_plan(card.plan_id) else roles.organization_ids
     today = await person_today(session, official, now, settings.default_timezone)
     text = render_card(card, today, organization_ids, history=history)
+    # Read everything before the first Telegram call: a transaction after one takes the
+    # write lock (see bot/middlewares.py), which a read does not need.
+    report_buttons = await card_report_buttons(session, roles, card.measure_id, card.plan_id)
     await query.answer()
     keyboard = card_keyboard(
         back,
         page,
         measure_id=card.measure_id,
         can_coordinate=roles.coordinates_plan(card.plan_id),
-        report_buttons=await card_report_buttons(session, roles, card.measure_id, card.plan_id),
+        report_buttons=report_buttons,
         card=card,
         history=history,
     )

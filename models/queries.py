@@ -52,6 +52,28 @@ async def insert_official_if_absent(
     await session.execute(statement)
 
 
+async def official_and_memberships(
+    session: AsyncSession, telegram_id: int
+) -> tuple[Official, list[tuple[Role, int | None, int | None]]] | None:
+    """The person with this Telegram id and their active memberships, in one query."""
+    rows = (
+        await session.execute(
+            select(Official, Membership.role, Membership.plan_id, Membership.organization_id)
+            .outerjoin(
+                Membership,
+                and_(Membership.official_id == Official.id, Membership.is_active.is_(True)),
+            )
+            .where(Official.telegram_id == telegram_id)
+        )
+    ).all()
+    if not rows:
+        return None
+    memberships = [
+        (row.role, row.plan_id, row.organization_id) for row in rows if row.role is not None
+    ]
+    return rows[0][0], memberships
+
+
 async def active_memberships(
     session: AsyncSession, official_id: int
 ) -> Sequence[tuple[Role, int | None, int | None]]:
