@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
@@ -79,6 +79,29 @@ def _sort_key(line: MeasureLine) -> tuple[date, str]:
     return (line.deadline or date.max, line.sort_key)
 
 
+# Built once (the bodies are an expanding parameter): every /my page runs it.
+_EXECUTOR_MEASURES = (
+    select(
+        Measure.id,
+        Measure.plan_id,
+        Measure.number,
+        Measure.sort_key,
+        Measure.title,
+        Measure.deadline,
+        Measure.done_on,
+        Assignment.status,
+    )
+    .join(Assignment, Assignment.measure_id == Measure.id)
+    .join(Plan, Plan.id == Measure.plan_id)
+    .where(
+        Assignment.organization_id.in_(bindparam("organization_ids", expanding=True)),
+        Assignment.valid_until.is_(None),
+        Measure.removed_at.is_(None),
+        Plan.is_archived.is_(False),
+    )
+)
+
+
 async def executor_measures(
     session: AsyncSession, organization_ids: Iterable[int], today: date
 ) -> list[MeasureLine]:
@@ -86,26 +109,7 @@ async def executor_measures(
     ids = list(organization_ids)
     if not ids:
         return []
-    rows = await session.execute(
-        select(
-            Measure.id,
-            Measure.plan_id,
-            Measure.number,
-            Measure.sort_key,
-            Measure.title,
-            Measure.deadline,
-            Measure.done_on,
-            Assignment.status,
-        )
-        .join(Assignment, Assignment.measure_id == Measure.id)
-        .join(Plan, Plan.id == Measure.plan_id)
-        .where(
-            Assignment.organization_id.in_(ids),
-            Assignment.valid_until.is_(None),
-            Measure.removed_at.is_(None),
-            Plan.is_archived.is_(False),
-        )
-    )
+    rows = await session.execute(_EXECUTOR_MEASURES, {"organization_ids": ids})
     by_measure: dict[int, tuple[tuple, set[AssignmentStatus]]] = {}
     for row in rows:
         entry = by_measure.setdefault(row.id, (tuple(row), set()))
