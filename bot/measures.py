@@ -196,16 +196,35 @@ def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> boo
     )
 
 
+# The card's statements, built once (every card runs all four).
+_CARD_MEASURE = (
+    select(Measure, Plan.title, Section.title)
+    .join(Plan, Plan.id == Measure.plan_id)
+    .outerjoin(Section, Section.id == Measure.section_id)
+    .where(Measure.id == bindparam("measure_id"))
+)
+_CARD_EXECUTORS = (
+    select(Assignment, Organization)
+    .join(Organization, Organization.id == Assignment.organization_id)
+    .where(Assignment.measure_id == bindparam("measure_id"), Assignment.valid_until.is_(None))
+    .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
+)
+_CARD_REPORTS = (
+    select(Report, Official)
+    .join(Assignment, Assignment.id == Report.assignment_id)
+    .join(Official, Official.id == Report.author_id)
+    .where(Assignment.measure_id == bindparam("measure_id"))
+)
+_CARD_DEADLINE_CHANGES = (
+    select(DeadlineChange, Official)
+    .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
+    .where(DeadlineChange.measure_id == bindparam("measure_id"))
+)
+
+
 async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
     """Everything the card shows, in four explicit queries; None for an unknown measure."""
-    row = (
-        await session.execute(
-            select(Measure, Plan.title, Section.title)
-            .join(Plan, Plan.id == Measure.plan_id)
-            .outerjoin(Section, Section.id == Measure.section_id)
-            .where(Measure.id == measure_id)
-        )
-    ).one_or_none()
+    row = (await session.execute(_CARD_MEASURE, {"measure_id": measure_id})).one_or_none()
     if row is None:
         return None
     measure, plan_title, section_title = row
@@ -221,19 +240,11 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
             status=assignment.status,
         )
         for assignment, organization in await session.execute(
-            select(Assignment, Organization)
-            .join(Organization, Organization.id == Assignment.organization_id)
-            .where(Assignment.measure_id == measure_id, Assignment.valid_until.is_(None))
-            .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
+            _CARD_EXECUTORS, {"measure_id": measure_id}
         )
     )
     history: list[HistoryEntry] = []
-    for report, author in await session.execute(
-        select(Report, Official)
-        .join(Assignment, Assignment.id == Report.assignment_id)
-        .join(Official, Official.id == Report.author_id)
-        .where(Assignment.measure_id == measure_id)
-    ):
+    for report, author in await session.execute(_CARD_REPORTS, {"measure_id": measure_id}):
         history.append(
             HistoryEntry(
                 report.submitted_at,
@@ -251,11 +262,7 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
                     {"reason": report.review_reason},
                 )
             )
-    for change, who in await session.execute(
-        select(DeadlineChange, Official)
-        .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
-        .where(DeadlineChange.measure_id == measure_id)
-    ):
+    for change, who in await session.execute(_CARD_DEADLINE_CHANGES, {"measure_id": measure_id}):
         history.append(
             HistoryEntry(
                 change.decided_at or change.created_at,
