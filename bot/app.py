@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.methods import Response, TelegramMethod
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -29,6 +30,7 @@ from bot.middlewares import (
     LocaleMiddleware,
     UpdatesInFlight,
 )
+from bot.people import Presence
 from bot.plan_import.pending import PendingImports
 from handlers import build_routers
 from models import queries
@@ -45,9 +47,30 @@ from scheduler.sender import OutboxSender
 
 logger = logging.getLogger(__name__)
 
+# aiogram parses every reply of Telegram with `Response[method.__returning__]`; pydantic keeps
+# such generic models only weakly, so each full garbage collection threw them away and the next
+# call of that method built its model again (about a tenth of the bot's time under load).
+# Holding them for the life of the process makes every reply reuse its model.
+_RESPONSE_MODELS: list[type[Response[object]]] = []
+
+
+def keep_response_models() -> None:
+    """Build, once, the reply model of every Bot API method and keep it alive."""
+    if _RESPONSE_MODELS:
+        return
+    for name in methods.__all__:
+        method = getattr(methods, name)
+        if (
+            isinstance(method, type)
+            and issubclass(method, TelegramMethod)
+            and method is not TelegramMethod
+        ):
+            _RESPONSE_MODELS.append(Response[method.__returning__])  # type: ignore[name-defined]
+
 
 def create_bot(settings: Settings) -> Bot:
     token = settings.require_bot_token()
+    keep_response_models()
     session = (
         AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
         if settings.telegram_api_url
@@ -67,6 +90,7 @@ def create_dispatcher(
     i18n: I18n,
 ) -> Dispatcher:
     in_flight = UpdatesInFlight()
+    presence = Presence(sessionmaker)
     dispatcher = Dispatcher(
         settings=settings,
         engine=engine,
@@ -76,6 +100,7 @@ def create_dispatcher(
         jobs=BackgroundJobs(engine),
         background=BackgroundWork(),
         pending_imports=PendingImports(),
+        presence=presence,
     )
     dispatcher["jobs"].add_interval(
         "reminder-scan",
@@ -92,7 +117,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(
         DbSessionMiddleware(create_update_sessionmaker(engine), in_flight)
     )
-    dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids))
+    dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids, presence))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
     dispatcher.include_routers(*build_routers())
@@ -156,6 +181,7 @@ async def on_shutdown(
     jobs: BackgroundJobs,
     background: BackgroundWork,
     dispatcher: Dispatcher,
+    presence: Presence,
 ) -> None:
     logger.info("Stopping: waiting for %d update(s) in flight", in_flight.count)
     cancelled = await in_flight.drain(settings.shutdown_grace_seconds)
@@ -167,6 +193,7 @@ async def on_shutdown(
         sender.request_stop()
     await _confirm_handled_updates(bot, in_flight)
     await jobs.stop(settings.shutdown_grace_seconds)
+    await presence.flush()
     await engine.dispose()
     logger.info("Stopped cleanly")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
@@ -79,6 +79,29 @@ def _sort_key(line: MeasureLine) -> tuple[date, str]:
     return (line.deadline or date.max, line.sort_key)
 
 
+# Built once (the bodies are an expanding parameter): every /my page runs it.
+_EXECUTOR_MEASURES = (
+    select(
+        Measure.id,
+        Measure.plan_id,
+        Measure.number,
+        Measure.sort_key,
+        Measure.title,
+        Measure.deadline,
+        Measure.done_on,
+        Assignment.status,
+    )
+    .join(Assignment, Assignment.measure_id == Measure.id)
+    .join(Plan, Plan.id == Measure.plan_id)
+    .where(
+        Assignment.organization_id.in_(bindparam("organization_ids", expanding=True)),
+        Assignment.valid_until.is_(None),
+        Measure.removed_at.is_(None),
+        Plan.is_archived.is_(False),
+    )
+)
+
+
 async def executor_measures(
     session: AsyncSession, organization_ids: Iterable[int], today: date
 ) -> list[MeasureLine]:
@@ -86,26 +109,7 @@ async def executor_measures(
     ids = list(organization_ids)
     if not ids:
         return []
-    rows = await session.execute(
-        select(
-            Measure.id,
-            Measure.plan_id,
-            Measure.number,
-            Measure.sort_key,
-            Measure.title,
-            Measure.deadline,
-            Measure.done_on,
-            Assignment.status,
-        )
-        .join(Assignment, Assignment.measure_id == Measure.id)
-        .join(Plan, Plan.id == Measure.plan_id)
-        .where(
-            Assignment.organization_id.in_(ids),
-            Assignment.valid_until.is_(None),
-            Measure.removed_at.is_(None),
-            Plan.is_archived.is_(False),
-        )
-    )
+    rows = await session.execute(_EXECUTOR_MEASURES, {"organization_ids": ids})
     by_measure: dict[int, tuple[tuple, set[AssignmentStatus]]] = {}
     for row in rows:
         entry = by_measure.setdefault(row.id, (tuple(row), set()))
@@ -192,16 +196,35 @@ def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> boo
     )
 
 
+# The card's statements, built once (every card runs all four).
+_CARD_MEASURE = (
+    select(Measure, Plan.title, Section.title)
+    .join(Plan, Plan.id == Measure.plan_id)
+    .outerjoin(Section, Section.id == Measure.section_id)
+    .where(Measure.id == bindparam("measure_id"))
+)
+_CARD_EXECUTORS = (
+    select(Assignment, Organization)
+    .join(Organization, Organization.id == Assignment.organization_id)
+    .where(Assignment.measure_id == bindparam("measure_id"), Assignment.valid_until.is_(None))
+    .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
+)
+_CARD_REPORTS = (
+    select(Report, Official)
+    .join(Assignment, Assignment.id == Report.assignment_id)
+    .join(Official, Official.id == Report.author_id)
+    .where(Assignment.measure_id == bindparam("measure_id"))
+)
+_CARD_DEADLINE_CHANGES = (
+    select(DeadlineChange, Official)
+    .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
+    .where(DeadlineChange.measure_id == bindparam("measure_id"))
+)
+
+
 async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
     """Everything the card shows, in four explicit queries; None for an unknown measure."""
-    row = (
-        await session.execute(
-            select(Measure, Plan.title, Section.title)
-            .join(Plan, Plan.id == Measure.plan_id)
-            .outerjoin(Section, Section.id == Measure.section_id)
-            .where(Measure.id == measure_id)
-        )
-    ).one_or_none()
+    row = (await session.execute(_CARD_MEASURE, {"measure_id": measure_id})).one_or_none()
     if row is None:
         return None
     measure, plan_title, section_title = row
@@ -217,19 +240,11 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
             status=assignment.status,
         )
         for assignment, organization in await session.execute(
-            select(Assignment, Organization)
-            .join(Organization, Organization.id == Assignment.organization_id)
-            .where(Assignment.measure_id == measure_id, Assignment.valid_until.is_(None))
-            .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
+            _CARD_EXECUTORS, {"measure_id": measure_id}
         )
     )
     history: list[HistoryEntry] = []
-    for report, author in await session.execute(
-        select(Report, Official)
-        .join(Assignment, Assignment.id == Report.assignment_id)
-        .join(Official, Official.id == Report.author_id)
-        .where(Assignment.measure_id == measure_id)
-    ):
+    for report, author in await session.execute(_CARD_REPORTS, {"measure_id": measure_id}):
         history.append(
             HistoryEntry(
                 report.submitted_at,
@@ -247,11 +262,7 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
                     {"reason": report.review_reason},
                 )
             )
-    for change, who in await session.execute(
-        select(DeadlineChange, Official)
-        .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
-        .where(DeadlineChange.measure_id == measure_id)
-    ):
+    for change, who in await session.execute(_CARD_DEADLINE_CHANGES, {"measure_id": measure_id}):
         history.append(
             HistoryEntry(
                 change.decided_at or change.created_at,

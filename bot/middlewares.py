@@ -272,8 +272,11 @@ class DbSessionMiddleware(BaseMiddleware):
 class CurrentPersonMiddleware(BaseMiddleware):
     """Puts the sender as `official` (stored person) and their `roles` into handler data."""
 
-    def __init__(self, admin_telegram_ids: frozenset[int]) -> None:
+    def __init__(
+        self, admin_telegram_ids: frozenset[int], presence: people.Presence | None = None
+    ) -> None:
         self.admin_telegram_ids = admin_telegram_ids
+        self.presence = presence
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -282,7 +285,7 @@ class CurrentPersonMiddleware(BaseMiddleware):
             data["roles"] = Roles()
             return await handler(event, data)
         session: AsyncSession = data["session"]
-        official = await people.recognise(
+        official, roles = await people.recognise_with_roles(
             session,
             people.TelegramPerson(
                 telegram_id=user.id,
@@ -292,9 +295,11 @@ class CurrentPersonMiddleware(BaseMiddleware):
                 language_code=user.language_code,
             ),
             datetime.now(UTC),
+            self.admin_telegram_ids,
+            presence=self.presence,
         )
         data["official"] = official
-        data["roles"] = await people.roles_of(session, official, self.admin_telegram_ids)
+        data["roles"] = roles
         return await handler(event, data)
 
 

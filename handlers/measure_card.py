@@ -7,9 +7,8 @@ from datetime import date
 from html import escape
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.deadline_wording import deadline_phrase
 from bot.measures import ExecutorOnCard, Group, HistoryEntry, MeasureCard
@@ -241,55 +240,56 @@ def card_keyboard(
     `report_buttons` (to report, to open a report) come first, one per row. With the `card`:
     "Full text" when its title or result is shortened, and the history's page buttons
     (`history` is the page shown)."""
-    builder = InlineKeyboardBuilder()
-    rows: list[int] = []
+    # Built from rows directly: InlineKeyboardBuilder copies its rows on every button.
+    rows: list[list[InlineKeyboardButton]] = []
+
+    def button(text: str, callback_data: CallbackData) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=callback_data.pack())
+
     for text, callback_data in report_buttons[:REPORT_BUTTONS_SHOWN]:
-        builder.button(text=shorten(text, BUTTON_TEXT_LIMIT), callback_data=callback_data)
-        rows.append(1)
+        rows.append([button(shorten(text, BUTTON_TEXT_LIMIT), callback_data)])
     if can_coordinate and measure_id is not None:
-        builder.button(
-            text=_("Assign a body"),
-            callback_data=CardAction(action="assign", measure_id=measure_id),
+        rows.append(
+            [
+                button(_("Assign a body"), CardAction(action="assign", measure_id=measure_id)),
+                button(_("Remove a body"), CardAction(action="remove", measure_id=measure_id)),
+            ]
         )
-        builder.button(
-            text=_("Remove a body"),
-            callback_data=CardAction(action="remove", measure_id=measure_id),
+        rows.append(
+            [
+                button(
+                    _("Change the deadline"),
+                    CardAction(action="deadline", measure_id=measure_id),
+                )
+            ]
         )
-        builder.button(
-            text=_("Change the deadline"),
-            callback_data=CardAction(action="deadline", measure_id=measure_id),
-        )
-        rows += [2, 1]
     if card is not None:
         if is_shortened(card):
-            builder.button(
-                text=_("Full text"), callback_data=CardFullText(measure_id=card.measure_id)
-            )
-            rows.append(1)
+            rows.append([button(_("Full text"), CardFullText(measure_id=card.measure_id))])
         shown = history_page(card, history)
-        navigation = 0
+        navigation = []
         if shown.has_next:
-            builder.button(
-                text=_("‹ More history"),
-                callback_data=CardHistory(
-                    measure_id=card.measure_id, history=shown.page + 1, back=back, page=page
-                ),
+            navigation.append(
+                button(
+                    _("‹ More history"),
+                    CardHistory(
+                        measure_id=card.measure_id, history=shown.page + 1, back=back, page=page
+                    ),
+                )
             )
-            navigation += 1
         if shown.has_previous:
-            builder.button(
-                text=_("Newer ›"),
-                callback_data=CardHistory(
-                    measure_id=card.measure_id, history=shown.page - 1, back=back, page=page
-                ),
+            navigation.append(
+                button(
+                    _("Newer ›"),
+                    CardHistory(
+                        measure_id=card.measure_id, history=shown.page - 1, back=back, page=page
+                    ),
+                )
             )
-            navigation += 1
         if navigation:
             rows.append(navigation)
     if back:
-        builder.button(text=_("« Back to the list"), callback_data=MyList(group=back, page=page))
-        rows.append(1)
+        rows.append([button(_("« Back to the list"), MyList(group=back, page=page))])
     if not rows:
         return None
-    builder.adjust(*rows)
-    return builder.as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -7,9 +7,14 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
@@ -38,7 +43,7 @@ from handlers.measure_card import (
     group_label,
     render_card,
 )
-from handlers.replies import page_buttons, page_label, show
+from handlers.replies import page_label, page_row, show
 from handlers.reports import card_report_buttons
 from models.tables import Official
 
@@ -56,15 +61,19 @@ def list_line(line: MeasureLine, today: date) -> str:
 
 
 def overview_keyboard(counts: dict[Group, int]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for group in GROUP_ORDER:
-        if counts[group]:
-            builder.button(
-                text=f"{group_label(group)}: {counts[group]}",
-                callback_data=MyList(group=group.value, page=0),
-            )
-    builder.adjust(1)
-    return builder.as_markup()
+    # Built from rows directly: InlineKeyboardBuilder copies its rows on every button.
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=f"{group_label(group)}: {counts[group]}",
+                    callback_data=MyList(group=group.value, page=0).pack(),
+                )
+            ]
+            for group in GROUP_ORDER
+            if counts[group]
+        ]
+    )
 
 
 def overview_text(counts: dict[Group, int]) -> str:
@@ -118,15 +127,24 @@ async def show_group(
         if line.group is group
     ]
     page = page_of(lines, callback_data.page, PAGE_SIZE)
-    builder = InlineKeyboardBuilder()
-    for line in page.items:
-        builder.button(
-            text=shorten(f"{line.number} {line.title}", BUTTON_TEXT_LIMIT),
-            callback_data=OpenMeasure(measure_id=line.measure_id, back=group.value, page=page.page),
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=shorten(f"{line.number} {line.title}", BUTTON_TEXT_LIMIT),
+                callback_data=OpenMeasure(
+                    measure_id=line.measure_id, back=group.value, page=page.page
+                ).pack(),
+            )
+        ]
+        for line in page.items
+    ]
+    navigation = page_row(page, lambda number: MyList(group=group.value, page=number))
+    navigation.append(
+        InlineKeyboardButton(
+            text=_("Overview"), callback_data=MyList(group="overview", page=0).pack()
         )
-    navigation = page_buttons(builder, page, lambda number: MyList(group=group.value, page=number))
-    builder.button(text=_("Overview"), callback_data=MyList(group="overview", page=0))
-    builder.adjust(*([1] * len(page.items)), navigation + 1)
+    )
+    rows.append(navigation)
     text = _("{group}: {count}").format(group=group_label(group), count=len(lines))
     text += page_label(page)
     if not lines:
@@ -134,7 +152,7 @@ async def show_group(
     else:
         text += "\n\n" + "\n".join(list_line(line, today) for line in page.items)
     await query.answer()
-    await show(query, text, builder.as_markup())
+    await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 async def back_to_overview(
@@ -219,13 +237,16 @@ async def show_card(
     organization_ids = None if roles.coordinates_plan(card.plan_id) else roles.organization_ids
     today = await person_today(session, official, now, settings.default_timezone)
     text = render_card(card, today, organization_ids, history=history)
+    # Read everything before the first Telegram call: a transaction after one takes the
+    # write lock (see bot/middlewares.py), which a read does not need.
+    report_buttons = await card_report_buttons(session, roles, card.measure_id, card.plan_id)
     await query.answer()
     keyboard = card_keyboard(
         back,
         page,
         measure_id=card.measure_id,
         can_coordinate=roles.coordinates_plan(card.plan_id),
-        report_buttons=await card_report_buttons(session, roles, card.measure_id, card.plan_id),
+        report_buttons=report_buttons,
         card=card,
         history=history,
     )

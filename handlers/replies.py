@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -114,6 +114,19 @@ def page_buttons(
         builder.button(text="›", callback_data=make(page.page + 1))
         count += 1
     return count
+
+
+def page_row(page: PageOf[Any], make: Callable[[int], CallbackData]) -> list[InlineKeyboardButton]:
+    """The same "‹ ›" buttons as `page_buttons`, as a row for a keyboard built from rows
+    (empty for a single page)."""
+    if page.pages <= 1:
+        return []
+    row = []
+    if page.has_previous:
+        row.append(InlineKeyboardButton(text="‹", callback_data=make(page.page - 1).pack()))
+    if page.has_next:
+        row.append(InlineKeyboardButton(text="›", callback_data=make(page.page + 1).pack()))
+    return row
 
 
 def page_label(page: PageOf[Any]) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +50,30 @@ async def insert_official_if_absent(
         .on_conflict_do_nothing(index_elements=[Official.telegram_id])
     )
     await session.execute(statement)
+
+
+# Built once: every update runs it first.
+_OFFICIAL_AND_MEMBERSHIPS = (
+    select(Official, Membership.role, Membership.plan_id, Membership.organization_id)
+    .outerjoin(
+        Membership,
+        and_(Membership.official_id == Official.id, Membership.is_active.is_(True)),
+    )
+    .where(Official.telegram_id == bindparam("telegram_id"))
+)
+
+
+async def official_and_memberships(
+    session: AsyncSession, telegram_id: int
+) -> tuple[Official, list[tuple[Role, int | None, int | None]]] | None:
+    """The person with this Telegram id and their active memberships, in one query."""
+    rows = (await session.execute(_OFFICIAL_AND_MEMBERSHIPS, {"telegram_id": telegram_id})).all()
+    if not rows:
+        return None
+    memberships = [
+        (row.role, row.plan_id, row.organization_id) for row in rows if row.role is not None
+    ]
+    return rows[0][0], memberships
 
 
 async def active_memberships(

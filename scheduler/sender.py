@@ -424,12 +424,17 @@ class OutboxSender:
                     else None
                 )
                 if row is None:
-                    waiting = [r for r in queue if r.chat_id not in busy]
-                    ready_at = min(
-                        (self.limiter.chat_ready_at(r.chat_id) for r in waiting),
-                        default=self._monotonic() + 1.0,
-                    )
-                    timeout = max(0.0, ready_at - self._monotonic())
+                    timeout: float | None
+                    if len(in_flight) >= self.concurrency:
+                        # Every slot is busy: nothing can start before one of them finishes.
+                        timeout = None
+                    else:
+                        waiting = [r for r in queue if r.chat_id not in busy]
+                        ready_at = min(
+                            (self.limiter.chat_ready_at(r.chat_id) for r in waiting),
+                            default=self._monotonic() + 1.0,
+                        )
+                        timeout = max(0.0, ready_at - self._monotonic())
                     if in_flight:
                         await asyncio.wait(
                             set(in_flight), timeout=timeout, return_when=asyncio.FIRST_COMPLETED
