@@ -114,12 +114,13 @@ def create_dispatcher(
         start_now=True,
     )
     # Updates get sessions of their own: deferred on SQLite, committed before Telegram calls.
+    # The update's one `now` first: recognising the person stamps it too.
+    dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
     dispatcher.update.outer_middleware(
         DbSessionMiddleware(create_update_sessionmaker(engine), in_flight)
     )
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids, presence))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
-    dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
     dispatcher.include_routers(*build_routers())
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)

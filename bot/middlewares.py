@@ -9,7 +9,7 @@ import random
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -294,7 +294,7 @@ class CurrentPersonMiddleware(BaseMiddleware):
                 username=user.username,
                 language_code=user.language_code,
             ),
-            datetime.now(UTC),
+            data["now"],
             self.admin_telegram_ids,
             presence=self.presence,
         )

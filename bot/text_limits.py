@@ -74,7 +74,7 @@ def plain_text(html_text: str) -> str:
 
 def visible_length(html_text: str) -> int:
     """The length Telegram checks: HTML tags removed, entities decoded, in UTF-16 units."""
-    return utf16_length(html.unescape(_TAG.sub("", html_text)))
+    return utf16_length(plain_text(html_text))
 
 
 def fits_message(html_text: str, *, caption: bool = False) -> bool:

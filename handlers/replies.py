@@ -18,9 +18,6 @@ from bot.text_limits import PageOf
 logger = logging.getLogger(__name__)
 
 
-# The shared shortening (scheduled messages import it from here too).
-shorten = text_limits.shorten
-
 # What Telegram answers when a message cannot be edited (too old, a document or photo, gone):
 # then a new message with the same (valid) text is the right answer.
 CANNOT_EDIT = (
@@ -102,18 +99,11 @@ def confirm_keyboard(
 def page_buttons(
     builder: InlineKeyboardBuilder, page: PageOf[Any], make: Callable[[int], CallbackData]
 ) -> int:
-    """The "‹ 2/5 ›" row of a paged list: buttons to the previous and next page (only those
-    that exist) around a label. Returns how many buttons were added, for `adjust`."""
-    if page.pages <= 1:
-        return 0
-    count = 0
-    if page.has_previous:
-        builder.button(text="‹", callback_data=make(page.page - 1))
-        count += 1
-    if page.has_next:
-        builder.button(text="›", callback_data=make(page.page + 1))
-        count += 1
-    return count
+    """The "‹ ›" buttons of a paged list added to `builder` (see `page_row`). Returns how many
+    buttons were added, for `adjust`."""
+    row = page_row(page, make)
+    builder.add(*row)
+    return len(row)
 
 
 def page_row(page: PageOf[Any], make: Callable[[int], CallbackData]) -> list[InlineKeyboardButton]:
