@@ -6,14 +6,48 @@ import logging
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.types import ErrorEvent
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent, User
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import pick_locale
 from bot.middlewares import UpdateSession
+from bot.refusals import Refused
+from handlers.refusals import refusal_text
 from handlers.replies import saved_not_shown
 
 logger = logging.getLogger(__name__)
+
+
+async def on_refused(event: ErrorEvent, i18n: I18n, locale: str | None = None) -> bool:
+    """A domain function said no: nothing was written (the update's transaction rolled back);
+    tell the person why, as an alert on the button or as a reply."""
+    refused = event.exception
+    assert isinstance(refused, Refused)
+    user = _user_of(event)
+    logger.info(
+        "Update %s from user %s refused: %s",
+        event.update.update_id,
+        user.id if user else None,
+        refused.refusal.value,
+    )
+    if locale is None:
+        locale = pick_locale(None, user.language_code if user else None)
+    with i18n.context(), i18n.use_locale(locale):
+        try:
+            await _tell(event, refusal_text(refused))
+        except TelegramAPIError:
+            logger.warning("Could not tell user %s about a refusal", user.id if user else None)
+    return True
+
+
+def _user_of(event: ErrorEvent) -> User | None:
+    update = event.update
+    if update.message is not None:
+        return update.message.from_user
+    if update.callback_query is not None:
+        return update.callback_query.from_user
+    return None
 
 
 async def on_error(
@@ -23,11 +57,7 @@ async def on_error(
     update_session: UpdateSession | None = None,
 ) -> bool:
     update = event.update
-    user = None
-    if update.message is not None:
-        user = update.message.from_user
-    elif update.callback_query is not None:
-        user = update.callback_query.from_user
+    user = _user_of(event)
     # Changes are committed before the bot talks to Telegram, so a failure to show the result
     # (a refused or timed-out reply) leaves them saved; say so, or the person repeats them.
     saved = update_session is not None and update_session.saved_changes
@@ -76,5 +106,6 @@ async def _tell(event: ErrorEvent, text: str) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.errors.register(on_refused, ExceptionTypeFilter(Refused))
     router.errors.register(on_error)
     return router

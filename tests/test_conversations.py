@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot import people
 from bot.clock import today_in
+from bot.refusals import Refusal, Refused
 from models.tables import (
     Assignment,
     AuditEvent,
@@ -203,6 +204,31 @@ async def test_a_failure_inside_an_update_saves_nothing_and_is_explained(
     assert audit_rows == 0
 
 
+async def test_a_refusal_saves_nothing_and_says_why_in_the_persons_language(
+    running_bot, monkeypatch
+):
+    real_choose_locale = people.choose_locale
+
+    async def choose_then_refuse(session, official, locale):
+        await real_choose_locale(session, official, locale)  # writes the locale and an audit row
+        await session.flush()
+        raise Refused(Refusal.NOT_AVAILABLE)
+
+    monkeypatch.setattr(people, "choose_locale", choose_then_refuse)
+    user = running_bot.emulator.user(1009, first_name="Анна", language_code="en")
+    user.send_command("/lang")
+    prompt = await user.wait_for_message()
+    user.press(prompt, text="Русский")
+    answer = await user.wait_for_callback_answer()
+    assert answer.show_alert is True
+    assert answer.text == "This is not available to you."
+    async with running_bot.sessionmaker() as session:
+        person = await session.scalar(select(Official).where(Official.telegram_id == 1009))
+        audit_rows = await session.scalar(select(func.count(AuditEvent.id)))
+    assert person.locale is None
+    assert audit_rows == 0
+
+
 async def test_a_coordinator_sees_progress_of_their_plans_only(running_bot):
     today = today_in(running_bot.settings.default_timezone)
     past, future = today - timedelta(days=3), today + timedelta(days=30)
@@ -222,7 +248,6 @@ async def test_a_coordinator_sees_progress_of_their_plans_only(running_bot):
     assert "План НСО" in admin_reply.text and "Чужой план\n1 мероприятие" in admin_reply.text
 
 
-
 async def test_an_administrator_with_many_long_plans_gets_them_all_in_messages_that_fit(
     running_bot,
 ):
@@ -238,6 +263,7 @@ async def test_an_administrator_with_many_long_plans_gets_them_all_in_messages_t
     assert len(texts) > 1 and all(len(text) <= 4096 for text in texts)
     assert all(f"План {n:02}" in "".join(texts) for n in range(30))
     assert "…" in texts[0]
+
 
 async def test_an_official_cannot_list_plans(running_bot):
     async with running_bot.sessionmaker() as session, session.begin():

@@ -1,0 +1,46 @@
+"""The one refusal type: why a domain function says no.
+
+A use case raises `Refused(Refusal.X)` when the person may not do what they asked, or the object
+is not in a state that allows it; the update's transaction then rolls back (nothing is half
+written) and one router-level error handler (`handlers/errors.py`) answers the person politely
+in their language. Details a message needs (a limit, a count) travel as keyword arguments.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Refusal(enum.StrEnum):
+    # Access and existence
+    NOT_AVAILABLE = "not_available"  # unknown, or outside what the person may see or change
+    NOT_MEMBER = "not_member"  # the person does not answer for this body
+    MEASURE_REMOVED = "measure_removed"
+    MEASURE_DONE = "measure_done"
+    # Executors and deadlines
+    ALREADY_EXECUTOR = "already_executor"
+    NOT_EXECUTOR = "not_executor"
+    SAME_DEADLINE = "same_deadline"
+    ALREADY_REVOKED = "already_revoked"  # an invitation
+    # Reasons and comments written by the person (details: limit)
+    NO_REASON = "no_reason"
+    NO_RETURN_REASON = "no_return_reason"
+    REASON_TOO_LONG = "reason_too_long"
+    COMMENT_TOO_LONG = "comment_too_long"
+    # Reports (details: count for TOO_MANY_DOCUMENTS)
+    UNDER_REVIEW = "under_review"  # a report of this body waits for review already
+    ACCEPTED = "accepted"  # this body's report is accepted already
+    NO_DOCUMENTS = "no_documents"
+    TOO_MANY_DOCUMENTS = "too_many_documents"
+    ALREADY_REVIEWED = "already_reviewed"
+    NO_LONGER_CURRENT = "no_longer_current"  # the body no longer executes the measure
+    OWN_REPORT = "own_report"
+
+
+class Refused(Exception):
+    """A polite no from the domain; `details` fill the refusal's message."""
+
+    def __init__(self, refusal: Refusal, **details: int | str) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+        self.details = details

@@ -1,0 +1,49 @@
+"""How a refusal reads: one message per `Refusal`, in the person's language."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.refusals import Refusal, Refused
+
+
+def refusal_text(refused: Refused) -> str:
+    """The polite sentence for a refusal; limits and counts come from its details."""
+    details = refused.details
+    texts = {
+        Refusal.NOT_AVAILABLE: lambda: _("This is not available to you."),
+        Refusal.NOT_MEMBER: lambda: _("You do not answer for this body."),
+        Refusal.MEASURE_REMOVED: lambda: _(
+            "This measure was removed from the plan; it cannot be changed."
+        ),
+        Refusal.MEASURE_DONE: lambda: _("This measure is already done."),
+        Refusal.ALREADY_EXECUTOR: lambda: _("This body answers for the measure already."),
+        Refusal.NOT_EXECUTOR: lambda: _("This body no longer answers for the measure."),
+        Refusal.SAME_DEADLINE: lambda: _("This is the measure's deadline already."),
+        Refusal.ALREADY_REVOKED: lambda: _("This invitation is revoked already."),
+        Refusal.NO_REASON: lambda: _("Please write the reason in words."),
+        Refusal.NO_RETURN_REASON: lambda: _("Please write why the report is returned."),
+        Refusal.REASON_TOO_LONG: lambda: _(
+            "The reason is too long: at most {limit} characters. Please shorten it."
+        ).format(limit=details.get("limit", "")),
+        Refusal.COMMENT_TOO_LONG: lambda: _(
+            "The comment is too long: at most {count} characters."
+        ).format(count=details.get("limit", "")),
+        Refusal.UNDER_REVIEW: lambda: _(
+            "Your report on this measure is waiting for review; the coordinator will answer."
+        ),
+        Refusal.ACCEPTED: lambda: _("Your report on this measure is already accepted."),
+        Refusal.NO_DOCUMENTS: lambda: _(
+            "Attach at least one document: send it as a file or a photo."
+        ),
+        Refusal.TOO_MANY_DOCUMENTS: lambda: _("A report holds at most {count} documents.").format(
+            count=details.get("count", "")
+        ),
+        Refusal.ALREADY_REVIEWED: lambda: _("This report has already been reviewed."),
+        Refusal.NO_LONGER_CURRENT: lambda: _(
+            "This report can no longer be reviewed: the body no longer executes the measure, "
+            "or the measure is no longer in the plan."
+        ),
+        Refusal.OWN_REPORT: lambda: _("A report is reviewed by someone other than its author."),
+    }
+    return texts[refused.refusal]()
