@@ -62,7 +62,7 @@ class OwnZone(CallbackData, prefix="tzo"):
 
 
 def zone_label(timezone: str, now: datetime) -> str:
-    """"Vladivostok (UTC+10)" (the city translated); another zone by its IANA name."""
+    """ "Vladivostok (UTC+10)" (the city translated); another zone by its IANA name."""
     city = city_of(timezone)
     return f"{_(city) if city else timezone} ({utc_offset(timezone, now)})"
 

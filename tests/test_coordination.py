@@ -604,7 +604,6 @@ async def test_an_administrator_removes_a_coordinator(running_bot, world):
     assert (event.old_value, event.new_value) == (True, False)
 
 
-
 async def test_a_plan_with_forty_coordinators_pages_through_all_of_them(running_bot, world):
     async with running_bot.sessionmaker() as session, session.begin():
         for n in range(40):
@@ -627,6 +626,7 @@ async def test_a_plan_with_forty_coordinators_pages_through_all_of_them(running_
         admin.press(page, text="›")
         page = await admin.wait_for_edit(page, lambda m, before=page.text: m.text != before)
     assert len(seen) == 40
+
 
 async def test_only_administrators_manage_coordinators(running_bot, world):
     anna = user(running_bot, COORDINATOR_A)
