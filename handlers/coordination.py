@@ -43,7 +43,7 @@ from bot.coordination import (
 from bot.i18n import pick_locale
 from bot.measures import MeasureCard, load_card
 from bot.menus import set_personal_menu
-from bot.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
+from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
 from handlers.invite import BUTTON_LENGTH, InviteInput, refuse_button, refuse_command
 from handlers.measure_card import CardAction, card_keyboard, format_day, render_card
 from handlers.replies import (

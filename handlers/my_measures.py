@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.clock import person_today
 from bot.config import Settings
-from bot.deadline_wording import deadline_phrase
 from bot.measures import (
     GROUP_ORDER,
     Group,
@@ -30,13 +29,14 @@ from bot.measures import (
     executor_measures,
     load_card,
 )
-from bot.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
+from bot.presentation.callbacks import OpenMeasure
+from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
 from handlers.measure_card import (
     FULL_TEXT_MESSAGES,
     CardFullText,
     CardHistory,
     MyList,
-    OpenMeasure,
     card_keyboard,
     full_text_file,
     full_text_messages,

@@ -32,7 +32,7 @@ from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
 from bot.plan_import.reading import read_plan
 from bot.plan_import.store import PlanNotYours, StoreReport
-from bot.text_limits import pack, shorten
+from bot.presentation.text_limits import pack, shorten
 from handlers.replies import confirm_keyboard
 from models.tables import Official
 

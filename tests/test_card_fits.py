@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.measures import HistoryEntry, MeasureCard
-from bot.text_limits import MESSAGE_LIMIT, split_plain, visible_length
+from bot.presentation.text_limits import MESSAGE_LIMIT, split_plain, visible_length
 from handlers.measure_card import full_text_messages
 from models.tables import (
     Assignment,
