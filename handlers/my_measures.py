@@ -238,7 +238,7 @@ async def show_card(
     today = await person_today(session, official, now, settings.default_timezone)
     text = render_card(card, today, organization_ids, history=history)
     # Read everything before the first Telegram call: a transaction after one takes the
-    # write lock (see bot/middlewares.py), which a read does not need.
+    # write lock (see bot/entry/middlewares.py), which a read does not need.
     report_buttons = await card_report_buttons(session, roles, card.measure_id, card.plan_id)
     await query.answer()
     keyboard = card_keyboard(
