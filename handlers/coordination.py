@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import coordination, people
 from bot.access import Roles, can_manage_coordinators
 from bot.clock import person_today
-from bot.commands import audience_of
 from bot.config import Settings
 from bot.coordination import (
     BodyRegistrations,
@@ -42,8 +41,9 @@ from bot.coordination import (
 )
 from bot.i18n import pick_locale
 from bot.measures import MeasureCard, load_card
-from bot.menus import set_personal_menu
-from bot.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
+from bot.presentation.commands import audience_of
+from bot.presentation.menus import set_personal_menu
+from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
 from handlers.invite import BUTTON_LENGTH, InviteInput, refuse_button, refuse_command
 from handlers.measure_card import CardAction, card_keyboard, format_day, render_card
 from handlers.replies import (

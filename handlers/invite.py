@@ -28,7 +28,7 @@ from bot.clock import timezone_of
 from bot.config import Settings
 from bot.coordination import MadeInvitation, Refusal, Refused
 from bot.invitations import deep_link
-from bot.text_limits import PageOf, page_of, shorten
+from bot.presentation.text_limits import PageOf, page_of, shorten
 from handlers.replies import page_buttons, page_label, show
 from models.tables import Official, Organization, Role
 

@@ -10,9 +10,16 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.deadline_wording import deadline_phrase
 from bot.measures import ExecutorOnCard, Group, HistoryEntry, MeasureCard
-from bot.text_limits import BUTTON_TEXT_LIMIT, PageOf, pack, page_of, shorten, split_plain
+from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.text_limits import (
+    BUTTON_TEXT_LIMIT,
+    PageOf,
+    pack,
+    page_of,
+    shorten,
+    split_plain,
+)
 
 # Each field's share of the card, so that it fits a message (4,096) whatever the measure holds:
 # title 600 + result 300 + plan and section 2×200 + 5 executors×160 + 5 history entries×(40 +
@@ -30,12 +37,6 @@ ENTRY_TEXT_LENGTH = 200
 FULL_TEXT_PIECE = 3500
 FULL_TEXT_MESSAGES = 3
 REPORT_BUTTONS_SHOWN = 20
-
-
-class OpenMeasure(CallbackData, prefix="m"):
-    measure_id: int
-    back: str = ""  # the /my group to go back to, if opened from there
-    page: int = 0
 
 
 class CardHistory(CallbackData, prefix="mh"):

@@ -16,10 +16,10 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, people
-from bot.commands import audience_of
 from bot.config import Settings
 from bot.invitations import Refusal
-from bot.menus import set_personal_menu
+from bot.presentation.commands import audience_of
+from bot.presentation.menus import set_personal_menu
 from models.tables import Official, Organization, Plan, Role
 
 logger = logging.getLogger(__name__)

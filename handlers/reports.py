@@ -34,7 +34,15 @@ from bot.access import Roles
 from bot.background import BackgroundWork
 from bot.clock import person_today, timezone_of, today_in
 from bot.config import Settings
-from bot.deadline_wording import deadline_phrase
+from bot.presentation.callbacks import (
+    OpenMeasure,
+    OpenReport,
+    ReportFiles,
+    ReportStart,
+    ReviewReport,
+)
+from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.text_limits import page_of, shorten
 from bot.reports import (
     MAX_DOCUMENTS,
     DraftDocument,
@@ -43,9 +51,8 @@ from bot.reports import (
     ReportTarget,
     ReportView,
 )
-from bot.text_limits import page_of, shorten
 from handlers.invite import refuse_command
-from handlers.measure_card import OpenMeasure, format_day
+from handlers.measure_card import format_day
 from handlers.replies import confirm_keyboard, page_buttons, page_label, saved_not_shown, show
 from models.tables import Official, ReportStatus
 
@@ -65,10 +72,6 @@ class ReviewInput(StatesGroup):
     return_reason = State()
 
 
-class ReportStart(CallbackData, prefix="rs"):
-    measure_id: int
-
-
 class ReportFor(CallbackData, prefix="rf"):
     assignment_id: int
 
@@ -79,21 +82,6 @@ class ReportSend(CallbackData, prefix="rsd"):
 
 class ReportDrop(CallbackData, prefix="rdr"):
     assignment_id: int
-
-
-class OpenReport(CallbackData, prefix="ro"):
-    report_id: int
-
-
-class ReportFiles(CallbackData, prefix="rfl"):
-    report_id: int
-
-
-class ReviewReport(CallbackData, prefix="rv"):
-    """A coordinator's decision: "accept" (asks to confirm), "accept_yes", "return"."""
-
-    action: str
-    report_id: int
 
 
 class ReviewPage(CallbackData, prefix="rvp"):

@@ -5,8 +5,9 @@ recipient's locale and the `Delivery` (the sender's clock at send time, and whet
 compact form is wanted), and returns the message text (HTML parse mode) and an optional
 keyboard. Renderers run at send time, so a message is always in the recipient's current
 language and its "today" is the day it is read; they take the moment from `Delivery.now`,
-never from the system clock. A renderer must fit Telegram's limits (bot.text_limits) whatever
-the payload; in the compact form it must fit with room to spare (counts and a button, no lists).
+never from the system clock. A renderer must fit Telegram's limits
+(bot.presentation.text_limits) whatever the payload; in the compact form it must fit with
+room to spare (counts and a button, no lists).
 Everything that comes from people or documents (names, bodies, plan text) must be escaped
 with `html.escape` by the renderer.
 
@@ -25,9 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
-
-from bot.text_limits import shorten
+from bot.presentation.fits import ReplyMarkup
+from bot.presentation.text_limits import shorten
 
 __all__ = [
     "UNREACHABLE",
@@ -44,7 +44,6 @@ __all__ = [
 
 GetText = Callable[[str], str]
 NGetText = Callable[[str, str, int], str]
-ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 Rendered = tuple[str, ReplyMarkup | None]
 
 

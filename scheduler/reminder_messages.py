@@ -28,12 +28,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import today_in
-from bot.deadline_wording import deadline_phrase
 from bot.due_lists import DueList
-from bot.text_limits import fits_message, shorten
-from handlers.due_lists import DueListPage
-from handlers.measure_card import OpenMeasure
-from handlers.reports import ReportStart
+from bot.presentation.callbacks import DueListPage, OpenMeasure, ReportStart
+from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.text_limits import fits_message, shorten
 from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
 from scheduler.reminders import REMINDER_KIND
 

@@ -13,10 +13,15 @@ from typing import Any
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.presentation.callbacks import (
+    OpenMeasure,
+    OpenReport,
+    ReportFiles,
+    ReportStart,
+    ReviewReport,
+)
+from bot.presentation.text_limits import shorten
 from bot.reports import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
-from bot.text_limits import shorten
-from handlers.measure_card import OpenMeasure
-from handlers.reports import OpenReport, ReportFiles, ReportStart, ReviewReport
 from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
 
 # Every field is shortened, so a message fits whatever people typed; the report and the card

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import time
 from collections import deque
@@ -41,25 +40,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.types import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     LinkPreviewOptions,
-    ReplyKeyboardMarkup,
 )
 from aiogram.utils.i18n import I18n
 from sqlalchemy import Select, String, and_, bindparam, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.text_limits import (
-    CALLBACK_DATA_LIMIT,
-    KEYBOARD_BUTTON_LIMIT,
-    MESSAGE_LIMIT,
-    fits_message,
-    plain_text,
-    shorten,
-    utf16_length,
-    visible_length,
-)
+from bot.presentation.fits import button_count, cut_to_fit, keyboard_that_fits, message_fits
+from bot.presentation.text_limits import visible_length
 from models.base import utc_now
 from models.queries import Recipient, enqueue_notification, plan_reviewers
 from models.tables import (
@@ -78,7 +66,6 @@ from scheduler.notifications import (
     UNREACHABLE,
     Delivery,
     Rendered,
-    ReplyMarkup,
     UnknownKindError,
     renderer_for,
 )
@@ -570,7 +557,7 @@ class OutboxSender:
         except Exception:
             logger.exception("Notification %s (%s): the compact form failed", row.id, row.kind)
             return None
-        if _fits(text, markup):
+        if message_fits(text, markup):
             return text, markup
         logger.error(
             "Notification %s (%s): the compact form does not fit either (%d characters, %d "
@@ -578,9 +565,9 @@ class OutboxSender:
             row.id,
             row.kind,
             visible_length(text),
-            _button_count(markup),
+            button_count(markup),
         )
-        return _cut_to_fit(text), _keyboard_that_fits(markup)
+        return cut_to_fit(text), keyboard_that_fits(markup)
 
     async def _deliver(
         self, row: _Claimed, stats: DrainStats, batch_ids: set[int], blocked: set[int]
@@ -598,7 +585,7 @@ class OutboxSender:
             logger.exception("Notification %s (%s): rendering failed", row.id, row.kind)
             rendered, safe = self._render_safe(row), True
         else:
-            if not _fits(*rendered):
+            if not message_fits(*rendered):
                 # A message the bot built that Telegram would refuse: a bug, and not a reason
                 # to leave the person unreminded.
                 logger.error(
@@ -607,7 +594,7 @@ class OutboxSender:
                     row.id,
                     row.kind,
                     visible_length(rendered[0]),
-                    _button_count(rendered[1]),
+                    button_count(rendered[1]),
                 )
                 rendered, safe = self._render_safe(row), True
         if rendered is None:
@@ -679,7 +666,7 @@ class OutboxSender:
                     row.kind,
                     "safe" if safe else "full",
                     visible_length(text),
-                    _button_count(markup),
+                    button_count(markup),
                     _describe(error),
                 )
                 refused = isinstance(error, TelegramBadRequest | TelegramEntityTooLarge)
@@ -942,54 +929,6 @@ async def _release_marks(
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
-
-
-def _button_count(markup: ReplyMarkup | None) -> int:
-    if isinstance(markup, InlineKeyboardMarkup):
-        return sum(len(row) for row in markup.inline_keyboard)
-    if isinstance(markup, ReplyKeyboardMarkup):
-        return sum(len(row) for row in markup.keyboard)
-    return 0
-
-
-def _callback_fits(button: InlineKeyboardButton) -> bool:
-    data = button.callback_data
-    return data is None or 0 < len(data.encode()) <= CALLBACK_DATA_LIMIT
-
-
-def _fits(text: str, markup: ReplyMarkup | None) -> bool:
-    """Whether Telegram would take this message: its text, its number of buttons and each
-    button's callback data within the limits."""
-    if not fits_message(text) or _button_count(markup) > KEYBOARD_BUTTON_LIMIT:
-        return False
-    if isinstance(markup, InlineKeyboardMarkup):
-        return all(_callback_fits(button) for row in markup.inline_keyboard for button in row)
-    return True
-
-
-def _cut_to_fit(text: str) -> str:
-    """The text as plain text (tags dropped), cut with "…" to fit a message, escaped."""
-    plain = plain_text(text).strip() or "—"
-    limit = MESSAGE_LIMIT
-    cut = shorten(plain, limit)
-    while utf16_length(cut) > MESSAGE_LIMIT:
-        limit -= utf16_length(cut) - MESSAGE_LIMIT
-        cut = shorten(plain, limit)
-    return html.escape(cut, quote=False)
-
-
-def _keyboard_that_fits(markup: ReplyMarkup | None) -> ReplyMarkup | None:
-    """The inline buttons Telegram would accept, at most KEYBOARD_BUTTON_LIMIT of them."""
-    if not isinstance(markup, InlineKeyboardMarkup):
-        return markup if _button_count(markup) <= KEYBOARD_BUTTON_LIMIT else None
-    rows: list[list[InlineKeyboardButton]] = []
-    left = KEYBOARD_BUTTON_LIMIT
-    for row in markup.inline_keyboard:
-        kept = [button for button in row if _callback_fits(button)][:left]
-        if kept:
-            rows.append(kept)
-            left -= len(kept)
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def _unreachable_key(official_id: int, recipient_id: int, day: date) -> str:

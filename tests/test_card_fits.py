@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.measures import HistoryEntry, MeasureCard
-from bot.text_limits import MESSAGE_LIMIT, split_plain, visible_length
+from bot.presentation.text_limits import MESSAGE_LIMIT, split_plain, visible_length
 from handlers.measure_card import full_text_messages
 from models.tables import (
     Assignment,
@@ -303,7 +303,7 @@ def test_the_worst_card_fits_a_message_with_a_note_above_it(locale):
     comments and HTML-special characters: the card with a change's note still fits."""
     from aiogram.utils.i18n import gettext
 
-    from bot.i18n import create_i18n
+    from bot.entry.translations import create_i18n
     from bot.measures import ExecutorOnCard
     from handlers.measure_card import card_keyboard, render_card
 
@@ -403,7 +403,7 @@ def test_the_longest_pages_of_orgs_officials_and_find_fit(locale):
         PersonMembership,
         PersonStatus,
     )
-    from bot.i18n import create_i18n
+    from bot.entry.translations import create_i18n
     from handlers.coordination import orgs_reply, people_reply, search_reply
 
     huge = "<Оч&нь> " * 2000

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import app as bot_app
 from bot.clock import today_in
 from bot.coordination import number_of_query, parse_day
+from bot.entry import app as bot_app
 from handlers import coordination, invite
 from handlers.coordination import (
     AssignBody,

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.access import Roles
+from bot.presentation.callbacks import OpenReport, ReportFiles, ReportStart, ReviewReport
 from bot.reports import (
     DraftDocument,
     ReportRefusal,
@@ -19,7 +20,7 @@ from bot.reports import (
     refusal_to_report,
     submit_report,
 )
-from handlers.reports import OpenReport, ReportFiles, ReportSend, ReportStart, ReviewReport
+from handlers.reports import ReportSend
 from models.tables import (
     Assignment,
     AssignmentStatus,

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.i18n import create_i18n
+from bot.entry.translations import create_i18n
 from models.base import utc_now
 from models.tables import (
     Assignment,
