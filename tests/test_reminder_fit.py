@@ -15,7 +15,7 @@ from bot.app import create_bot, create_dispatcher
 from bot.config import Settings
 from bot.due_lists import DueList
 from bot.i18n import create_i18n
-from bot.reports import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
+from bot.report_notifications import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
 from bot.text_limits import KEYBOARD_BUTTON_LIMIT, MESSAGE_LIMIT, utf16_length
 from handlers.due_lists import DueListPage
 from models.tables import (
