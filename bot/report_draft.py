@@ -10,6 +10,7 @@ in callback data is trusted.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -79,13 +80,20 @@ class ReportTarget:
     organization_name: str
 
 
+class DocumentKind(enum.StrEnum):
+    """How Telegram sent a file: it gives the file back only by the method it came with."""
+
+    DOCUMENT = "document"
+    PHOTO = "photo"
+
+
 @dataclass(frozen=True, slots=True)
 class DraftDocument:
     """A file or photo an official sent for a report, known to Telegram by its file id."""
 
     file_id: str
     file_unique_id: str
-    kind: str  # "document" or "photo"
+    kind: DocumentKind
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
@@ -98,7 +106,7 @@ class DraftDocument:
         return cls(
             file_id=str(stored["file_id"]),
             file_unique_id=str(stored["file_unique_id"]),
-            kind=str(stored.get("kind") or "document"),
+            kind=DocumentKind(stored.get("kind") or DocumentKind.DOCUMENT),
             file_name=stored.get("file_name"),
             mime_type=stored.get("mime_type"),
             size=stored.get("size"),

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.reasons import clean_reason
 from bot.refusals import Refusal, Refused
+from bot.report_draft import DocumentKind
 from bot.report_notifications import tell_author
 from models.tables import (
     Assignment,
@@ -107,7 +108,7 @@ async def _documents_of(session: AsyncSession, report_id: int) -> tuple[ReportDo
             file_id=document.telegram_file_id,
             file_name=document.file_name,
             mime_type=document.mime_type,
-            is_photo=document.kind == "photo",
+            is_photo=document.kind == DocumentKind.PHOTO,
         )
         for document in await session.scalars(
             select(Document).where(Document.report_id == report_id).order_by(Document.id)

@@ -17,6 +17,7 @@ from bot.access import Roles
 from bot.refusals import Refusal, Refused
 from bot.report_draft import (
     MAX_DOCUMENTS,
+    DocumentKind,
     DraftDocument,
     ReportTarget,
     clean_comment,
@@ -53,7 +54,7 @@ def _stored_documents(report_id: int, documents: Sequence[DraftDocument]) -> lis
             file_name=document.file_name,
             mime_type=document.mime_type,
             size=document.size,
-            kind="photo" if document.kind == "photo" else "document",
+            kind=DocumentKind(document.kind).value,
         )
         for document in unique
     ]

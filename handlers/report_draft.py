@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.refusals import Refused
 from bot.report_draft import (
     MAX_DOCUMENTS,
+    DocumentKind,
     DraftDocument,
     ReportDraft,
     ReportTarget,
@@ -186,7 +187,7 @@ def _document_of(message: Message) -> DraftDocument:
         return DraftDocument(
             file_id=message.document.file_id,
             file_unique_id=message.document.file_unique_id,
-            kind="document",
+            kind=DocumentKind.DOCUMENT,
             file_name=message.document.file_name,
             mime_type=message.document.mime_type,
             size=message.document.file_size,
@@ -196,7 +197,7 @@ def _document_of(message: Message) -> DraftDocument:
     return DraftDocument(
         file_id=largest.file_id,
         file_unique_id=largest.file_unique_id,
-        kind="photo",
+        kind=DocumentKind.PHOTO,
         mime_type="image/jpeg",
         size=largest.file_size,
     )

@@ -12,7 +12,13 @@ from sqlalchemy import select, update
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
-from bot.report_draft import DraftDocument, refusal_to_report
+from bot.report_draft import (
+    MAX_DOCUMENTS,
+    DocumentKind,
+    DraftDocument,
+    ReportDraft,
+    refusal_to_report,
+)
 from bot.report_keyboards import OpenReport, ReportFiles, ReportStart, ReviewAction, ReviewReport
 from bot.report_review import measure_is_done
 from bot.report_submission import submit_report
@@ -101,6 +107,34 @@ def test_only_an_open_assignment_of_a_live_measure_takes_a_report():
     assert refusal_to_report(P, measure_removed=False, measure_done=True) is (Refusal.MEASURE_DONE)
 
 
+def test_a_draft_keeps_its_files_and_comment_between_messages():
+    draft = ReportDraft(
+        assignment_id=3, measure_id=7, number="1.1.", title="Порядок", organization_name="Минтруд"
+    )
+    photo = DraftDocument("f1", "u1", DocumentKind.PHOTO, mime_type="image/jpeg")
+    assert draft.attach(photo, caption="Приказ подписан") is None
+    draft.add_comment("и опубликован")
+    kept = ReportDraft.from_dict(draft.as_dict())
+    assert kept == draft
+    assert kept.has(photo) and kept.comment == "Приказ подписан\nи опубликован"
+
+
+def test_a_draft_holds_at_most_ten_files_and_a_caption_too_long_is_left_out():
+    draft = ReportDraft(
+        assignment_id=3, measure_id=7, number="1.1.", title="Порядок", organization_name="Минтруд"
+    )
+    refused = draft.attach(DraftDocument("f0", "u0", DocumentKind.DOCUMENT), caption="x" * 5000)
+    assert refused is not None and refused.refusal is Refusal.COMMENT_TOO_LONG
+    assert len(draft.documents) == 1 and draft.comment is None
+    for number in range(1, MAX_DOCUMENTS):
+        draft.attach(DraftDocument(f"f{number}", f"u{number}", DocumentKind.DOCUMENT))
+    with pytest.raises(Refused) as full:
+        draft.attach(DraftDocument("f99", "u99", DocumentKind.DOCUMENT))
+    assert full.value.refusal is Refusal.TOO_MANY_DOCUMENTS
+    assert full.value.details == {"count": MAX_DOCUMENTS}
+    assert len(draft.documents) == MAX_DOCUMENTS
+
+
 def test_a_reminder_has_a_report_button_beside_each_own_measure():
     deadline = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
     payload = {
@@ -145,7 +179,7 @@ async def test_submitting_is_refused_before_anything_is_written(session):
             now=datetime.now(UTC),
         )
     assert refused.value.refusal is Refusal.NO_DOCUMENTS
-    document = DraftDocument("f", "u", "document")
+    document = DraftDocument("f", "u", DocumentKind.DOCUMENT)
     with pytest.raises(Refused) as refused:
         await submit_report(
             session,
