@@ -20,7 +20,11 @@ from handlers import (
     plans,
     registration,
     reminder_settings,
-    reports,
+    report_documents,
+    report_draft,
+    report_review,
+    report_view,
+    review_list,
     start,
     timezones,
 )
@@ -33,7 +37,11 @@ def build_routers() -> list[Router]:
         # Its first handlers end a pending input (assign, deadline, search) on any command.
         coordination.build_router(),
         # A report draft takes files before plan import does (a coordinator may also report).
-        reports.build_router(),
+        report_draft.build_router(),
+        report_review.build_router(),
+        review_list.build_router(),
+        report_view.build_router(),
+        report_documents.build_router(),
         invite.build_router(),
         # An invitation link (/start <token>) before the plain /start.
         registration.build_router(),

@@ -29,8 +29,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import today_in
 from bot.due_lists import DueList
-from bot.presentation.callbacks import DueListPage, OpenMeasure, ReportStart
+from bot.presentation.callbacks import DueListPage, OpenMeasure
 from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.report_keyboards import ReportStart
 from bot.presentation.text_limits import fits_message, shorten
 from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
 from scheduler.reminders import REMINDER_KIND

@@ -13,15 +13,10 @@ from typing import Any
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.presentation.callbacks import (
-    OpenMeasure,
-    OpenReport,
-    ReportFiles,
-    ReportStart,
-    ReviewReport,
-)
+from bot.presentation.callbacks import OpenMeasure
+from bot.presentation.report_keyboards import OpenReport, ReportStart, report_keyboard
 from bot.presentation.text_limits import shorten
-from bot.reports import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
+from bot.report_notifications import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
 from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
 
 # Every field is shortened, so a message fits whatever people typed; the report and the card
@@ -56,20 +51,14 @@ def render_report_submitted(
             count=count
         )
     )
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=gettext("Documents ({count})").format(count=count),
-        callback_data=ReportFiles(report_id=report_id),
+    keyboard = report_keyboard(
+        gettext,
+        report_id,
+        documents=count,
+        reviewable=True,
+        last=(gettext("Open the report"), OpenReport(report_id=report_id)),
     )
-    builder.button(
-        text=gettext("Accept"), callback_data=ReviewReport(action="accept", report_id=report_id)
-    )
-    builder.button(
-        text=gettext("Return"), callback_data=ReviewReport(action="return", report_id=report_id)
-    )
-    builder.button(text=gettext("Open the report"), callback_data=OpenReport(report_id=report_id))
-    builder.adjust(1, 2, 1)
-    return "\n".join(lines), builder.as_markup()
+    return "\n".join(lines), keyboard
 
 
 @register(REPORT_REVIEWED_KIND)

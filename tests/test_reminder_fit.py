@@ -17,7 +17,7 @@ from bot.entry.app import create_bot, create_dispatcher
 from bot.entry.translations import create_i18n
 from bot.presentation.callbacks import DueListPage
 from bot.presentation.text_limits import KEYBOARD_BUTTON_LIMIT, MESSAGE_LIMIT, utf16_length
-from bot.reports import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
+from bot.report_notifications import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
 from models.tables import (
     Assignment,
     Measure,
