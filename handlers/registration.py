@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import invitations, people
 from bot.commands import audience_of
 from bot.config import Settings
-from bot.invitations import Refusal
+from bot.invitations import LinkProblem
 from bot.menus import set_personal_menu
 from models.tables import Official, Organization, Plan, Role
 
@@ -29,14 +29,14 @@ class Registration(StatesGroup):
     name = State()
 
 
-def refusal_text(refusal: Refusal) -> str:
+def problem_text(problem: LinkProblem) -> str:
     return (
         {
-            Refusal.UNKNOWN: _("This invitation link is not valid."),
-            Refusal.EXPIRED: _("This invitation has expired."),
-            Refusal.USED_UP: _("This invitation has already been used."),
-            Refusal.REVOKED: _("This invitation was withdrawn."),
-        }[refusal]
+            LinkProblem.UNKNOWN: _("This invitation link is not valid."),
+            LinkProblem.EXPIRED: _("This invitation has expired."),
+            LinkProblem.USED_UP: _("This invitation has already been used."),
+            LinkProblem.REVOKED: _("This invitation was withdrawn."),
+        }[problem]
         + " "
         + _("Ask your coordinator for a new one.")
     )
@@ -55,10 +55,10 @@ async def open_invitation(
 ) -> None:
     token = (command.args or "").strip()
     invitation = await invitations.find_invitation(session, token)
-    refusal = invitations.check_usable(invitation, now)
-    if refusal is not None:
-        logger.info("Invitation refused for user %s: %s", official.telegram_id, refusal.value)
-        await message.answer(refusal_text(refusal))
+    problem = invitations.check_usable(invitation, now)
+    if problem is not None:
+        logger.info("Invitation refused for user %s: %s", official.telegram_id, problem.value)
+        await message.answer(problem_text(problem))
         return
     if official.full_name or (official.first_name.strip() and (official.last_name or "").strip()):
         if not official.full_name:
@@ -108,8 +108,8 @@ async def complete(
     now: datetime,
 ) -> None:
     redemption = await invitations.redeem(session, token, official, now)
-    if redemption.refusal is not None:
-        await message.answer(refusal_text(redemption.refusal))
+    if redemption.problem is not None:
+        await message.answer(problem_text(redemption.problem))
         return
     membership = redemption.membership
     assert membership is not None
