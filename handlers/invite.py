@@ -131,6 +131,23 @@ async def bodies_page(
     await show(query, start_text(len(bodies), page), markup)
 
 
+def body_picker(found: list[Organization]) -> tuple[str, InlineKeyboardMarkup]:
+    """The bodies matching a typed name, the first few as buttons."""
+    builder = InlineKeyboardBuilder()
+    for organization in found[:MATCHES_SHOWN]:
+        builder.button(
+            text=body_label(organization),
+            callback_data=InviteBody(organization_id=organization.id),
+        )
+    builder.adjust(1)
+    reply = _("Pick the body:")
+    if len(found) > MATCHES_SHOWN:
+        reply += " " + _(
+            "the first {shown} of {count} are shown; type more of the name to narrow the list."
+        ).format(shown=MATCHES_SHOWN, count=len(found))
+    return reply, builder.as_markup()
+
+
 async def body_name_typed(
     message: Message, state: FSMContext, session: AsyncSession, roles: Roles
 ) -> None:
@@ -148,19 +165,8 @@ async def body_name_typed(
             ).format(text=escape(shorten(text, 100)))
         )
         return
-    builder = InlineKeyboardBuilder()
-    for organization in found[:MATCHES_SHOWN]:
-        builder.button(
-            text=body_label(organization),
-            callback_data=InviteBody(organization_id=organization.id),
-        )
-    builder.adjust(1)
-    reply = _("Pick the body:")
-    if len(found) > MATCHES_SHOWN:
-        reply += " " + _(
-            "the first {shown} of {count} are shown; type more of the name to narrow the list."
-        ).format(shown=MATCHES_SHOWN, count=len(found))
-    await message.answer(reply, reply_markup=builder.as_markup())
+    reply, markup = body_picker(found)
+    await message.answer(reply, reply_markup=markup)
 
 
 async def body_picked(

@@ -20,7 +20,7 @@ from bot.commands import audience_of
 from bot.config import Settings
 from bot.invitations import LinkProblem
 from bot.menus import set_personal_menu
-from models.tables import Official, Organization, Plan, Role
+from models.tables import Membership, Official, Organization, Plan, Role
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,22 @@ async def receive_name(
     await complete(message, session, official, token, bot, i18n, settings, now)
 
 
+async def joined_text(session: AsyncSession, membership: Membership) -> str:
+    """What the person now is: a plan's coordinator, or an official or head of a body."""
+    if membership.role is Role.COORDINATOR:
+        plan = await session.get(Plan, membership.plan_id)
+        assert plan is not None
+        return _("You are a coordinator of «{plan}» now. Send /plans to see it.").format(
+            plan=escape(plan.title)
+        )
+    organization = await session.get(Organization, membership.organization_id)
+    assert organization is not None
+    role = _("the head") if membership.role is Role.HEAD else _("an official")
+    return _("You are registered as {role} of «{body}». Send /my to see your measures.").format(
+        role=role, body=escape(organization.full_name)
+    )
+
+
 async def complete(
     message: Message,
     session: AsyncSession,
@@ -113,19 +129,7 @@ async def complete(
         return
     membership = redemption.membership
     assert membership is not None
-    if membership.role is Role.COORDINATOR:
-        plan = await session.get(Plan, membership.plan_id)
-        assert plan is not None
-        text = _("You are a coordinator of «{plan}» now. Send /plans to see it.").format(
-            plan=escape(plan.title)
-        )
-    else:
-        organization = await session.get(Organization, membership.organization_id)
-        assert organization is not None
-        role = _("the head") if membership.role is Role.HEAD else _("an official")
-        text = _("You are registered as {role} of «{body}». Send /my to see your measures.").format(
-            role=role, body=escape(organization.full_name)
-        )
+    text = await joined_text(session, membership)
     if redemption.already_member:
         text = _("You are registered already.") + " " + text
     await message.answer(
