@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import date
 from html import escape
@@ -60,10 +61,19 @@ class MyList(CallbackData, prefix="my"):
     page: int = 0
 
 
-class CardAction(CallbackData, prefix="mc"):
-    """A coordinator's action on the card: "show", "assign", "remove" or "deadline"."""
+class CardVerb(enum.StrEnum):
+    """A coordinator's action on a measure's card."""
 
-    action: str
+    SHOW = "show"
+    ASSIGN = "assign"
+    REMOVE = "remove"
+    DEADLINE = "deadline"
+
+
+class CardAction(CallbackData, prefix="mc"):
+    """A coordinator's action on the card; one handler per `CardVerb`."""
+
+    action: CardVerb
     measure_id: int
 
 
@@ -252,15 +262,19 @@ def card_keyboard(
     if can_coordinate and measure_id is not None:
         rows.append(
             [
-                button(_("Assign a body"), CardAction(action="assign", measure_id=measure_id)),
-                button(_("Remove a body"), CardAction(action="remove", measure_id=measure_id)),
+                button(
+                    _("Assign a body"), CardAction(action=CardVerb.ASSIGN, measure_id=measure_id)
+                ),
+                button(
+                    _("Remove a body"), CardAction(action=CardVerb.REMOVE, measure_id=measure_id)
+                ),
             ]
         )
         rows.append(
             [
                 button(
                     _("Change the deadline"),
-                    CardAction(action="deadline", measure_id=measure_id),
+                    CardAction(action=CardVerb.DEADLINE, measure_id=measure_id),
                 )
             ]
         )

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.presentation.report_keyboards import OpenReport
 from bot.presentation.text_limits import page_of, shorten
 from bot.review_list import WaitingReport, reports_waiting
-from handlers.invite import refuse_command
+from handlers.access import refuse_command
 from handlers.replies import page_buttons, page_label, show
 from handlers.report_view import local_day
 from handlers.reports import BUTTON_LENGTH
