@@ -14,11 +14,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.queries import (
     Recipient,
+    active_assignment,
     cancel_notifications_of,
     enqueue_notification,
     live_measure,
@@ -104,17 +105,16 @@ async def _bodies_of(session: AsyncSession, official_id: int) -> dict[int, str]:
     return {body_id: short or full for body_id, short, full in rows.all()}
 
 
-async def _bodies_by_plan(
-    session: AsyncSession, body_ids: Collection[int], today: date
-) -> dict[int, set[int]]:
-    """The live plans these bodies have measures in: plan id -> the bodies."""
+async def _bodies_by_plan(session: AsyncSession, body_ids: Collection[int]) -> dict[int, set[int]]:
+    """The live plans these bodies have measures in: plan id -> the bodies. Only assignments
+    in force count (an assignment ended today is history, as everywhere else)."""
     rows = await session.execute(
         select(Measure.plan_id, Assignment.organization_id)
         .join(Measure, Measure.id == Assignment.measure_id)
         .join(Plan, Plan.id == Measure.plan_id)
         .where(
             Assignment.organization_id.in_(body_ids),
-            or_(Assignment.valid_until.is_(None), Assignment.valid_until >= today),
+            active_assignment(),
             live_measure(),
             live_plan(),
         )
@@ -137,8 +137,7 @@ async def _tell_coordinators(
     bodies = await _bodies_of(session, official_id)
     if not bodies:
         return 0
-    today = now.date()
-    bodies_by_plan = await _bodies_by_plan(session, list(bodies), today)
+    bodies_by_plan = await _bodies_by_plan(session, list(bodies))
     if not bodies_by_plan:
         return 0
     # The official is marked as having blocked the bot by now, so they are nobody's reviewer.
@@ -148,6 +147,7 @@ async def _tell_coordinators(
         for recipient in reviewers.get(plan_id, []):
             if recipient.official_id != official_id:
                 recipients.setdefault(recipient, set()).update(plan_body_ids)
+    today = now.date()
     enqueued = 0
     for recipient, body_ids in sorted(recipients.items(), key=lambda item: item[0].official_id):
         enqueued += await enqueue_notification(
