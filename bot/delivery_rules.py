@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.notification_kinds import UNREACHABLE, UnreachableNotice
 from models.queries import (
     Recipient,
     active_assignment,
@@ -39,10 +40,8 @@ from models.tables import (
     Role,
 )
 
-__all__ = ["UNREACHABLE", "BlockedOutcome", "recipient_blocked_bot"]
+__all__ = ["BlockedOutcome", "recipient_blocked_bot"]
 
-# Kind of the message that tells coordinators an official blocked the bot.
-UNREACHABLE = "unreachable"
 BLOCKED_REASON = "recipient blocked the bot"
 
 
@@ -155,11 +154,11 @@ async def _tell_coordinators(
             recipient=recipient,
             kind=UNREACHABLE,
             dedup_key=_unreachable_key(official_id, recipient.official_id, today),
-            payload={
-                "official_id": official_id,
-                "person": official.display_name,
-                "bodies": sorted(bodies[body_id] for body_id in body_ids),
-            },
+            payload=UnreachableNotice(
+                official_id=official_id,
+                person=official.display_name,
+                bodies=tuple(sorted(bodies[body_id] for body_id in body_ids)),
+            ).to_json(),
             now=now,
         )
     return enqueued

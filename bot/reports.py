@@ -24,6 +24,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.notification_kinds import (
+    REPORT_REVIEWED,
+    REPORT_SUBMITTED,
+    ReportReviewedNotice,
+    ReportSubmittedNotice,
+)
 from models.queries import Recipient, administrators, enqueue_notification, plan_reviewers
 from models.tables import (
     Assignment,
@@ -43,8 +49,8 @@ MAX_COMMENT_LENGTH = 2000
 MAX_REASON_LENGTH = 1000
 
 # Outbox kinds (rendered by scheduler.report_messages).
-REPORT_SUBMITTED_KIND = "report_submitted"
-REPORT_REVIEWED_KIND = "report_reviewed"
+REPORT_SUBMITTED_KIND = REPORT_SUBMITTED
+REPORT_REVIEWED_KIND = REPORT_REVIEWED
 
 REPORTABLE_STATUSES = frozenset({AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED})
 
@@ -362,18 +368,18 @@ async def submit_report(
             for admin in await administrators(session, admin_telegram_ids)
             if admin.official_id != author_id
         ]
-    payload = {
-        "report_id": report.id,
-        "measure_id": target.measure_id,
-        "number": target.number,
-        "title": target.title,
-        "plan": target.plan_title,
-        "body": target.organization_name,
-        "person": author.display_name if author is not None else "",
-        "comment": stored_comment or "",
-        "documents": len(unique_documents),
-        "deadline": target.deadline.isoformat() if target.deadline else None,
-    }
+    payload = ReportSubmittedNotice(
+        report_id=report.id,
+        measure_id=target.measure_id,
+        number=target.number,
+        title=target.title,
+        plan=target.plan_title,
+        body=target.organization_name,
+        person=author.display_name if author is not None else "",
+        comment=stored_comment or "",
+        documents=len(unique_documents),
+        deadline=target.deadline,
+    ).to_json()
     told = 0
     for reviewer in reviewers:
         told += await enqueue_notification(
@@ -601,17 +607,17 @@ async def _review(
             recipient=Recipient(author.id, author.telegram_id, author.timezone),
             kind=REPORT_REVIEWED_KIND,
             dedup_key=_reviewed_key(report_id),
-            payload={
-                "report_id": report_id,
-                "measure_id": view.measure_id,
-                "number": view.number,
-                "title": view.title,
-                "body": view.organization_name,
-                "accepted": accept,
-                "reason": reason or "",
-                "reviewer": reviewer.display_name if reviewer is not None else "",
-                "measure_done": measure_done,
-            },
+            payload=ReportReviewedNotice(
+                report_id=report_id,
+                measure_id=view.measure_id,
+                number=view.number,
+                title=view.title,
+                body=view.organization_name,
+                accepted=accept,
+                reason=reason or "",
+                reviewer=reviewer.display_name if reviewer is not None else "",
+                measure_done=measure_done,
+            ).to_json(),
             now=now,
         )
     return ReviewOutcome(view, measure_done, author_told)
