@@ -119,66 +119,91 @@ def _digest(
     """The digest with at most `shown` measures and `shown` bodies in full."""
     sections: list[str] = []
     builder = InlineKeyboardBuilder()
-    rows: list[int] = []
+    rows: list[int] = []  # buttons per keyboard row
     if own:
-        lines = [
-            gettext("<b>Deadlines of your measures</b>") + f": {len(own)}",
-            _counts_line(own, today, gettext),
-        ]
-        for item in own[:shown]:
-            lines += ["", _own_item(item, today, gettext, ngettext)]
-            builder.button(
-                text=f"{shorten(item.number, NUMBER_LENGTH)} "
-                f"{shorten(item.title, BUTTON_TITLE_LENGTH)}",
-                callback_data=OpenMeasure(measure_id=item.measure_id),
-            )
-            builder.button(
-                text=gettext("Report"),
-                callback_data=ReportStart(measure_id=item.measure_id),
-            )
-            rows.append(2)
-        if 0 < shown < len(own):
-            more = len(own) - shown
-            lines += [
-                "",
-                ngettext("…and {count} more measure", "…and {count} more measures", more).format(
-                    count=more
-                ),
-            ]
-        builder.button(
-            text=gettext("All my due measures"),
-            callback_data=DueListPage(which=DueList.OWN, fresh=True),
-        )
-        rows.append(1)
-        sections.append("\n".join(lines))
+        sections.append(_own_section(own, today, gettext, ngettext, shown, builder, rows))
     if late:
-        bodies = _bodies_worst_first(late)
-        lines = [gettext("<b>Overdue measures of the bodies</b>") + f": {len(late)}"]
-        for body, count in bodies[:shown]:
-            lines.append(
-                "• "
-                + ngettext(
-                    "{body}: {count} measure is overdue",
-                    "{body}: {count} measures are overdue",
-                    count,
-                ).format(body=escape(shorten(body, BODY_LENGTH)), count=count)
-            )
-        if 0 < shown < len(bodies):
-            more = len(bodies) - shown
-            lines.append(
-                ngettext("and {count} more body", "and {count} more bodies", more).format(
-                    count=more
-                )
-            )
-        builder.button(
-            text=gettext("All overdue measures"),
-            callback_data=DueListPage(which=DueList.LATE, fresh=True),
-        )
-        rows.append(1)
-        sections.append("\n".join(lines))
+        sections.append(_late_section(late, gettext, ngettext, shown, builder, rows))
     builder.adjust(*rows)
     markup: InlineKeyboardMarkup | None = builder.as_markup() if rows else None
     return "\n\n".join(sections), markup
+
+
+def _own_section(
+    own: Sequence[ReminderItem],
+    today: date,
+    gettext: GetText,
+    ngettext: NGetText,
+    shown: int,
+    builder: InlineKeyboardBuilder,
+    rows: list[int],
+) -> str:
+    """The person's own measures: counts, `shown` of them in full with their card and Report
+    buttons, and a button to the complete list (added to `builder` and `rows`)."""
+    lines = [
+        gettext("<b>Deadlines of your measures</b>") + f": {len(own)}",
+        _counts_line(own, today, gettext),
+    ]
+    for item in own[:shown]:
+        lines += ["", _own_item(item, today, gettext, ngettext)]
+        builder.button(
+            text=f"{shorten(item.number, NUMBER_LENGTH)} "
+            f"{shorten(item.title, BUTTON_TITLE_LENGTH)}",
+            callback_data=OpenMeasure(measure_id=item.measure_id),
+        )
+        builder.button(
+            text=gettext("Report"),
+            callback_data=ReportStart(measure_id=item.measure_id),
+        )
+        rows.append(2)
+    if 0 < shown < len(own):
+        more = len(own) - shown
+        lines += [
+            "",
+            ngettext("…and {count} more measure", "…and {count} more measures", more).format(
+                count=more
+            ),
+        ]
+    builder.button(
+        text=gettext("All my due measures"),
+        callback_data=DueListPage(which=DueList.OWN, fresh=True),
+    )
+    rows.append(1)
+    return "\n".join(lines)
+
+
+def _late_section(
+    late: Sequence[ReminderItem],
+    gettext: GetText,
+    ngettext: NGetText,
+    shown: int,
+    builder: InlineKeyboardBuilder,
+    rows: list[int],
+) -> str:
+    """The bodies' late measures (the escalation): counts per body, the worst `shown` bodies
+    named, and a button to the complete list (added to `builder` and `rows`)."""
+    bodies = _bodies_worst_first(late)
+    lines = [gettext("<b>Overdue measures of the bodies</b>") + f": {len(late)}"]
+    for body, count in bodies[:shown]:
+        lines.append(
+            "• "
+            + ngettext(
+                "{body}: {count} measure is overdue",
+                "{body}: {count} measures are overdue",
+                count,
+            ).format(body=escape(shorten(body, BODY_LENGTH)), count=count)
+        )
+    if 0 < shown < len(bodies):
+        more = len(bodies) - shown
+        lines.append(
+            ngettext("and {count} more body", "and {count} more bodies", more).format(count=more)
+        )
+    builder.button(
+        text=gettext("All overdue measures"),
+        callback_data=DueListPage(which=DueList.LATE, fresh=True),
+    )
+    rows.append(1)
+    return "\n".join(lines)
 
 
 @register(REMINDER)

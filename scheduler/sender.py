@@ -15,9 +15,9 @@ A process killed between 1 and 3 leaves rows in `sending`; `recover_stuck` (run 
 every drain) puts rows claimed long ago back to `pending`. So nothing is lost, and only the
 messages in flight at a crash may be delivered twice.
 
-Telegram's answers are classified here: 429 pauses the sender and retries, 403 (the person
-blocked the bot) applies the domain rule of bot.delivery_rules, a refused message (400) is sent
-once more in its safe form, anything else is retried later with a backoff.
+Telegram's answers other than success are handled in scheduler.telegram_answers (429 pauses,
+403 applies the blocked-recipient rule of bot.delivery_rules, a refused message is sent once
+more in its safe form from scheduler.rendering, anything else is retried later).
 """
 
 from __future__ import annotations
@@ -27,86 +27,25 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNotFound,
-    TelegramRetryAfter,
-)
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.text_limits import visible_length
 from models.base import utc_now
-from scheduler.notifications import ReplyMarkup, UnknownKindError
+from scheduler.notifications import UnknownKindError
 from scheduler.outbox import Claimed, OutboxStore, Sent, SentLog
 from scheduler.rate_limit import RateLimiter
-from scheduler.rendering import NotificationRenderer, button_count
+from scheduler.rendering import NotificationRenderer
+from scheduler.telegram_answers import Batch, DrainStats, Outgoing, TelegramAnswers
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["DrainStats", "OutboxSender", "RateLimiter"]
-
-MAX_ERROR_LENGTH = 1000
-# Telegram refused a message the bot built (a bug): sent once more in the safe form.
-REFUSED = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, TelegramMigrateToChat)
-
-
-@dataclass
-class DrainStats:
-    """What one drain did (counts of notifications)."""
-
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0  # handed back to the outbox for a later attempt
-    failed: int = 0
-    cancelled: int = 0  # other notifications of recipients who blocked the bot
-    recovered: int = 0  # stuck in `sending` after a crash, put back to `pending`
-    enqueued: int = 0  # "unreachable" notices added for coordinators
-    released: int = 0  # claimed but not tried (stop, long flood wait), back to `pending`
-    skipped: bool = False  # another drain was running, or the sender is paused by flood control
-
-    def add(self, other: DrainStats) -> None:
-        for name in (
-            "claimed",
-            "sent",
-            "retried",
-            "failed",
-            "cancelled",
-            "recovered",
-            "enqueued",
-            "released",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass(slots=True)
-class _Batch:
-    """One claimed batch being sent: its counts, its rows, and whose rows are cancelled."""
-
-    stats: DrainStats
-    claimed_ids: set[int]
-    blocked: set[int] = field(default_factory=set)  # recipients who turned out to block the bot
-
-
-@dataclass(slots=True)
-class _Outgoing:
-    """The message of one notification as it is being tried."""
-
-    text: str
-    markup: ReplyMarkup | None
-    # The safe form (see `NotificationRenderer.render_safe`), tried once, after a refusal.
-    safe: bool
-    attempts: int
 
 
 class OutboxSender:
@@ -138,21 +77,19 @@ class OutboxSender:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
-        self.sessionmaker = sessionmaker
-        self.i18n = i18n
-        self.default_locale = default_locale
-        self.renderer = NotificationRenderer(i18n, default_locale, clock)
-        self.admin_ids = frozenset(admin_ids)
         self.batch_size = batch_size
-        self.max_attempts = max_attempts
         self.stuck_after = stuck_after
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
         self.max_inline_retry_after = max_inline_retry_after
         self.concurrency = max(1, concurrency)
+        self.drain_budget = drain_budget
+        self._clock = clock
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._lock = asyncio.Lock()
+        self._stopping = False
+        self.renderer = NotificationRenderer(i18n, default_locale, clock)
         self.outbox = OutboxStore(sessionmaker, max_attempts=max_attempts, clock=clock, sleep=sleep)
         self._sent = SentLog(lambda batch: self._record_sent(batch))
-        self.drain_budget = drain_budget
         self.limiter = RateLimiter(
             global_per_second,
             per_chat_interval,
@@ -160,11 +97,18 @@ class OutboxSender:
             max_per_second=max_per_second,
             sleep=sleep,
         )
-        self._clock = clock
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._lock = asyncio.Lock()
-        self._stopping = False
+        self.answers = TelegramAnswers(
+            outbox=self.outbox,
+            limiter=self.limiter,
+            renderer=self.renderer,
+            sent_log=self._sent,
+            admin_ids=admin_ids,
+            max_attempts=max_attempts,
+            max_inline_retry_after=max_inline_retry_after,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            stopping=lambda: self._stopping,
+        )
 
     # --- public API -----------------------------------------------------------------------
 
@@ -224,7 +168,7 @@ class OutboxSender:
         if not claimed:
             return stats
         queue = list(claimed)
-        batch = _Batch(stats, {row.id for row in claimed})
+        batch = Batch(stats, {row.id for row in claimed})
         # A few messages are in flight at once (each waits for its slot from the limiter), so
         # the network round trip and the recording commit do not lower the rate; one chat never
         # has two in flight, so its messages keep their order and their interval.
@@ -281,7 +225,7 @@ class OutboxSender:
         else:
             await self._sleep(timeout)
 
-    async def _deliver_logged(self, row: Claimed, batch: _Batch) -> None:
+    async def _deliver_logged(self, row: Claimed, batch: Batch) -> None:
         try:
             await self._deliver(row, batch)
         except Exception:
@@ -298,7 +242,7 @@ class OutboxSender:
 
     # --- one message ----------------------------------------------------------------------
 
-    async def _deliver(self, row: Claimed, batch: _Batch) -> None:
+    async def _deliver(self, row: Claimed, batch: Batch) -> None:
         message = await self._prepare(row, batch.stats)
         if message is None:
             return
@@ -314,7 +258,7 @@ class OutboxSender:
                 )
             except (TelegramAPIError, TimeoutError, OSError) as error:
                 self.limiter.done(row.chat_id)
-                if not await self._answer_error(row, message, error, batch):
+                if not await self.answers.answer(row, message, error, batch):
                     return
             else:
                 self.limiter.done(row.chat_id)
@@ -322,7 +266,7 @@ class OutboxSender:
                 batch.stats.sent += 1
                 return
 
-    async def _prepare(self, row: Claimed, stats: DrainStats) -> _Outgoing | None:
+    async def _prepare(self, row: Claimed, stats: DrainStats) -> Outgoing | None:
         """The message to send (see `NotificationRenderer.first_form`); None, the row recorded
         as failed, if none can be built."""
         try:
@@ -337,129 +281,7 @@ class OutboxSender:
             stats.failed += 1
             return None
         text, markup = rendered
-        return _Outgoing(text, markup, safe, row.attempts)
-
-    # --- Telegram's answers: True to send again at once, False when the row is done ----------
-
-    async def _answer_error(
-        self, row: Claimed, message: _Outgoing, error: BaseException, batch: _Batch
-    ) -> bool:
-        if isinstance(error, TelegramRetryAfter):
-            return await self._flood_control(row, message, error, batch.stats)
-        if isinstance(error, TelegramForbiddenError):
-            await self._recipient_blocked(row, message, error, batch)
-            return False
-        if isinstance(error, REFUSED):
-            return await self._refused(row, message, error, batch.stats)
-        # Server errors, restarts, network errors and timeouts (aiogram wraps the last two in
-        # TelegramNetworkError), and anything else Telegram says: try later.
-        await self._try_later(row, message, error, batch.stats)
-        return False
-
-    async def _flood_control(
-        self, row: Claimed, message: _Outgoing, error: TelegramRetryAfter, stats: DrainStats
-    ) -> bool:
-        """429: the whole sender pauses; a short wait is waited here, a long one in the outbox."""
-        self.limiter.pause(error.retry_after)
-        logger.warning(
-            "Flood control: pausing the sender %ss (notification %s)", error.retry_after, row.id
-        )
-        if message.attempts >= self.max_attempts:
-            await self.outbox.record_failed(row, message.attempts, _describe(error))
-            stats.failed += 1
-            return False
-        if error.retry_after <= self.max_inline_retry_after and not self._stopping:
-            message.attempts += 1  # the retry is an attempt of its own
-            return True
-        await self.outbox.record_retry(row, message.attempts, _describe(error), error.retry_after)
-        stats.retried += 1
-        return False
-
-    async def _recipient_blocked(
-        self, row: Claimed, message: _Outgoing, error: TelegramForbiddenError, batch: _Batch
-    ) -> None:
-        """403: the person blocked the bot (or is deactivated); bot.delivery_rules says what
-        follows. Their messages already out are recorded as sent before the rest is cancelled."""
-        await self._sent.flush()
-        outcome = await self.outbox.record_blocked(
-            row,
-            message.attempts,
-            _describe(error),
-            claimed=batch.claimed_ids,
-            admin_telegram_ids=self.admin_ids,
-        )
-        batch.blocked.add(row.recipient_id)
-        batch.stats.failed += 1
-        batch.stats.cancelled += outcome.cancelled
-        batch.stats.enqueued += outcome.enqueued
-        logger.warning(
-            "Notification %s (%s): recipient %s blocked the bot; %d cancelled, "
-            "%d coordinator notice(s) enqueued",
-            row.id,
-            row.kind,
-            row.recipient_id,
-            outcome.cancelled,
-            outcome.enqueued,
-        )
-
-    async def _refused(
-        self, row: Claimed, message: _Outgoing, error: TelegramAPIError, stats: DrainStats
-    ) -> bool:
-        """Telegram refused a message the bot built: a bug. Once more, in the safe form."""
-        logger.error(
-            "Notification %s (%s) refused by Telegram (%s form, %d characters, %d buttons): %s",
-            row.id,
-            row.kind,
-            "safe" if message.safe else "full",
-            visible_length(message.text),
-            button_count(message.markup),
-            _describe(error),
-        )
-        refused = isinstance(error, TelegramBadRequest | TelegramEntityTooLarge)
-        retry = (
-            None
-            if message.safe or not refused or self._stopping
-            else self.renderer.render_safe(row)
-        )
-        if retry is not None:
-            (message.text, message.markup), message.safe = retry, True
-            message.attempts += 1  # the retry is an attempt of its own
-            return True
-        await self.outbox.record_failed(row, message.attempts, _describe(error))
-        stats.failed += 1
-        return False
-
-    async def _try_later(
-        self, row: Claimed, message: _Outgoing, error: BaseException, stats: DrainStats
-    ) -> None:
-        """A passing failure: back off and try again, until the attempts are used up."""
-        attempts = message.attempts
-        if attempts >= self.max_attempts:
-            logger.error(
-                "Notification %s (%s) failed after %d attempts: %s",
-                row.id,
-                row.kind,
-                attempts,
-                type(error).__name__,
-            )
-            await self.outbox.record_failed(row, attempts, _describe(error))
-            stats.failed += 1
-            return
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempts - 1))
-        logger.warning(
-            "Notification %s (%s): %s, retrying in %ss",
-            row.id,
-            row.kind,
-            type(error).__name__,
-            delay,
-        )
-        await self.outbox.record_retry(row, attempts, _describe(error), delay)
-        stats.retried += 1
+        return Outgoing(text, markup, safe, row.attempts)
 
     async def _record_sent(self, batch: list[Sent]) -> None:
         await self.outbox.record_sent(batch)
-
-
-def _describe(error: BaseException) -> str:
-    message = getattr(error, "message", None) or str(error)
-    return f"{type(error).__name__}: {message}"[:MAX_ERROR_LENGTH]
