@@ -12,6 +12,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.notification_kinds import (
+    REPORT_REVIEWED,
+    REPORT_SUBMITTED,
+    ReportReviewedNotice,
+    ReportSubmittedNotice,
+)
 from models.queries import Recipient, administrators, enqueue_notification, plan_reviewers
 from models.tables import Official
 
@@ -19,9 +25,9 @@ if TYPE_CHECKING:
     from bot.report_draft import ReportTarget
     from bot.report_review import ReportView
 
-# Outbox kinds.
-REPORT_SUBMITTED_KIND = "report_submitted"
-REPORT_REVIEWED_KIND = "report_reviewed"
+# Outbox kinds (defined with their payloads in bot.notification_kinds).
+REPORT_SUBMITTED_KIND = REPORT_SUBMITTED
+REPORT_REVIEWED_KIND = REPORT_REVIEWED
 
 
 async def reviewers_of(
@@ -58,18 +64,18 @@ async def tell_reviewers(
     now: datetime,
 ) -> int:
     """Queue "a report for review" for each reviewer; how many were queued."""
-    payload = {
-        "report_id": report_id,
-        "measure_id": target.measure_id,
-        "number": target.number,
-        "title": target.title,
-        "plan": target.plan_title,
-        "body": target.organization_name,
-        "person": author.display_name if author is not None else "",
-        "comment": comment or "",
-        "documents": documents,
-        "deadline": target.deadline.isoformat() if target.deadline else None,
-    }
+    payload = ReportSubmittedNotice(
+        report_id=report_id,
+        measure_id=target.measure_id,
+        number=target.number,
+        title=target.title,
+        plan=target.plan_title,
+        body=target.organization_name,
+        person=author.display_name if author is not None else "",
+        comment=comment or "",
+        documents=documents,
+        deadline=target.deadline,
+    ).to_json()
     told = 0
     for reviewer in reviewers:
         told += await enqueue_notification(
@@ -103,16 +109,16 @@ async def tell_author(
         recipient=Recipient(author.id, author.telegram_id, author.timezone),
         kind=REPORT_REVIEWED_KIND,
         dedup_key=f"{REPORT_REVIEWED_KIND}:{view.report_id}",
-        payload={
-            "report_id": view.report_id,
-            "measure_id": view.measure_id,
-            "number": view.number,
-            "title": view.title,
-            "body": view.organization_name,
-            "accepted": accepted,
-            "reason": reason or "",
-            "reviewer": reviewer.display_name if reviewer is not None else "",
-            "measure_done": measure_done,
-        },
+        payload=ReportReviewedNotice(
+            report_id=view.report_id,
+            measure_id=view.measure_id,
+            number=view.number,
+            title=view.title,
+            body=view.organization_name,
+            accepted=accepted,
+            reason=reason or "",
+            reviewer=reviewer.display_name if reviewer is not None else "",
+            measure_done=measure_done,
+        ).to_json(),
         now=now,
     )

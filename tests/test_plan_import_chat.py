@@ -178,7 +178,8 @@ async def test_a_huge_preview_arrives_in_messages_that_fit_and_still_saves(runni
     admin = emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
     body = "Министерство по делам очень длинного наименования и развития территорий номер {n}"
     rows = [
-        f"{n}.;Мероприятие {n} " + "с очень длинным описанием результата " * 20
+        f"{n}.;Мероприятие {n} "
+        + "с очень длинным описанием результата " * 20
         + f";в течение срока действия плана {n};{body.format(n=n) * 3};отчет"
         for n in range(1, 41)
     ]

@@ -326,6 +326,30 @@ async def test_blocked_recipient(emulator, sessionmaker, clock, make_sender):
     assert all(n.status == NotificationStatus.SENT for n in notices)
 
 
+async def test_blocked_recipient_of_a_body_whose_measures_passed_on_today(
+    emulator, sessionmaker, clock, make_sender
+):
+    """An assignment ended today is history: that plan's coordinator is not told."""
+    ids = await seed_blocked_official(sessionmaker, emulator)
+    async with sessionmaker() as session, session.begin():
+        first = await session.scalar(select(Plan.id).where(Plan.title == "First"))
+        measure = await session.scalar(select(Measure.id).where(Measure.plan_id == first))
+        assignment = await session.scalar(
+            select(Assignment).where(Assignment.measure_id == measure)
+        )
+        assignment.valid_until = clock().date()
+    await enqueue(sessionmaker, clock, ids["official"], 7401, "passed")
+    emulator.user(7401).block_bot(notify=False)
+    sender = make_sender(admin_ids={7403})
+
+    stats = await sender.drain_once()
+    assert (stats.failed, stats.enqueued) == (1, 1)
+    await sender.drain_once()
+    assert emulator.messages(7402) == []
+    [notice] = emulator.messages(7403)  # the second plan has no coordinator
+    assert "Body <X> & Co" in notice.text
+
+
 def slow_recording(sender: OutboxSender, seconds: float) -> list[int]:
     """Make every write of sent messages take `seconds` longer; returns the batch sizes."""
     batches: list[int] = []

@@ -22,7 +22,7 @@ def format_day(day: date) -> str:
 
 
 def deadline_note(deadline: date, today: date, gettext: GetText, ngettext: NGetText) -> str:
-    """"today", "in 5 working days" or "overdue by 3 working days"."""
+    """ "today", "in 5 working days" or "overdue by 3 working days"."""
     if deadline == today:
         return gettext("today")
     left = working_days_between(today, deadline)
@@ -39,7 +39,7 @@ def deadline_note(deadline: date, today: date, gettext: GetText, ngettext: NGetT
 
 
 def deadline_phrase(deadline: date, today: date, gettext: GetText, ngettext: NGetText) -> str:
-    """"deadline 30.05.2026 (in 5 working days)"."""
+    """ "deadline 30.05.2026 (in 5 working days)"."""
     return gettext("deadline {day} ({note})").format(
         day=format_day(deadline), note=deadline_note(deadline, today, gettext, ngettext)
     )
