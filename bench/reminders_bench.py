@@ -160,7 +160,7 @@ def sender_part(url: str, messages: int, limits: bool) -> dict[str, float]:
     from aiogram.exceptions import TelegramRetryAfter  # noqa: F401  (aiogram loaded before timing)
     from sqlalchemy import insert, update
 
-    from bot.i18n import create_i18n
+    from bot.entry.translations import create_i18n
     from models.engine import create_engine, create_sessionmaker
     from models.tables import Notification
     from scheduler.notifications import register

@@ -1,6 +1,6 @@
 """Dates as people see them: one rule for a person's time zone, "today" in that zone.
 
-Every update gets one `now` (Settings.now(), see bot.middlewares.ClockMiddleware); a person's
+Every update gets one `now` (Settings.now(), see bot.entry.middlewares.ClockMiddleware); a person's
 "today" is the date of that moment in their time zone. Their zone is their own, else their
 body's, else the plan's, else DEFAULT_TIMEZONE: `person_timezone` is the rule (pure, the
 reminder scan calls it per row), `timezone_of` looks the candidates up for one person.

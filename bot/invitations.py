@@ -15,7 +15,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.access import Roles, can_manage_coordinators, can_revoke_invitation
 from bot.audit import record_change
+from bot.body_names import exact_bodies, match_bodies
+from bot.memberships import EXECUTOR_ROLES
+from bot.refusals import Refusal, Refused
+from bot.scope import coordinated_bodies, coordinated_body
 from models.tables import Invitation, Membership, Official, Organization, Plan, Role
 
 DEFAULT_LIFETIME = timedelta(days=14)
@@ -88,7 +93,9 @@ async def create_invitation(
     return NewInvitation(invitation, token)
 
 
-class Refusal(enum.StrEnum):
+class LinkProblem(enum.StrEnum):
+    """Why a link cannot be used (not a refusal of a request: the link itself is no good)."""
+
     UNKNOWN = "unknown"
     EXPIRED = "expired"
     USED_UP = "used_up"
@@ -99,22 +106,22 @@ class Refusal(enum.StrEnum):
 class Redemption:
     """What opening a link did: the membership made (or found), or why nothing happened."""
 
-    refusal: Refusal | None = None
+    problem: LinkProblem | None = None
     membership: Membership | None = None
     already_member: bool = False
     invitation: Invitation | None = None
 
 
-def check_usable(invitation: Invitation | None, now: datetime) -> Refusal | None:
+def check_usable(invitation: Invitation | None, now: datetime) -> LinkProblem | None:
     """Why this invitation cannot be used now, or None when it can."""
     if invitation is None:
-        return Refusal.UNKNOWN
+        return LinkProblem.UNKNOWN
     if invitation.revoked_at is not None:
-        return Refusal.REVOKED
+        return LinkProblem.REVOKED
     if invitation.expires_at <= now:
-        return Refusal.EXPIRED
+        return LinkProblem.EXPIRED
     if invitation.uses >= invitation.max_uses:
-        return Refusal.USED_UP
+        return LinkProblem.USED_UP
     return None
 
 
@@ -127,15 +134,15 @@ async def find_invitation(session: AsyncSession, token: str) -> Invitation | Non
 async def redeem(
     session: AsyncSession, token: str, official: Official, now: datetime | None = None
 ) -> Redemption:
-    """Register `official` through the invitation; a refused token changes nothing.
+    """Register `official` through the invitation; an unusable token changes nothing.
 
     Opening a link for a role the person already holds uses nothing up.
     """
     now = now or datetime.now(UTC)
     invitation = await find_invitation(session, token)
-    refusal = check_usable(invitation, now)
-    if refusal is not None:
-        return Redemption(refusal=refusal, invitation=invitation)
+    problem = check_usable(invitation, now)
+    if problem is not None:
+        return Redemption(problem=problem, invitation=invitation)
     assert invitation is not None
     existing = await session.scalar(
         select(Membership).where(
@@ -186,36 +193,14 @@ async def revoke(
     await record_change(session, actor_id=by_id, action="invitation_revoked", entity=invitation)
 
 
-class OrganizationLookup(enum.StrEnum):
-    FOUND = "found"
-    UNKNOWN = "unknown"
-    AMBIGUOUS = "ambiguous"
-
-
 async def find_organizations(
     session: AsyncSession, text: str, limit: int = 20
 ) -> list[Organization]:
-    """Bodies whose full or short name contains `text`, case-insensitively (Cyrillic too)."""
-    needle = " ".join(text.split()).casefold()
-    if not needle:
-        return []
-    # SQLite's lower() folds ASCII only: compare in Python over the (few hundred) bodies.
-    organizations = (
-        await session.scalars(select(Organization).order_by(Organization.full_name))
-    ).all()
-    exact = [
-        o
-        for o in organizations
-        if needle in (o.full_name.casefold(), (o.short_name or "").casefold())
-    ]
-    if exact:
-        return exact
-    matches = [
-        o
-        for o in organizations
-        if needle in o.full_name.casefold() or needle in (o.short_name or "").casefold()
-    ]
-    return matches[:limit]
+    """Bodies by name, as every search of bodies matches them: the exact names if any, else
+    the bodies whose full or short name holds every word typed (at most `limit`)."""
+    organizations = list(await session.scalars(select(Organization)))
+    exact = exact_bodies(organizations, text)
+    return exact or match_bodies(organizations, text)[:limit]
 
 
 async def find_plans(session: AsyncSession, text: str) -> list[Plan]:
@@ -223,3 +208,100 @@ async def find_plans(session: AsyncSession, text: str) -> list[Plan]:
     plans = (await session.scalars(select(Plan).where(or_(Plan.is_archived.is_(False))))).all()
     exact = [p for p in plans if p.title.casefold() == needle]
     return exact or [p for p in plans if needle in p.title.casefold()]
+
+
+# --- Invitations made in the chat ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MadeInvitation:
+    token: str
+    invitation_id: int
+    role: Role
+    expires_at: datetime
+    max_uses: int
+    target: str  # the body's or the plan's name
+
+
+def _made(made: NewInvitation, target: str) -> MadeInvitation:
+    invitation = made.invitation
+    return MadeInvitation(
+        made.token,
+        invitation.id,
+        invitation.role,
+        invitation.expires_at,
+        invitation.max_uses,
+        target,
+    )
+
+
+async def invite_to_body(
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    organization_id: int,
+    role: Role | str,
+    now: datetime | None = None,
+) -> MadeInvitation:
+    """An invitation (1 use, 14 days) for an official or the head of a body of the actor's
+    plans; `role` may come as its name from a button."""
+    if role not in EXECUTOR_ROLES:
+        raise Refused(Refusal.NOT_AVAILABLE)
+    role = Role(role)
+    organization = await coordinated_body(session, roles, organization_id)
+    made = await create_invitation(
+        session, role=role, organization=organization, created_by_id=actor_id, now=now
+    )
+    return _made(made, organization.full_name)
+
+
+async def invitable_bodies(session: AsyncSession, roles: Roles) -> list[Organization]:
+    """The bodies of the plans the person coordinates, whose people they may invite."""
+    if not roles.is_coordinator:
+        raise Refused(Refusal.NOT_AVAILABLE)
+    return await coordinated_bodies(session, roles)
+
+
+async def invitable_plans(session: AsyncSession, roles: Roles) -> list[Plan]:
+    """Plans an administrator may invite a coordinator to."""
+    if not can_manage_coordinators(roles):
+        raise Refused(Refusal.NOT_AVAILABLE)
+    return list(
+        await session.scalars(select(Plan).where(Plan.is_archived.is_(False)).order_by(Plan.id))
+    )
+
+
+async def invite_coordinator(
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    plan_id: int,
+    now: datetime | None = None,
+) -> MadeInvitation:
+    if not can_manage_coordinators(roles):
+        raise Refused(Refusal.NOT_AVAILABLE)
+    plan = await session.get(Plan, plan_id)
+    if plan is None or plan.is_archived:
+        raise Refused(Refusal.NOT_AVAILABLE)
+    made = await create_invitation(
+        session, role=Role.COORDINATOR, plan=plan, created_by_id=actor_id, now=now
+    )
+    return _made(made, plan.title)
+
+
+async def revoke_invitation(
+    session: AsyncSession, roles: Roles, *, actor_id: int, invitation_id: int, now: datetime
+) -> bool:
+    """Withdraw an invitation: only its maker or an administrator may. False when it was
+    revoked already (nothing to do)."""
+    invitation = await session.get(Invitation, invitation_id)
+    if invitation is None or not can_revoke_invitation(
+        roles, person_id=actor_id, maker_id=invitation.created_by_id
+    ):
+        raise Refused(Refusal.NOT_INVITATION_MAKER)
+    if invitation.revoked_at is not None:
+        return False
+    await revoke(session, invitation, actor_id, now)
+    return True

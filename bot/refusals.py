@@ -14,14 +14,17 @@ import enum
 class Refusal(enum.StrEnum):
     # Access and existence
     NOT_AVAILABLE = "not_available"  # unknown, or outside what the person may see or change
+    MEASURE_NOT_AVAILABLE = "measure_not_available"  # a measure's card the person may not open
     NOT_MEMBER = "not_member"  # the person does not answer for this body
     MEASURE_REMOVED = "measure_removed"
     MEASURE_DONE = "measure_done"
     # Executors and deadlines
     ALREADY_EXECUTOR = "already_executor"
     NOT_EXECUTOR = "not_executor"
+    NO_EXECUTORS = "no_executors"  # nobody answers for the measure: no body to remove
     SAME_DEADLINE = "same_deadline"
     ALREADY_REVOKED = "already_revoked"  # an invitation
+    NOT_INVITATION_MAKER = "not_invitation_maker"  # only the maker or an administrator revokes
     # Reasons and comments written by the person (details: limit)
     NO_REASON = "no_reason"
     NO_RETURN_REASON = "no_return_reason"

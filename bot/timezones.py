@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.audit import record_change
-from bot.coordination import coordinated_body
+from bot.scope import coordinated_body
 from models.tables import Official, Organization
 
 

@@ -9,18 +9,28 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
-    coordination,
+    bodies,
+    card_actions,
+    coordinators,
+    deadlines,
     due_lists,
     errors,
     fallback,
+    find,
     invite,
     language,
     my_measures,
+    officials,
+    pending_input,
     plan_import,
     plans,
     registration,
     reminder_settings,
-    reports,
+    report_documents,
+    report_draft,
+    report_review,
+    report_view,
+    review_list,
     start,
     timezones,
 )
@@ -30,10 +40,20 @@ def build_routers() -> list[Router]:
     # The fallback router answers what nobody else did, so it comes last.
     return [
         errors.build_router(),
-        # Its first handlers end a pending input (assign, deadline, search) on any command.
-        coordination.build_router(),
+        # A pending input (search, assign, deadline, invite, review) ends on any command.
+        pending_input.build_router(),
+        find.build_router(),
+        card_actions.build_router(),
+        deadlines.build_router(),
+        bodies.build_router(),
+        officials.build_router(),
+        coordinators.build_router(),
         # A report draft takes files before plan import does (a coordinator may also report).
-        reports.build_router(),
+        report_draft.build_router(),
+        report_review.build_router(),
+        review_list.build_router(),
+        report_view.build_router(),
+        report_documents.build_router(),
         invite.build_router(),
         # An invitation link (/start <token>) before the plain /start.
         registration.build_router(),

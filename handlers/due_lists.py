@@ -11,7 +11,6 @@ from datetime import date, datetime
 from html import escape
 
 from aiogram import Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -21,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.clock import person_today
 from bot.config import Settings
-from bot.deadline_wording import deadline_phrase
 from bot.due_lists import DueList, DueMeasure, due_measures
-from bot.text_limits import PageOf, page_of, shorten
-from handlers.measure_card import OpenMeasure
+from bot.presentation.callbacks import DueListPage, OpenMeasure
+from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.text_limits import PageOf, page_of, shorten
 from handlers.replies import page_buttons, page_label, show
 from models.tables import Official
 
@@ -35,13 +34,6 @@ NUMBER_LENGTH = 20
 TITLE_LENGTH = 120
 BODIES_LENGTH = 60
 BUTTON_TITLE_LENGTH = 40
-
-
-class DueListPage(CallbackData, prefix="dl"):
-    which: DueList
-    page: int = 0
-    # Pressed on a reminder: the list comes as a new message and the reminder stays.
-    fresh: bool = False
 
 
 def heading(which: DueList, count: int) -> str:

@@ -10,8 +10,8 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, User
 from aiogram.utils.i18n import I18n
 
+from bot.entry.middlewares import UpdateSession
 from bot.i18n import pick_locale
-from bot.middlewares import UpdateSession
 from bot.refusals import Refused
 from handlers.refusals import refusal_text
 from handlers.replies import saved_not_shown

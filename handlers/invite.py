@@ -22,13 +22,15 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import coordination
+from bot import invitations
 from bot.access import Roles, can_manage_coordinators
+from bot.body_names import match_bodies
 from bot.clock import timezone_of
 from bot.config import Settings
-from bot.coordination import MadeInvitation, Refusal, Refused
-from bot.invitations import deep_link
-from bot.text_limits import PageOf, page_of, shorten
+from bot.invitations import MadeInvitation, deep_link
+from bot.presentation.text_limits import PageOf, page_of, shorten
+from bot.scope import coordinated_body
+from handlers.access import refuse_command
 from handlers.replies import page_buttons, page_label, show
 from models.tables import Official, Organization, Role
 
@@ -72,17 +74,6 @@ def body_label(organization: Organization) -> str:
     return shorten(organization.full_name, BUTTON_LENGTH)
 
 
-async def refuse_command(message: Message, roles: Roles) -> None:
-    if roles.is_registered:
-        await message.answer(_("This command is for coordinators."))
-    else:
-        await message.answer(_("This is available after registration by invitation."))
-
-
-async def refuse_button(query: CallbackQuery) -> None:
-    await query.answer(_("This is not available to you."), show_alert=True)
-
-
 def bodies_keyboard(
     bodies: list[Organization], page: int, roles: Roles
 ) -> tuple[InlineKeyboardMarkup, PageOf[Organization]]:
@@ -121,8 +112,7 @@ async def invite_command(
     if not roles.is_coordinator:
         await refuse_command(message, roles)
         return
-    plan_ids = await coordination.coordinated_plan_ids(session, roles)
-    bodies = await coordination.bodies_of_plans(session, plan_ids)
+    bodies = await invitations.invitable_bodies(session, roles)
     if bodies:
         await state.set_state(InviteInput.body_name)
     elif not can_manage_coordinators(roles):
@@ -135,34 +125,14 @@ async def invite_command(
 async def bodies_page(
     query: CallbackQuery, callback_data: InviteBodies, session: AsyncSession, roles: Roles
 ) -> None:
-    if not roles.is_coordinator:
-        await refuse_button(query)
-        return
-    plan_ids = await coordination.coordinated_plan_ids(session, roles)
-    bodies = await coordination.bodies_of_plans(session, plan_ids)
+    bodies = await invitations.invitable_bodies(session, roles)
     markup, page = bodies_keyboard(bodies, callback_data.page, roles)
     await query.answer()
     await show(query, start_text(len(bodies), page), markup)
 
 
-async def body_name_typed(
-    message: Message, state: FSMContext, session: AsyncSession, roles: Roles
-) -> None:
-    if not roles.is_coordinator:
-        await state.clear()
-        await refuse_command(message, roles)
-        return
-    text = message.text or ""
-    plan_ids = await coordination.coordinated_plan_ids(session, roles)
-    found = coordination.match_bodies(await coordination.bodies_of_plans(session, plan_ids), text)
-    if not found:
-        await message.answer(
-            _(
-                "None of the bodies of your plans matches «{text}». Type another part of the "
-                "name, or send /cancel."
-            ).format(text=escape(shorten(text, 100)))
-        )
-        return
+def body_picker(found: list[Organization]) -> tuple[str, InlineKeyboardMarkup]:
+    """The bodies matching a typed name, the first few as buttons."""
     builder = InlineKeyboardBuilder()
     for organization in found[:MATCHES_SHOWN]:
         builder.button(
@@ -175,7 +145,28 @@ async def body_name_typed(
         reply += " " + _(
             "the first {shown} of {count} are shown; type more of the name to narrow the list."
         ).format(shown=MATCHES_SHOWN, count=len(found))
-    await message.answer(reply, reply_markup=builder.as_markup())
+    return reply, builder.as_markup()
+
+
+async def body_name_typed(
+    message: Message, state: FSMContext, session: AsyncSession, roles: Roles
+) -> None:
+    if not roles.is_coordinator:
+        await state.clear()
+        await refuse_command(message, roles)
+        return
+    text = message.text or ""
+    found = match_bodies(await invitations.invitable_bodies(session, roles), text)
+    if not found:
+        await message.answer(
+            _(
+                "None of the bodies of your plans matches «{text}». Type another part of the "
+                "name, or send /cancel."
+            ).format(text=escape(shorten(text, 100)))
+        )
+        return
+    reply, markup = body_picker(found)
+    await message.answer(reply, reply_markup=markup)
 
 
 async def body_picked(
@@ -185,13 +176,7 @@ async def body_picked(
     session: AsyncSession,
     roles: Roles,
 ) -> None:
-    try:
-        organization = await coordination.coordinated_body(
-            session, roles, callback_data.organization_id
-        )
-    except Refused:
-        await refuse_button(query)
-        return
+    organization = await coordinated_body(session, roles, callback_data.organization_id)
     if await state.get_state() == InviteInput.body_name.state:
         await state.clear()
     builder = InlineKeyboardBuilder()
@@ -266,19 +251,14 @@ async def role_picked(
     settings: Settings,
     now: datetime,
 ) -> None:
-    try:
-        role = Role(callback_data.role)
-        made = await coordination.invite_to_body(
-            session,
-            roles,
-            actor_id=official.id,
-            organization_id=callback_data.organization_id,
-            role=role,
-            now=now,
-        )
-    except (ValueError, Refused):
-        await refuse_button(query)
-        return
+    made = await invitations.invite_to_body(
+        session,
+        roles,
+        actor_id=official.id,
+        organization_id=callback_data.organization_id,
+        role=callback_data.role,
+        now=now,
+    )
     await show_invitation(query, made, bot, session, official, settings)
 
 
@@ -289,11 +269,7 @@ async def plans_page(
     session: AsyncSession,
     roles: Roles,
 ) -> None:
-    try:
-        plans = await coordination.invitable_plans(session, roles)
-    except Refused:
-        await refuse_button(query)
-        return
+    plans = await invitations.invitable_plans(session, roles)
     if await state.get_state() == InviteInput.body_name.state:
         await state.clear()
     shown = page_of(plans, callback_data.page, PAGE_SIZE)
@@ -323,13 +299,9 @@ async def plan_picked(
     settings: Settings,
     now: datetime,
 ) -> None:
-    try:
-        made = await coordination.invite_coordinator(
-            session, roles, actor_id=official.id, plan_id=callback_data.plan_id, now=now
-        )
-    except Refused:
-        await refuse_button(query)
-        return
+    made = await invitations.invite_coordinator(
+        session, roles, actor_id=official.id, plan_id=callback_data.plan_id, now=now
+    )
     await show_invitation(query, made, bot, session, official, settings)
 
 
@@ -341,24 +313,14 @@ async def revoke_pressed(
     official: Official,
     now: datetime,
 ) -> None:
-    try:
-        await coordination.revoke_invitation(
-            session,
-            roles,
-            actor_id=official.id,
-            invitation_id=callback_data.invitation_id,
-            now=now,
-        )
-    except Refused as refused:
-        if refused.refusal is Refusal.ALREADY_REVOKED:
-            await query.answer(_("This invitation is revoked already."), show_alert=True)
-            with contextlib.suppress(TelegramBadRequest):
-                if isinstance(query.message, Message):
-                    await query.message.edit_reply_markup(reply_markup=None)
-            return
-        await query.answer(
-            _("Only the person who made an invitation can revoke it."), show_alert=True
-        )
+    revoked = await invitations.revoke_invitation(
+        session, roles, actor_id=official.id, invitation_id=callback_data.invitation_id, now=now
+    )
+    if not revoked:
+        await query.answer(_("This invitation is revoked already."), show_alert=True)
+        with contextlib.suppress(TelegramBadRequest):
+            if isinstance(query.message, Message):
+                await query.message.edit_reply_markup(reply_markup=None)
         return
     await query.answer(_("Revoked."))
     await show(query, _("The invitation is revoked: the link no longer works."), None)

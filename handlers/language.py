@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import people
 from bot.access import Roles
-from bot.commands import audience_of
 from bot.i18n import SUPPORTED_LOCALES
-from bot.menus import set_personal_menu
+from bot.presentation.commands import audience_of
+from bot.presentation.menus import set_personal_menu
 from models.tables import Official
 
 # Language names are shown in their own language, whatever the current one is.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import date
 from html import escape
@@ -10,9 +11,16 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.deadline_wording import deadline_phrase
 from bot.measures import ExecutorOnCard, Group, HistoryEntry, MeasureCard
-from bot.text_limits import BUTTON_TEXT_LIMIT, PageOf, pack, page_of, shorten, split_plain
+from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.text_limits import (
+    BUTTON_TEXT_LIMIT,
+    PageOf,
+    pack,
+    page_of,
+    shorten,
+    split_plain,
+)
 
 # Each field's share of the card, so that it fits a message (4,096) whatever the measure holds:
 # title 600 + result 300 + plan and section 2×200 + 5 executors×160 + 5 history entries×(40 +
@@ -30,12 +38,6 @@ ENTRY_TEXT_LENGTH = 200
 FULL_TEXT_PIECE = 3500
 FULL_TEXT_MESSAGES = 3
 REPORT_BUTTONS_SHOWN = 20
-
-
-class OpenMeasure(CallbackData, prefix="m"):
-    measure_id: int
-    back: str = ""  # the /my group to go back to, if opened from there
-    page: int = 0
 
 
 class CardHistory(CallbackData, prefix="mh"):
@@ -59,10 +61,19 @@ class MyList(CallbackData, prefix="my"):
     page: int = 0
 
 
-class CardAction(CallbackData, prefix="mc"):
-    """A coordinator's action on the card: "show", "assign", "remove" or "deadline"."""
+class CardVerb(enum.StrEnum):
+    """A coordinator's action on a measure's card."""
 
-    action: str
+    SHOW = "show"
+    ASSIGN = "assign"
+    REMOVE = "remove"
+    DEADLINE = "deadline"
+
+
+class CardAction(CallbackData, prefix="mc"):
+    """A coordinator's action on the card; one handler per `CardVerb`."""
+
+    action: CardVerb
     measure_id: int
 
 
@@ -251,15 +262,19 @@ def card_keyboard(
     if can_coordinate and measure_id is not None:
         rows.append(
             [
-                button(_("Assign a body"), CardAction(action="assign", measure_id=measure_id)),
-                button(_("Remove a body"), CardAction(action="remove", measure_id=measure_id)),
+                button(
+                    _("Assign a body"), CardAction(action=CardVerb.ASSIGN, measure_id=measure_id)
+                ),
+                button(
+                    _("Remove a body"), CardAction(action=CardVerb.REMOVE, measure_id=measure_id)
+                ),
             ]
         )
         rows.append(
             [
                 button(
                     _("Change the deadline"),
-                    CardAction(action="deadline", measure_id=measure_id),
+                    CardAction(action=CardVerb.DEADLINE, measure_id=measure_id),
                 )
             ]
         )

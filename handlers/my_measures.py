@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.clock import person_today
 from bot.config import Settings
-from bot.deadline_wording import deadline_phrase
 from bot.measures import (
     GROUP_ORDER,
     Group,
@@ -30,13 +29,14 @@ from bot.measures import (
     executor_measures,
     load_card,
 )
-from bot.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
+from bot.presentation.callbacks import OpenMeasure
+from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
 from handlers.measure_card import (
     FULL_TEXT_MESSAGES,
     CardFullText,
     CardHistory,
     MyList,
-    OpenMeasure,
     card_keyboard,
     full_text_file,
     full_text_messages,
@@ -238,7 +238,7 @@ async def show_card(
     today = await person_today(session, official, now, settings.default_timezone)
     text = render_card(card, today, organization_ids, history=history)
     # Read everything before the first Telegram call: a transaction after one takes the
-    # write lock (see bot/middlewares.py), which a read does not need.
+    # write lock (see bot/entry/middlewares.py), which a read does not need.
     report_buttons = await card_report_buttons(session, roles, card.measure_id, card.plan_id)
     await query.answer()
     keyboard = card_keyboard(

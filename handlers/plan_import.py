@@ -23,16 +23,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.background import BackgroundWork
 from bot.clock import person_today
-from bot.commands import Audience
 from bot.config import Settings
-from bot.menus import set_personal_menu
 from bot.plan_import import messages
 from bot.plan_import.importing import ImportPreview, can_import, file_digest, import_for, summarise
 from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
 from bot.plan_import.reading import read_plan
 from bot.plan_import.store import PlanNotYours, StoreReport
-from bot.text_limits import pack, shorten
+from bot.presentation.commands import Audience
+from bot.presentation.menus import set_personal_menu
+from bot.presentation.text_limits import pack, shorten
 from handlers.replies import confirm_keyboard
 from models.tables import Official
 

@@ -15,7 +15,7 @@ from bot.access import Roles
 from bot.clock import person_today
 from bot.config import Settings
 from bot.plans import PlanProgress, plans_progress_for
-from bot.text_limits import pack, shorten
+from bot.presentation.text_limits import pack, shorten
 from models.tables import Official
 
 TITLE_LENGTH = 300

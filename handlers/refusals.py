@@ -12,6 +12,7 @@ def refusal_text(refused: Refused) -> str:
     details = refused.details
     texts = {
         Refusal.NOT_AVAILABLE: lambda: _("This is not available to you."),
+        Refusal.MEASURE_NOT_AVAILABLE: lambda: _("This measure is not available to you."),
         Refusal.NOT_MEMBER: lambda: _("You do not answer for this body."),
         Refusal.MEASURE_REMOVED: lambda: _(
             "This measure was removed from the plan; it cannot be changed."
@@ -19,8 +20,12 @@ def refusal_text(refused: Refused) -> str:
         Refusal.MEASURE_DONE: lambda: _("This measure is already done."),
         Refusal.ALREADY_EXECUTOR: lambda: _("This body answers for the measure already."),
         Refusal.NOT_EXECUTOR: lambda: _("This body no longer answers for the measure."),
+        Refusal.NO_EXECUTORS: lambda: _("No body answers for this measure."),
         Refusal.SAME_DEADLINE: lambda: _("This is the measure's deadline already."),
         Refusal.ALREADY_REVOKED: lambda: _("This invitation is revoked already."),
+        Refusal.NOT_INVITATION_MAKER: lambda: _(
+            "Only the person who made an invitation can revoke it."
+        ),
         Refusal.NO_REASON: lambda: _("Please write the reason in words."),
         Refusal.NO_RETURN_REASON: lambda: _("Please write why the report is returned."),
         Refusal.REASON_TOO_LONG: lambda: _(

@@ -16,11 +16,11 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, people
-from bot.commands import audience_of
 from bot.config import Settings
-from bot.invitations import Refusal
-from bot.menus import set_personal_menu
-from models.tables import Official, Organization, Plan, Role
+from bot.invitations import LinkProblem
+from bot.presentation.commands import audience_of
+from bot.presentation.menus import set_personal_menu
+from models.tables import Membership, Official, Organization, Plan, Role
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +29,14 @@ class Registration(StatesGroup):
     name = State()
 
 
-def refusal_text(refusal: Refusal) -> str:
+def problem_text(problem: LinkProblem) -> str:
     return (
         {
-            Refusal.UNKNOWN: _("This invitation link is not valid."),
-            Refusal.EXPIRED: _("This invitation has expired."),
-            Refusal.USED_UP: _("This invitation has already been used."),
-            Refusal.REVOKED: _("This invitation was withdrawn."),
-        }[refusal]
+            LinkProblem.UNKNOWN: _("This invitation link is not valid."),
+            LinkProblem.EXPIRED: _("This invitation has expired."),
+            LinkProblem.USED_UP: _("This invitation has already been used."),
+            LinkProblem.REVOKED: _("This invitation was withdrawn."),
+        }[problem]
         + " "
         + _("Ask your coordinator for a new one.")
     )
@@ -55,10 +55,10 @@ async def open_invitation(
 ) -> None:
     token = (command.args or "").strip()
     invitation = await invitations.find_invitation(session, token)
-    refusal = invitations.check_usable(invitation, now)
-    if refusal is not None:
-        logger.info("Invitation refused for user %s: %s", official.telegram_id, refusal.value)
-        await message.answer(refusal_text(refusal))
+    problem = invitations.check_usable(invitation, now)
+    if problem is not None:
+        logger.info("Invitation refused for user %s: %s", official.telegram_id, problem.value)
+        await message.answer(problem_text(problem))
         return
     if official.full_name or (official.first_name.strip() and (official.last_name or "").strip()):
         if not official.full_name:
@@ -97,6 +97,22 @@ async def receive_name(
     await complete(message, session, official, token, bot, i18n, settings, now)
 
 
+async def joined_text(session: AsyncSession, membership: Membership) -> str:
+    """What the person now is: a plan's coordinator, or an official or head of a body."""
+    if membership.role is Role.COORDINATOR:
+        plan = await session.get(Plan, membership.plan_id)
+        assert plan is not None
+        return _("You are a coordinator of «{plan}» now. Send /plans to see it.").format(
+            plan=escape(plan.title)
+        )
+    organization = await session.get(Organization, membership.organization_id)
+    assert organization is not None
+    role = _("the head") if membership.role is Role.HEAD else _("an official")
+    return _("You are registered as {role} of «{body}». Send /my to see your measures.").format(
+        role=role, body=escape(organization.full_name)
+    )
+
+
 async def complete(
     message: Message,
     session: AsyncSession,
@@ -108,24 +124,12 @@ async def complete(
     now: datetime,
 ) -> None:
     redemption = await invitations.redeem(session, token, official, now)
-    if redemption.refusal is not None:
-        await message.answer(refusal_text(redemption.refusal))
+    if redemption.problem is not None:
+        await message.answer(problem_text(redemption.problem))
         return
     membership = redemption.membership
     assert membership is not None
-    if membership.role is Role.COORDINATOR:
-        plan = await session.get(Plan, membership.plan_id)
-        assert plan is not None
-        text = _("You are a coordinator of «{plan}» now. Send /plans to see it.").format(
-            plan=escape(plan.title)
-        )
-    else:
-        organization = await session.get(Organization, membership.organization_id)
-        assert organization is not None
-        role = _("the head") if membership.role is Role.HEAD else _("an official")
-        text = _("You are registered as {role} of «{body}». Send /my to see your measures.").format(
-            role=role, body=escape(organization.full_name)
-        )
+    text = await joined_text(session, membership)
     if redemption.already_member:
         text = _("You are registered already.") + " " + text
     await message.answer(

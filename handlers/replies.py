@@ -12,8 +12,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import text_limits
-from bot.text_limits import PageOf
+from bot.presentation import text_limits
+from bot.presentation.fits import button_count
+from bot.presentation.text_limits import PageOf
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +26,6 @@ CANNOT_EDIT = (
     "message to edit not found",
     "there is no text in the message to edit",
 )
-
-
-def markup_size(markup: InlineKeyboardMarkup | None) -> int:
-    return sum(len(row) for row in markup.inline_keyboard) if markup is not None else 0
 
 
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> bool:
@@ -81,7 +78,7 @@ def _log_refusal(error: TelegramBadRequest, text: str, markup: InlineKeyboardMar
         error.message,
         len(text),
         text_limits.visible_length(text),
-        markup_size(markup),
+        button_count(markup),
     )
 
 

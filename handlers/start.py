@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.clock import person_today
-from bot.commands import MENUS, audience_of
 from bot.config import Settings
-from bot.menus import set_personal_menu
 from bot.overview import personal_overview
+from bot.presentation.commands import MENUS, audience_of
+from bot.presentation.menus import set_personal_menu
 from models.tables import Official
 
 

@@ -20,10 +20,11 @@ from bot import timezones
 from bot.access import Roles
 from bot.clock import timezone_of, utc_offset
 from bot.config import Settings
-from bot.coordination import Refused, coordinated_body
-from bot.text_limits import shorten
+from bot.presentation.text_limits import shorten
+from bot.refusals import Refused
+from bot.scope import coordinated_body
 from bot.timezones import RussianZone, city_of
-from handlers.invite import refuse_button
+from handlers.access import refuse_button
 from handlers.language import LANGUAGE_NAMES, language_keyboard
 from handlers.replies import show
 from models.tables import Official, Organization

@@ -106,7 +106,7 @@ def create_update_sessionmaker(
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions for handling updates: on SQLite they begin DEFERRED, so reading takes no write
     lock. A transaction that read and then writes may then fail with "database is locked" when
-    another writer committed in between; the caller retries (see bot.middlewares). Other
+    another writer committed in between; the caller retries (see bot.entry.middlewares). Other
     databases ignore the option."""
     return create_sessionmaker(
         engine.execution_options(**{SQLITE_BEGIN_OPTION: "deferred"}), sync_session_class

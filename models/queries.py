@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, bindparam, case, func, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -22,6 +37,7 @@ from models.tables import (
     Official,
     Organization,
     Plan,
+    ReminderMark,
     Role,
 )
 
@@ -350,3 +366,89 @@ async def enqueue_notification(
         .on_conflict_do_nothing(index_elements=[Notification.dedup_key])
     )
     return bool(result.rowcount)
+
+
+# --- Shared predicates (one definition each; use them in every query) ----------------------
+
+
+def active_assignment() -> ColumnElement[bool]:
+    """An assignment in force. Ending one sets `valid_until` to the day it ended, and from
+    that day on it is history: an assignment ending today is no longer active."""
+    return Assignment.valid_until.is_(None)
+
+
+def live_measure() -> ColumnElement[bool]:
+    """A measure still in its plan (a later import of the plan did not remove it)."""
+    return Measure.removed_at.is_(None)
+
+
+def live_plan() -> ColumnElement[bool]:
+    """A plan not archived."""
+    return Plan.is_archived.is_(False)
+
+
+# --- The outbox: what both the sender and domain rules change -------------------------------
+
+
+async def release_reminder_marks(
+    session: AsyncSession, notification_ids: Collection[int] | Select[tuple[int]]
+) -> int:
+    """Forget the reminder points carried by these notifications (not delivered), so that the
+    next scan gives them again; returns how many were released."""
+    if isinstance(notification_ids, Collection) and not notification_ids:
+        return 0
+    carriers = list(
+        (
+            await session.scalars(
+                select(ReminderMark.notification_id)
+                .where(ReminderMark.notification_id.in_(notification_ids))
+                .distinct()
+            )
+        ).all()
+    )
+    if not carriers:
+        return 0
+    result = await session.execute(
+        delete(ReminderMark)
+        .where(ReminderMark.notification_id.in_(carriers))
+        .execution_options(synchronize_session=False)
+    )
+    # The scan names a message after the points it carries: the row that did not deliver
+    # them gives its key up, so that the same points can be written again.
+    await session.execute(
+        update(Notification)
+        .where(Notification.id.in_(carriers))
+        .values(dedup_key=Notification.dedup_key + ":undelivered:" + cast(Notification.id, String))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def cancel_notifications_of(
+    session: AsyncSession,
+    recipient_id: int,
+    *,
+    except_id: int,
+    claimed: Collection[int],
+    reason: str,
+    now: datetime,
+) -> int:
+    """Cancel the recipient's notifications still to be sent: every pending one, and those of
+    `claimed` (being sent by the caller), but not `except_id`; returns how many."""
+    result = await session.execute(
+        update(Notification)
+        .where(
+            Notification.recipient_id == recipient_id,
+            Notification.id != except_id,
+            or_(
+                Notification.status == NotificationStatus.PENDING,
+                and_(
+                    Notification.status == NotificationStatus.SENDING,
+                    Notification.id.in_([row_id for row_id in claimed if row_id != except_id]),
+                ),
+            ),
+        )
+        .values(status=NotificationStatus.CANCELLED, last_error=reason, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 SQLITE_BUSY = 5
+SQLITE_BUSY_SNAPSHOT = 517  # SQLITE_BUSY | (2 << 8)
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.001, 0.05
 
 Result = TypeVar("Result")

@@ -1,12 +1,14 @@
 """How outbox notifications become Telegram messages: a registry of renderers by kind.
 
-A renderer gets the notification's JSON payload, the translation functions of the
+A renderer gets the notification's JSON payload (read with the kind's dataclass from
+bot.notification_kinds), the translation functions of the
 recipient's locale and the `Delivery` (the sender's clock at send time, and whether the safe
 compact form is wanted), and returns the message text (HTML parse mode) and an optional
 keyboard. Renderers run at send time, so a message is always in the recipient's current
 language and its "today" is the day it is read; they take the moment from `Delivery.now`,
-never from the system clock. A renderer must fit Telegram's limits (bot.text_limits) whatever
-the payload; in the compact form it must fit with room to spare (counts and a button, no lists).
+never from the system clock. A renderer must fit Telegram's limits
+(bot.presentation.text_limits) whatever the payload; in the compact form it must fit with room
+to spare (counts and a button, no lists).
 Everything that comes from people or documents (names, bodies, plan text) must be escaped
 with `html.escape` by the renderer.
 
@@ -25,9 +27,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
-
-from bot.text_limits import shorten
+from bot.notification_kinds import UNREACHABLE, UnreachableNotice
+from bot.presentation.fits import ReplyMarkup
+from bot.presentation.text_limits import shorten
 
 __all__ = [
     "UNREACHABLE",
@@ -44,7 +46,6 @@ __all__ = [
 
 GetText = Callable[[str], str]
 NGetText = Callable[[str, str, int], str]
-ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 Rendered = tuple[str, ReplyMarkup | None]
 
 
@@ -60,8 +61,6 @@ class Delivery:
 
 Renderer = Callable[[Mapping[str, Any], GetText, NGetText, Delivery], Rendered]
 
-# Kind of the message that tells coordinators an official blocked the bot.
-UNREACHABLE = "unreachable"
 # Bodies named in it (a person may serve many), and the length of a name.
 UNREACHABLE_BODIES = 10
 UNREACHABLE_BODIES_COMPACT = 3
@@ -110,11 +109,10 @@ def render(
 def render_unreachable(
     payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
 ) -> Rendered:
-    """Payload: {"person": display name, "bodies": [body names], "official_id": id}.
-
-    At most UNREACHABLE_BODIES bodies are named, each shortened; then "and N more"."""
-    person = html.escape(shorten(str(payload.get("person") or "—"), NAME_LENGTH))
-    every_body = [str(body) for body in payload.get("bodies") or () if body]
+    """At most UNREACHABLE_BODIES bodies are named, each shortened; then "and N more"."""
+    notice = UnreachableNotice.from_json(payload)
+    person = html.escape(shorten(notice.person or "—", NAME_LENGTH))
+    every_body = list(notice.bodies)
     shown = UNREACHABLE_BODIES_COMPACT if delivery.compact else UNREACHABLE_BODIES
     bodies = [shorten(body, NAME_LENGTH) for body in every_body[:shown]]
     if not bodies:

@@ -28,14 +28,13 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import today_in
-from bot.deadline_wording import deadline_phrase
 from bot.due_lists import DueList
-from bot.text_limits import fits_message, shorten
-from handlers.due_lists import DueListPage
-from handlers.measure_card import OpenMeasure
-from handlers.reports import ReportStart
+from bot.notification_kinds import REMINDER, ReminderItem, ReminderNotice
+from bot.presentation.callbacks import DueListPage, OpenMeasure
+from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.report_keyboards import ReportStart
+from bot.presentation.text_limits import fits_message, shorten
 from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
-from scheduler.reminders import REMINDER_KIND
 
 # The most urgent measures shown in full, and the bodies named in an escalation.
 DIGEST_ITEMS = 5
@@ -59,22 +58,18 @@ def urgency(deadline: date, today: date) -> Urgency:
     return Urgency.TODAY if deadline == today else Urgency.COMING
 
 
-def _deadline(item: Mapping[str, Any]) -> date:
-    return date.fromisoformat(item["deadline"])
-
-
 def _number_order(number: str) -> list[str | int]:
     """ "2.10." after "2.9.": the digits compared as numbers."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", number)]
 
 
-def _by_urgency(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def _by_urgency(items: Sequence[ReminderItem]) -> list[ReminderItem]:
     """The earliest deadline (the longest overdue) first, then in the plan's order."""
-    return sorted(items, key=lambda item: (item["deadline"], _number_order(str(item["number"]))))
+    return sorted(items, key=lambda item: (item.deadline, _number_order(item.number)))
 
 
-def _counts_line(items: Sequence[Mapping[str, Any]], today: date, gettext: GetText) -> str:
-    counts = Counter(urgency(_deadline(item), today) for item in items)
+def _counts_line(items: Sequence[ReminderItem], today: date, gettext: GetText) -> str:
+    counts = Counter(urgency(item.deadline, today) for item in items)
     labels = {
         Urgency.OVERDUE: gettext("overdue: {count}"),
         Urgency.TODAY: gettext("due today: {count}"),
@@ -85,36 +80,36 @@ def _counts_line(items: Sequence[Mapping[str, Any]], today: date, gettext: GetTe
     )
 
 
-def _own_item(item: Mapping[str, Any], today: date, gettext: GetText, ngettext: NGetText) -> str:
-    phrase = deadline_phrase(_deadline(item), today, gettext, ngettext)
+def _own_item(item: ReminderItem, today: date, gettext: GetText, ngettext: NGetText) -> str:
+    phrase = deadline_phrase(item.deadline, today, gettext, ngettext)
     lines = [
-        f"• <b>{escape(shorten(str(item['number']), NUMBER_LENGTH))}</b> "
-        f"{escape(shorten(str(item['title']), TITLE_LENGTH))}",
+        f"• <b>{escape(shorten(item.number, NUMBER_LENGTH))}</b> "
+        f"{escape(shorten(item.title, TITLE_LENGTH))}",
         phrase[:1].upper() + phrase[1:],
     ]
-    if item.get("result"):
+    if item.result:
         lines.append(
             gettext("Expected document: {result}").format(
-                result=escape(shorten(str(item["result"]), RESULT_LENGTH))
+                result=escape(shorten(item.result, RESULT_LENGTH))
             )
         )
     return "\n".join(lines)
 
 
-def _bodies_worst_first(items: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
+def _bodies_worst_first(items: Sequence[ReminderItem]) -> list[tuple[str, int]]:
     """(body, count of its late measures), the most late measures first, then the oldest."""
     counts: Counter[str] = Counter()
-    oldest: dict[str, str] = {}
+    oldest: dict[str, date] = {}
     for item in items:
-        body = str(item.get("body") or "—")
+        body = item.body or "—"
         counts[body] += 1
-        oldest[body] = min(oldest.get(body, item["deadline"]), item["deadline"])
+        oldest[body] = min(oldest.get(body, item.deadline), item.deadline)
     return sorted(counts.items(), key=lambda entry: (-entry[1], oldest[entry[0]], entry[0]))
 
 
 def _digest(
-    own: Sequence[Mapping[str, Any]],
-    late: Sequence[Mapping[str, Any]],
+    own: Sequence[ReminderItem],
+    late: Sequence[ReminderItem],
     today: date,
     gettext: GetText,
     ngettext: NGetText,
@@ -123,76 +118,101 @@ def _digest(
     """The digest with at most `shown` measures and `shown` bodies in full."""
     sections: list[str] = []
     builder = InlineKeyboardBuilder()
-    rows: list[int] = []
+    rows: list[int] = []  # buttons per keyboard row
     if own:
-        lines = [
-            gettext("<b>Deadlines of your measures</b>") + f": {len(own)}",
-            _counts_line(own, today, gettext),
-        ]
-        for item in own[:shown]:
-            lines += ["", _own_item(item, today, gettext, ngettext)]
-            builder.button(
-                text=f"{shorten(str(item['number']), NUMBER_LENGTH)} "
-                f"{shorten(str(item['title']), BUTTON_TITLE_LENGTH)}",
-                callback_data=OpenMeasure(measure_id=int(item["measure_id"])),
-            )
-            builder.button(
-                text=gettext("Report"),
-                callback_data=ReportStart(measure_id=int(item["measure_id"])),
-            )
-            rows.append(2)
-        if 0 < shown < len(own):
-            more = len(own) - shown
-            lines += [
-                "",
-                ngettext("…and {count} more measure", "…and {count} more measures", more).format(
-                    count=more
-                ),
-            ]
-        builder.button(
-            text=gettext("All my due measures"),
-            callback_data=DueListPage(which=DueList.OWN, fresh=True),
-        )
-        rows.append(1)
-        sections.append("\n".join(lines))
+        sections.append(_own_section(own, today, gettext, ngettext, shown, builder, rows))
     if late:
-        bodies = _bodies_worst_first(late)
-        lines = [gettext("<b>Overdue measures of the bodies</b>") + f": {len(late)}"]
-        for body, count in bodies[:shown]:
-            lines.append(
-                "• "
-                + ngettext(
-                    "{body}: {count} measure is overdue",
-                    "{body}: {count} measures are overdue",
-                    count,
-                ).format(body=escape(shorten(body, BODY_LENGTH)), count=count)
-            )
-        if 0 < shown < len(bodies):
-            more = len(bodies) - shown
-            lines.append(
-                ngettext("and {count} more body", "and {count} more bodies", more).format(
-                    count=more
-                )
-            )
-        builder.button(
-            text=gettext("All overdue measures"),
-            callback_data=DueListPage(which=DueList.LATE, fresh=True),
-        )
-        rows.append(1)
-        sections.append("\n".join(lines))
+        sections.append(_late_section(late, gettext, ngettext, shown, builder, rows))
     builder.adjust(*rows)
     markup: InlineKeyboardMarkup | None = builder.as_markup() if rows else None
     return "\n\n".join(sections), markup
 
 
-@register(REMINDER_KIND)
+def _own_section(
+    own: Sequence[ReminderItem],
+    today: date,
+    gettext: GetText,
+    ngettext: NGetText,
+    shown: int,
+    builder: InlineKeyboardBuilder,
+    rows: list[int],
+) -> str:
+    """The person's own measures: counts, `shown` of them in full with their card and Report
+    buttons, and a button to the complete list (added to `builder` and `rows`)."""
+    lines = [
+        gettext("<b>Deadlines of your measures</b>") + f": {len(own)}",
+        _counts_line(own, today, gettext),
+    ]
+    for item in own[:shown]:
+        lines += ["", _own_item(item, today, gettext, ngettext)]
+        builder.button(
+            text=f"{shorten(item.number, NUMBER_LENGTH)} "
+            f"{shorten(item.title, BUTTON_TITLE_LENGTH)}",
+            callback_data=OpenMeasure(measure_id=item.measure_id),
+        )
+        builder.button(
+            text=gettext("Report"),
+            callback_data=ReportStart(measure_id=item.measure_id),
+        )
+        rows.append(2)
+    if 0 < shown < len(own):
+        more = len(own) - shown
+        lines += [
+            "",
+            ngettext("…and {count} more measure", "…and {count} more measures", more).format(
+                count=more
+            ),
+        ]
+    builder.button(
+        text=gettext("All my due measures"),
+        callback_data=DueListPage(which=DueList.OWN, fresh=True),
+    )
+    rows.append(1)
+    return "\n".join(lines)
+
+
+def _late_section(
+    late: Sequence[ReminderItem],
+    gettext: GetText,
+    ngettext: NGetText,
+    shown: int,
+    builder: InlineKeyboardBuilder,
+    rows: list[int],
+) -> str:
+    """The bodies' late measures (the escalation): counts per body, the worst `shown` bodies
+    named, and a button to the complete list (added to `builder` and `rows`)."""
+    bodies = _bodies_worst_first(late)
+    lines = [gettext("<b>Overdue measures of the bodies</b>") + f": {len(late)}"]
+    for body, count in bodies[:shown]:
+        lines.append(
+            "• "
+            + ngettext(
+                "{body}: {count} measure is overdue",
+                "{body}: {count} measures are overdue",
+                count,
+            ).format(body=escape(shorten(body, BODY_LENGTH)), count=count)
+        )
+    if 0 < shown < len(bodies):
+        more = len(bodies) - shown
+        lines.append(
+            ngettext("and {count} more body", "and {count} more bodies", more).format(count=more)
+        )
+    builder.button(
+        text=gettext("All overdue measures"),
+        callback_data=DueListPage(which=DueList.LATE, fresh=True),
+    )
+    rows.append(1)
+    return "\n".join(lines)
+
+
+@register(REMINDER)
 def render_reminder(
     payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
 ) -> Rendered:
-    today = today_in(payload.get("timezone") or "UTC", delivery.now)
-    items = payload.get("items") or []
-    own = _by_urgency([item for item in items if item["audience"] == "executor"])
-    late = _by_urgency([item for item in items if item["audience"] != "executor"])
+    notice = ReminderNotice.from_json(payload)
+    today = today_in(notice.timezone, delivery.now)
+    own = _by_urgency([item for item in notice.items if item.is_own])
+    late = _by_urgency([item for item in notice.items if not item.is_own])
     # The full digest fits with room to spare; fewer items in full if characters that Telegram
     # counts twice make it long, down to the counts alone (the compact form).
     for shown in range(0 if delivery.compact else DIGEST_ITEMS, -1, -1):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,14 +22,22 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import person_timezone
 from bot.due_lists import OPEN_STATUSES
+from bot.notification_kinds import REMINDER, ReminderItem, ReminderNotice
 from bot.reminder_policy import (
     DEFAULT_POLICY,
     Audience,
+    ReminderPoint,
     ReminderPolicy,
     ScheduledReminder,
     next_reminder,
 )
-from models.queries import Recipient, plan_reviewers
+from models.queries import (
+    Recipient,
+    active_assignment,
+    live_measure,
+    live_plan,
+    plan_reviewers,
+)
 from models.tables import (
     Assignment,
     Measure,
@@ -43,47 +52,73 @@ from models.tables import (
 
 logger = logging.getLogger(__name__)
 
-REMINDER_KIND = "reminder"
+REMINDER_KIND = REMINDER
 REMINDABLE_STATUSES = OPEN_STATUSES
+IN_CHUNK = 5000  # SQLite binds at most 32,766 parameters per statement
+
+# A point due now for a schedule (plan, audience, deadline, time zone, whether the body has a
+# head): its key and the point itself, or None when nothing is to be delivered now.
+DuePoint = tuple[str, ReminderPoint] | None
+ScheduleKey = tuple[int, Audience, date, str, bool]
+Mark = tuple[int, str]  # (measure id, point key)
 
 
 @dataclass(slots=True)
 class DueItems:
+    """What is due for one person: the measures with their points, each point once."""
+
     recipient: Recipient
     timezone: str
-    # (measure row, plan title, the point's item fields), rendered by `_reminder_item`
-    items: list[tuple[Any, str, dict[str, Any]]] = field(default_factory=list)
-    marks: list[tuple[int, str]] = field(default_factory=list)  # (measure_id, point key)
-    seen: set[tuple[int, str]] = field(default_factory=set)  # the same marks, to look up
+    # (measure row, plan title, the point), made into `ReminderItem`s if not given yet
+    items: list[tuple[Any, str, ReminderPoint]] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    seen: set[Mark] = field(default_factory=set)  # the same marks, to look up
 
 
-def _due_point(
-    scheduled: ScheduledReminder | None, now: datetime
-) -> tuple[str, dict[str, Any]] | None:
+@dataclass(slots=True)
+class Audiences:
+    """Who hears of the measures of the candidate rows: the bodies' officials and heads, and
+    the plans' coordinators (administrators for a plan without one)."""
+
+    members: dict[int, list[tuple[Role, Recipient]]]  # by body
+    with_head: set[int]  # bodies that have a head
+    coordinators: dict[int, list[Recipient]]  # by plan
+
+    def of(self, row: Any) -> list[tuple[Audience, Recipient]]:
+        people = [
+            (Audience.HEAD if role is Role.HEAD else Audience.EXECUTOR, person)
+            for role, person in self.members.get(row.organization_id, [])
+        ]
+        return people + [
+            (Audience.COORDINATOR, person) for person in self.coordinators.get(row.plan_id, [])
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    row: dict[str, Any]  # the `notifications` row to insert
+    marks: list[Mark]  # the points it carries
+
+
+def _due_point(scheduled: ScheduledReminder | None, now: datetime) -> DuePoint:
     if scheduled is None or scheduled.deliver_at > now:
         return None
-    point = scheduled.point
-    return point.key(), {
-        "audience": point.audience.value,
-        "kind": point.kind.value,
-        "days_before": point.days_before,
-        "working_days_overdue": point.working_days_overdue,
-    }
+    return scheduled.point.key(), scheduled.point
 
 
-def _reminder_item(row: Any, plan_title: str, point_fields: dict[str, Any]) -> dict[str, Any]:
+def _reminder_item(row: Any, plan_title: str, point: ReminderPoint) -> ReminderItem:
     """One measure of a reminder message, as its renderer reads it."""
-    return {
-        "measure_id": row.id,
-        "plan_id": row.plan_id,
-        "plan": plan_title,
-        "number": row.number,
-        "title": row.title,
-        "deadline": row.deadline.isoformat(),
-        "result": row.result,
-        "body": row.short_name or row.full_name,
-        **point_fields,
-    }
+    return ReminderItem.of_point(
+        point,
+        measure_id=row.id,
+        plan_id=row.plan_id,
+        plan=plan_title,
+        number=row.number,
+        title=row.title,
+        deadline=row.deadline,
+        result=row.result,
+        body=row.short_name or row.full_name,
+    )
 
 
 async def _plan_policies(
@@ -91,9 +126,7 @@ async def _plan_policies(
 ) -> dict[int, tuple[str, str | None, ReminderPolicy]]:
     plans = {}
     for plan_id, title, timezone, stored in await session.execute(
-        select(Plan.id, Plan.title, Plan.timezone, Plan.reminder_policy).where(
-            Plan.is_archived.is_(False)
-        )
+        select(Plan.id, Plan.title, Plan.timezone, Plan.reminder_policy).where(live_plan())
     ):
         try:
             policy = ReminderPolicy.from_json(stored)
@@ -121,7 +154,24 @@ async def write_due_reminders(
     horizon = max((max(plans[p][2].before_days, default=0) for p in enabled), default=0)
     # Deadlines further away than the longest "days before" cannot be due anywhere on Earth.
     latest_deadline = (now + timedelta(days=horizon + 2)).date()
-    candidates = (
+    candidates = await _candidates(session, enabled, latest_deadline)
+    if not candidates:
+        return 0
+    audiences = await _audiences(session, candidates, admin_telegram_ids)
+    due = _due_now(candidates, plans, audiences, now, default_timezone)
+    if not due:
+        return 0
+    messages = _fresh_messages(due, await _given_marks(session, due), now)
+    if messages:
+        await _write(session, messages)
+    return len(messages)
+
+
+async def _candidates(
+    session: AsyncSession, plan_ids: set[int], latest_deadline: date
+) -> Sequence[Any]:
+    """Open assignments of live measures of these plans due by `latest_deadline`."""
+    return (
         await session.execute(
             select(
                 Measure.id,
@@ -139,18 +189,20 @@ async def write_due_reminders(
             .join(Organization, Organization.id == Assignment.organization_id)
             .where(
                 Measure.done_on.is_(None),
-                Measure.removed_at.is_(None),
+                live_measure(),
                 Measure.deadline.is_not(None),
                 Measure.deadline <= latest_deadline,
-                Measure.plan_id.in_(enabled),
-                Assignment.valid_until.is_(None),
+                Measure.plan_id.in_(plan_ids),
+                active_assignment(),
                 Assignment.status.in_(REMINDABLE_STATUSES),
             )
         )
     ).all()
-    if not candidates:
-        return 0
 
+
+async def _audiences(
+    session: AsyncSession, candidates: Sequence[Any], admin_telegram_ids: frozenset[int]
+) -> Audiences:
     organization_ids = {row.organization_id for row in candidates}
     members: dict[int, list[tuple[Role, Recipient]]] = defaultdict(list)
     for organization_id, role, official_id, telegram_id, timezone in await session.execute(
@@ -179,23 +231,25 @@ async def write_due_reminders(
     coordinators = await plan_reviewers(
         session, {row.plan_id for row in candidates}, admin_telegram_ids
     )
+    return Audiences(members, with_head, coordinators)
 
+
+def _due_now(
+    candidates: Sequence[Any],
+    plans: dict[int, tuple[str, str | None, ReminderPolicy]],
+    audiences: Audiences,
+    now: datetime,
+    default_timezone: str,
+) -> dict[int, DueItems]:
+    """What is due now for each person (by official id), each point once."""
     due: dict[int, DueItems] = {}
     # Thousands of measures share a deadline: what is due is worked out once for each plan,
-    # audience, deadline, time zone and ladder, as (point key, the point's item fields), or
-    # None when nothing is to be delivered now.
-    points: dict[tuple[int, Audience, date, str, bool], tuple[str, dict[str, Any]] | None] = {}
+    # audience, deadline, time zone and ladder.
+    points: dict[ScheduleKey, DuePoint] = {}
     for row in candidates:
         plan_title, plan_timezone, policy = plans[row.plan_id]
-        body_has_head = row.organization_id in with_head
-        audiences: list[tuple[Audience, Recipient]] = [
-            (Audience.HEAD if role is Role.HEAD else Audience.EXECUTOR, person)
-            for role, person in members.get(row.organization_id, [])
-        ]
-        audiences += [
-            (Audience.COORDINATOR, person) for person in coordinators.get(row.plan_id, [])
-        ]
-        for audience, person in audiences:
+        body_has_head = row.organization_id in audiences.with_head
+        for audience, person in audiences.of(row):
             timezone = person_timezone(
                 person.timezone, row.timezone, plan_timezone, default_timezone
             )
@@ -211,21 +265,30 @@ async def write_due_reminders(
                 )
             if due_point is None:
                 continue
-            point_key, point_fields = due_point
             entry = due.get(person.official_id)
             if entry is None:
                 entry = due[person.official_id] = DueItems(person, timezone)
-            mark = (row.id, point_key)
-            if mark in entry.seen:
-                continue  # the same point through two bodies of one person
-            entry.seen.add(mark)
-            entry.marks.append(mark)
-            entry.items.append((row, plan_title, point_fields))
-    if not due:
-        return 0
+            _add_point(entry, row, plan_title, due_point)
+    return due
 
-    given = await _given_marks(session, due)
-    messages: list[tuple[dict[str, Any], list[tuple[int, str]]]] = []
+
+def _add_point(
+    entry: DueItems, row: Any, plan_title: str, due_point: tuple[str, ReminderPoint]
+) -> None:
+    point_key, point = due_point
+    mark = (row.id, point_key)
+    if mark in entry.seen:
+        return  # the same point through two bodies of one person
+    entry.seen.add(mark)
+    entry.marks.append(mark)
+    entry.items.append((row, plan_title, point))
+
+
+def _fresh_messages(
+    due: dict[int, DueItems], given: set[tuple[int, int, str]], now: datetime
+) -> list[OutboxMessage]:
+    """One message per person with the points not given yet, named after those points."""
+    messages: list[OutboxMessage] = []
     for official_id, entry in due.items():
         fresh = [
             (_reminder_item(*item), mark)
@@ -236,24 +299,29 @@ async def write_due_reminders(
             continue
         marks = sorted(mark for _, mark in fresh)
         digest = hashlib.sha256("|".join(f"{m}:{k}" for m, k in marks).encode()).hexdigest()[:32]
+        notice = ReminderNotice(items=tuple(item for item, _ in fresh), timezone=entry.timezone)
         row = {
             "recipient_id": official_id,
             "chat_id": entry.recipient.telegram_id,
-            "kind": REMINDER_KIND,
-            "dedup_key": f"{REMINDER_KIND}:{official_id}:{digest}",
-            "payload": {"items": [item for item, _ in fresh], "timezone": entry.timezone},
+            "kind": REMINDER,
+            "dedup_key": f"{REMINDER}:{official_id}:{digest}",
+            "payload": notice.to_json(),
             "not_before": now,
         }
-        messages.append((row, marks))
-    if not messages:
-        return 0
-    # Thousands of messages after a large import: one bulk insert each for the outbox rows and
-    # their marks (a plain executemany: RETURNING ids in parameter order would make SQLite insert
-    # row by row), then the new ids by their unique dedup keys. A concurrent scan (another
-    # process) writing the same key makes this transaction fail on the unique dedup key and roll
-    # back whole; the next scan retries.
-    await session.execute(insert(Notification.__table__), [row for row, _ in messages])
-    keys = [row["dedup_key"] for row, _ in messages]
+        messages.append(OutboxMessage(row, marks))
+    return messages
+
+
+async def _write(session: AsyncSession, messages: list[OutboxMessage]) -> None:
+    """The outbox rows and the marks of the points they carry.
+
+    Thousands of messages after a large import: one bulk insert each for the outbox rows and
+    their marks (a plain executemany: RETURNING ids in parameter order would make SQLite insert
+    row by row), then the new ids by their unique dedup keys. A concurrent scan (another
+    process) writing the same key makes this transaction fail on the unique dedup key and roll
+    back whole; the next scan retries."""
+    await session.execute(insert(Notification.__table__), [message.row for message in messages])
+    keys = [message.row["dedup_key"] for message in messages]
     ids: dict[str, int] = {}
     for start in range(0, len(keys), IN_CHUNK):
         ids.update(
@@ -268,19 +336,15 @@ async def write_due_reminders(
         insert(ReminderMark.__table__),
         [
             {
-                "recipient_id": row["recipient_id"],
+                "recipient_id": message.row["recipient_id"],
                 "measure_id": measure_id,
                 "point_key": key,
-                "notification_id": ids[row["dedup_key"]],
+                "notification_id": ids[message.row["dedup_key"]],
             }
-            for row, marks in messages
-            for measure_id, key in marks
+            for message in messages
+            for measure_id, key in message.marks
         ],
     )
-    return len(messages)
-
-
-IN_CHUNK = 5000  # SQLite binds at most 32,766 parameters per statement
 
 
 async def _given_marks(

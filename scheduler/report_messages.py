@@ -13,10 +13,15 @@ from typing import Any
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.reports import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
-from bot.text_limits import shorten
-from handlers.measure_card import OpenMeasure
-from handlers.reports import OpenReport, ReportFiles, ReportStart, ReviewReport
+from bot.notification_kinds import (
+    REPORT_REVIEWED,
+    REPORT_SUBMITTED,
+    ReportReviewedNotice,
+    ReportSubmittedNotice,
+)
+from bot.presentation.callbacks import OpenMeasure
+from bot.presentation.report_keyboards import OpenReport, ReportStart, report_keyboard
+from bot.presentation.text_limits import shorten
 from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
 
 # Every field is shortened, so a message fits whatever people typed; the report and the card
@@ -26,62 +31,58 @@ NAME_LENGTH = 150
 COMMENT_LENGTH = 1500
 
 
-def _field(payload: Mapping[str, Any], key: str, limit: int) -> str:
-    return escape(shorten(str(payload.get(key) or "—"), limit))
+def _field(value: str, limit: int) -> str:
+    return escape(shorten(value or "—", limit))
 
 
-@register(REPORT_SUBMITTED_KIND)
+@register(REPORT_SUBMITTED)
 def render_report_submitted(
     payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
 ) -> Rendered:
-    report_id = int(payload["report_id"])
-    count = int(payload.get("documents") or 0)
+    notice = ReportSubmittedNotice.from_json(payload)
+    report_id = notice.report_id
+    count = notice.documents
     lines = [
         gettext("📥 <b>A report for review</b>"),
-        f"<b>{_field(payload, 'number', NAME_LENGTH)}</b> {_field(payload, 'title', TITLE_LENGTH)}",
-        gettext("Body: {body}").format(body=_field(payload, "body", NAME_LENGTH)),
-        gettext("Sent by {person}").format(person=_field(payload, "person", NAME_LENGTH)),
+        f"<b>{_field(notice.number, NAME_LENGTH)}</b> {_field(notice.title, TITLE_LENGTH)}",
+        gettext("Body: {body}").format(body=_field(notice.body, NAME_LENGTH)),
+        gettext("Sent by {person}").format(person=_field(notice.person, NAME_LENGTH)),
     ]
-    if payload.get("comment") and not delivery.compact:
+    if notice.comment and not delivery.compact:
         lines.append(
-            gettext("Comment: {comment}").format(comment=_field(payload, "comment", COMMENT_LENGTH))
+            gettext("Comment: {comment}").format(comment=_field(notice.comment, COMMENT_LENGTH))
         )
     lines.append(
         ngettext("{count} document attached", "{count} documents attached", count).format(
             count=count
         )
     )
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=gettext("Documents ({count})").format(count=count),
-        callback_data=ReportFiles(report_id=report_id),
+    keyboard = report_keyboard(
+        gettext,
+        report_id,
+        documents=count,
+        reviewable=True,
+        last=(gettext("Open the report"), OpenReport(report_id=report_id)),
     )
-    builder.button(
-        text=gettext("Accept"), callback_data=ReviewReport(action="accept", report_id=report_id)
-    )
-    builder.button(
-        text=gettext("Return"), callback_data=ReviewReport(action="return", report_id=report_id)
-    )
-    builder.button(text=gettext("Open the report"), callback_data=OpenReport(report_id=report_id))
-    builder.adjust(1, 2, 1)
-    return "\n".join(lines), builder.as_markup()
+    return "\n".join(lines), keyboard
 
 
-@register(REPORT_REVIEWED_KIND)
+@register(REPORT_REVIEWED)
 def render_report_reviewed(
     payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
 ) -> Rendered:
-    number = _field(payload, "number", NAME_LENGTH)
-    title = _field(payload, "title", TITLE_LENGTH)
-    body = _field(payload, "body", NAME_LENGTH)
-    reviewer = _field(payload, "reviewer", NAME_LENGTH)
-    measure_id = int(payload["measure_id"])
+    notice = ReportReviewedNotice.from_json(payload)
+    number = _field(notice.number, NAME_LENGTH)
+    title = _field(notice.title, TITLE_LENGTH)
+    body = _field(notice.body, NAME_LENGTH)
+    reviewer = _field(notice.reviewer, NAME_LENGTH)
+    measure_id = notice.measure_id
     builder = InlineKeyboardBuilder()
-    if payload.get("accepted"):
+    if notice.accepted:
         text = gettext(
             "✅ Your report on measure <b>{number}</b> {title} ({body}) is accepted by {reviewer}."
         ).format(number=number, title=title, body=body, reviewer=reviewer)
-        if payload.get("measure_done"):
+        if notice.measure_done:
             text += " " + gettext("The measure is done.")
     else:
         text = gettext(
@@ -92,7 +93,7 @@ def render_report_reviewed(
             title=title,
             body=body,
             reviewer=reviewer,
-            reason=_field(payload, "reason", 200 if delivery.compact else COMMENT_LENGTH),
+            reason=_field(notice.reason, 200 if delivery.compact else COMMENT_LENGTH),
         )
         builder.button(text=gettext("Report"), callback_data=ReportStart(measure_id=measure_id))
     builder.button(text=gettext("Measure card"), callback_data=OpenMeasure(measure_id=measure_id))

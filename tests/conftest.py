@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.app import create_bot, create_dispatcher
 from bot.config import Settings
-from bot.i18n import create_i18n
+from bot.entry.app import create_bot, create_dispatcher
+from bot.entry.translations import create_i18n
 from models.engine import create_engine, create_sessionmaker
 from models.migrations import upgrade_database
 from tests.emulator import BotAPIEmulator

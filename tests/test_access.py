@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.access import RoleGrant, Roles, roles_from_grants, visible_plan_ids
-from bot.commands import Audience, audience_of
+from bot.presentation.commands import Audience, audience_of
 from models.tables import Role
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.measures import HistoryEntry, MeasureCard
-from bot.text_limits import MESSAGE_LIMIT, split_plain, visible_length
+from bot.presentation.text_limits import MESSAGE_LIMIT, split_plain, visible_length
 from handlers.measure_card import full_text_messages
 from models.tables import (
     Assignment,
@@ -24,16 +24,11 @@ from models.tables import (
     ReportStatus,
     Role,
 )
-from tests.test_coordination import include_our_routers, user
+from tests.test_coordination import user
 
 COORDINATOR, OFFICIAL = 4001, 4002
 ROUNDS = 40
 MANY = 300
-
-
-@pytest.fixture(autouse=True)
-def coordination_routers(monkeypatch):
-    include_our_routers(monkeypatch)
 
 
 def long_text(word: str, length: int) -> str:
@@ -303,7 +298,7 @@ def test_the_worst_card_fits_a_message_with_a_note_above_it(locale):
     comments and HTML-special characters: the card with a change's note still fits."""
     from aiogram.utils.i18n import gettext
 
-    from bot.i18n import create_i18n
+    from bot.entry.translations import create_i18n
     from bot.measures import ExecutorOnCard
     from handlers.measure_card import card_keyboard, render_card
 
@@ -396,15 +391,13 @@ async def test_a_refused_edit_is_sent_anew_only_when_the_message_cannot_be_edite
 @pytest.mark.parametrize("locale", ["ru", "en"])
 def test_the_longest_pages_of_orgs_officials_and_find_fit(locale):
     """Pages full of entries with every name at its longest still fit a message."""
-    from bot.coordination import (
-        BodyRegistrations,
-        FoundMeasure,
-        PersonEntry,
-        PersonMembership,
-        PersonStatus,
-    )
-    from bot.i18n import create_i18n
-    from handlers.coordination import orgs_reply, people_reply, search_reply
+    from bot.bodies import BodyRegistrations
+    from bot.entry.translations import create_i18n
+    from bot.measure_search import FoundMeasure
+    from bot.memberships import PersonEntry, PersonMembership, PersonStatus
+    from handlers.bodies import orgs_reply
+    from handlers.find import search_reply
+    from handlers.officials import people_reply
 
     huge = "<Оч&нь> " * 2000
     bodies = [BodyRegistrations(n, huge, huge, n % 2 * 99_999, 99_999) for n in range(100)]

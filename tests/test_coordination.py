@@ -10,19 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import app as bot_app
 from bot.clock import today_in
-from bot.coordination import number_of_query, parse_day
-from handlers import coordination, invite
-from handlers.coordination import (
-    AssignBody,
-    Deactivate,
-    LeaveBody,
-    OpenFound,
-    RemoveBody,
-    RemoveCoordinator,
-)
+from bot.deadline_changes import parse_day
+from bot.measure_search import number_of_query
+from handlers.card_actions import AssignBody, RemoveBody
+from handlers.coordinators import RemoveCoordinator
+from handlers.find import OpenFound
 from handlers.measure_card import CardAction
+from handlers.officials import Deactivate, LeaveBody
 from models.tables import (
     Assignment,
     AuditEvent,
@@ -39,28 +34,6 @@ from tests.conftest import ADMIN_TELEGRAM_ID
 
 COORDINATOR_A, COORDINATOR_B, OFFICIAL_A, OFFICIAL_B, STRANGER = 3001, 3002, 3003, 3004, 3005
 OFFICIAL_AB = 3006  # an official of a body of plan A and of a body of plan B
-
-
-@pytest.fixture(autouse=True)
-def coordination_routers(monkeypatch):
-    include_our_routers(monkeypatch)
-
-
-def include_our_routers(monkeypatch) -> None:
-    """Our routers, as they will be wired: right after the error handler (until they are)."""
-    original = bot_app.build_routers
-
-    def build_routers():
-        routers = original()
-        present = {router.name for router in routers}
-        ours = [
-            router
-            for router in (coordination.build_router(), invite.build_router())
-            if router.name not in present
-        ]
-        return [routers[0], *ours, *routers[1:]]
-
-    monkeypatch.setattr(bot_app, "build_routers", build_routers)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.deadline_wording import deadline_note, deadline_phrase
+from bot.presentation.deadline_wording import deadline_note, deadline_phrase
 
 
 def gettext(message: str) -> str:

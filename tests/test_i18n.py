@@ -11,7 +11,8 @@ from babel.messages.frontend import parse_keywords
 from babel.messages.pofile import read_po
 
 from bot.config import LOCALES_DIR, PROJECT_ROOT
-from bot.i18n import SUPPORTED_LOCALES, create_i18n, pick_locale
+from bot.entry.translations import create_i18n
+from bot.i18n import SUPPORTED_LOCALES, pick_locale
 
 # The same keywords a developer passes to `pybabel extract` (see README).
 KEYWORDS = parse_keywords(["_:1,1t", "_:1,2", "gettext", "ngettext:1,2", "__", "N_"])

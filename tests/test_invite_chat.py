@@ -19,7 +19,6 @@ from tests.test_coordination import (
     STRANGER,
     World,
     body,
-    include_our_routers,
     make_world,
     person_id,
     press_forged,
@@ -28,11 +27,6 @@ from tests.test_coordination import (
     today,
     user,
 )
-
-
-@pytest.fixture(autouse=True)
-def coordination_routers(monkeypatch):
-    include_our_routers(monkeypatch)
 
 
 @pytest.fixture

@@ -197,10 +197,10 @@ async def test_a_huge_preview_arrives_in_messages_that_fit_and_still_saves(runni
 def test_the_preview_of_a_file_with_several_long_plans_is_split_into_messages_that_fit():
     from datetime import date
 
-    from bot.i18n import create_i18n
+    from bot.entry.translations import create_i18n
     from bot.plan_import.importing import ImportPreview, PlanPreview
     from bot.plan_import.model import ImportResult, ImportWarning
-    from bot.text_limits import visible_length
+    from bot.presentation.text_limits import visible_length
     from handlers.plan_import import render_preview
 
     long_title = "План мероприятий («дорожная карта») & <приложение> " * 40

@@ -531,7 +531,7 @@ def test_messages_render_with_the_params_given():
 
 
 def test_messages_render_in_russian():
-    from bot.i18n import create_i18n
+    from bot.entry.translations import create_i18n
 
     i18n = create_i18n()
 

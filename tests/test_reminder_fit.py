@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import create_bot, create_dispatcher
 from bot.config import Settings
 from bot.due_lists import DueList
-from bot.i18n import create_i18n
-from bot.reports import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
-from bot.text_limits import KEYBOARD_BUTTON_LIMIT, MESSAGE_LIMIT, utf16_length
-from handlers.due_lists import DueListPage
+from bot.entry.app import create_bot, create_dispatcher
+from bot.entry.translations import create_i18n
+from bot.presentation.callbacks import DueListPage
+from bot.presentation.text_limits import KEYBOARD_BUTTON_LIMIT, MESSAGE_LIMIT, utf16_length
+from bot.report_notifications import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
 from models.tables import (
     Assignment,
     Measure,

@@ -11,15 +11,24 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.access import Roles
-from bot.reports import (
-    DraftDocument,
-    ReportRefusal,
-    ReportRefused,
-    measure_is_done,
-    refusal_to_report,
-    submit_report,
+from bot.presentation.report_keyboards import (
+    OpenReport,
+    ReportFiles,
+    ReportStart,
+    ReviewAction,
+    ReviewReport,
 )
-from handlers.reports import OpenReport, ReportFiles, ReportSend, ReportStart, ReviewReport
+from bot.refusals import Refusal, Refused
+from bot.report_draft import (
+    MAX_DOCUMENTS,
+    DocumentKind,
+    DraftDocument,
+    ReportDraft,
+    refusal_to_report,
+)
+from bot.report_review import measure_is_done
+from bot.report_submission import submit_report
+from handlers.report_draft import ReportSend
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -96,16 +105,40 @@ def test_a_measure_is_done_when_its_lead_executors_report_is_accepted(assignment
 def test_only_an_open_assignment_of_a_live_measure_takes_a_report():
     assert refusal_to_report(P, measure_removed=False, measure_done=False) is None
     assert refusal_to_report(R, measure_removed=False, measure_done=False) is None
-    assert refusal_to_report(S, measure_removed=False, measure_done=False) is (
-        ReportRefusal.UNDER_REVIEW
-    )
-    assert refusal_to_report(A, measure_removed=False, measure_done=False) is ReportRefusal.ACCEPTED
+    assert refusal_to_report(S, measure_removed=False, measure_done=False) is (Refusal.UNDER_REVIEW)
+    assert refusal_to_report(A, measure_removed=False, measure_done=False) is Refusal.ACCEPTED
     assert refusal_to_report(P, measure_removed=True, measure_done=False) is (
-        ReportRefusal.MEASURE_REMOVED
+        Refusal.MEASURE_REMOVED
     )
-    assert refusal_to_report(P, measure_removed=False, measure_done=True) is (
-        ReportRefusal.MEASURE_DONE
+    assert refusal_to_report(P, measure_removed=False, measure_done=True) is (Refusal.MEASURE_DONE)
+
+
+def test_a_draft_keeps_its_files_and_comment_between_messages():
+    draft = ReportDraft(
+        assignment_id=3, measure_id=7, number="1.1.", title="Порядок", organization_name="Минтруд"
     )
+    photo = DraftDocument("f1", "u1", DocumentKind.PHOTO, mime_type="image/jpeg")
+    assert draft.attach(photo, caption="Приказ подписан") is None
+    draft.add_comment("и опубликован")
+    kept = ReportDraft.from_dict(draft.as_dict())
+    assert kept == draft
+    assert kept.has(photo) and kept.comment == "Приказ подписан\nи опубликован"
+
+
+def test_a_draft_holds_at_most_ten_files_and_a_caption_too_long_is_left_out():
+    draft = ReportDraft(
+        assignment_id=3, measure_id=7, number="1.1.", title="Порядок", organization_name="Минтруд"
+    )
+    refused = draft.attach(DraftDocument("f0", "u0", DocumentKind.DOCUMENT), caption="x" * 5000)
+    assert refused is not None and refused.refusal is Refusal.COMMENT_TOO_LONG
+    assert len(draft.documents) == 1 and draft.comment is None
+    for number in range(1, MAX_DOCUMENTS):
+        draft.attach(DraftDocument(f"f{number}", f"u{number}", DocumentKind.DOCUMENT))
+    with pytest.raises(Refused) as full:
+        draft.attach(DraftDocument("f99", "u99", DocumentKind.DOCUMENT))
+    assert full.value.refusal is Refusal.TOO_MANY_DOCUMENTS
+    assert full.value.details == {"count": MAX_DOCUMENTS}
+    assert len(draft.documents) == MAX_DOCUMENTS
 
 
 def test_a_reminder_has_a_report_button_beside_each_own_measure():
@@ -141,7 +174,7 @@ def test_a_reminder_has_a_report_button_beside_each_own_measure():
 
 
 async def test_submitting_is_refused_before_anything_is_written(session):
-    with pytest.raises(ReportRefused) as refused:
+    with pytest.raises(Refused) as refused:
         await submit_report(
             session,
             Roles(official_organization_ids=frozenset({1})),
@@ -151,9 +184,9 @@ async def test_submitting_is_refused_before_anything_is_written(session):
             documents=[],
             now=datetime.now(UTC),
         )
-    assert refused.value.refusal is ReportRefusal.NO_DOCUMENTS
-    document = DraftDocument("f", "u", "document")
-    with pytest.raises(ReportRefused) as refused:
+    assert refused.value.refusal is Refusal.NO_DOCUMENTS
+    document = DraftDocument("f", "u", DocumentKind.DOCUMENT)
+    with pytest.raises(Refused) as refused:
         await submit_report(
             session,
             Roles(official_organization_ids=frozenset({1})),
@@ -163,7 +196,7 @@ async def test_submitting_is_refused_before_anything_is_written(session):
             documents=[document],
             now=datetime.now(UTC),
         )
-    assert refused.value.refusal is ReportRefusal.COMMENT_TOO_LONG
+    assert refused.value.refusal is Refusal.COMMENT_TOO_LONG
     assert list(await session.scalars(select(Report))) == []
 
 
@@ -293,7 +326,9 @@ async def test_a_returned_report_is_reminded_again_and_an_accepted_one_completes
     answer = await press_forged(
         running_bot,
         coordinator,
-        ReviewReport(action="accept_yes", report_id=(await rows(running_bot, Report))[1].id).pack(),
+        ReviewReport(
+            action=ReviewAction.ACCEPT_CONFIRMED, report_id=(await rows(running_bot, Report))[1].id
+        ).pack(),
     )
     assert answer.text == "This report has already been reviewed."
 
@@ -344,14 +379,16 @@ async def test_nobody_reports_reads_or_reviews_what_is_not_theirs(running_bot, w
         for data in (
             OpenReport(report_id=report.id),
             ReportFiles(report_id=report.id),
-            ReviewReport(action="accept_yes", report_id=report.id),
-            ReviewReport(action="return", report_id=report.id),
+            ReviewReport(action=ReviewAction.ACCEPT_CONFIRMED, report_id=report.id),
+            ReviewReport(action=ReviewAction.RETURN, report_id=report.id),
         ):
             answer = await press_forged(running_bot, person, data.pack())
             assert answer.text == refusal, (person.id, data)
     # The author may read their report, not review it.
     answer = await press_forged(
-        running_bot, official, ReviewReport(action="accept_yes", report_id=report.id).pack()
+        running_bot,
+        official,
+        ReviewReport(action=ReviewAction.ACCEPT_CONFIRMED, report_id=report.id).pack(),
     )
     assert answer.text == refusal
     # A report already waiting takes no second one.
@@ -547,7 +584,9 @@ async def test_a_report_of_a_body_removed_from_the_measure_can_no_longer_be_revi
     coordinator.send_command("/review")
     await coordinator.wait_for_message("No reports are waiting for review.")
     answer = await press_forged(
-        running_bot, coordinator, ReviewReport(action="accept_yes", report_id=report.id).pack()
+        running_bot,
+        coordinator,
+        ReviewReport(action=ReviewAction.ACCEPT_CONFIRMED, report_id=report.id).pack(),
     )
     assert answer.text.startswith("This report can no longer be reviewed")
     async with running_bot.sessionmaker() as session:
@@ -573,7 +612,9 @@ async def test_a_coordinator_who_reports_for_a_body_does_not_review_their_own_re
     notifications = await rows(running_bot, Notification)
     assert [n.chat_id for n in notifications] == [ADMIN_TELEGRAM_ID]
     answer = await press_forged(
-        running_bot, reporter, ReviewReport(action="accept_yes", report_id=report.id).pack()
+        running_bot,
+        reporter,
+        ReviewReport(action=ReviewAction.ACCEPT_CONFIRMED, report_id=report.id).pack(),
     )
     assert answer.text == "A report is reviewed by someone other than its author."
     reporter.send_command("/review")

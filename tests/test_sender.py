@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.i18n import create_i18n
+from bot.entry.translations import create_i18n
 from models.base import utc_now
 from models.tables import (
     Assignment,
@@ -324,6 +324,30 @@ async def test_blocked_recipient(emulator, sessionmaker, clock, make_sender):
         ).all()
     assert sorted(n.recipient_id for n in notices) == sorted([ids["coordinator"], ids["admin"]])
     assert all(n.status == NotificationStatus.SENT for n in notices)
+
+
+async def test_blocked_recipient_of_a_body_whose_measures_passed_on_today(
+    emulator, sessionmaker, clock, make_sender
+):
+    """An assignment ended today is history: that plan's coordinator is not told."""
+    ids = await seed_blocked_official(sessionmaker, emulator)
+    async with sessionmaker() as session, session.begin():
+        first = await session.scalar(select(Plan.id).where(Plan.title == "First"))
+        measure = await session.scalar(select(Measure.id).where(Measure.plan_id == first))
+        assignment = await session.scalar(
+            select(Assignment).where(Assignment.measure_id == measure)
+        )
+        assignment.valid_until = clock().date()
+    await enqueue(sessionmaker, clock, ids["official"], 7401, "passed")
+    emulator.user(7401).block_bot(notify=False)
+    sender = make_sender(admin_ids={7403})
+
+    stats = await sender.drain_once()
+    assert (stats.failed, stats.enqueued) == (1, 1)
+    await sender.drain_once()
+    assert emulator.messages(7402) == []
+    [notice] = emulator.messages(7403)  # the second plan has no coordinator
+    assert "Body <X> & Co" in notice.text
 
 
 def slow_recording(sender: OutboxSender, seconds: float) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text_limits import MESSAGE_LIMIT, pack, page_of, shorten, visible_length
+from bot.presentation.text_limits import MESSAGE_LIMIT, pack, page_of, shorten, visible_length
 
 
 def test_a_long_title_is_cut_at_a_word_with_a_visible_ellipsis() -> None:

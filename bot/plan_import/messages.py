@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.commands import N_
+from bot.i18n import N_
 from bot.plan_import.model import ImportFailure, ImportWarning
 
 Gettext = Callable[[str], str]

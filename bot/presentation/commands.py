@@ -9,10 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.access import Roles
-
-
-def N_(message: str) -> str:
-    return message
+from bot.i18n import N_
 
 
 class Audience(StrEnum):

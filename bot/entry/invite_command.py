@@ -116,7 +116,7 @@ async def make_invitation(
 
 
 async def bot_username(settings: Settings) -> str:
-    from bot.app import create_bot
+    from bot.entry.app import create_bot
 
     bot = create_bot(settings)
     try:

@@ -85,7 +85,7 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 def _run(settings: Settings) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    from bot.app import run_bot
+    from bot.entry.app import run_bot
 
     api = settings.telegram_api_url or "https://api.telegram.org"
     try:
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return _db(settings, args)
         if args.command == "invite":
-            from bot.invite_command import run_invite
+            from bot.entry.invite_command import run_invite
 
             return run_invite(
                 settings,
@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 days=args.days,
             )
         if args.command == "import":
-            from bot.plan_import.command import run_import
+            from bot.entry.import_command import run_import
 
             return run_import(
                 settings,

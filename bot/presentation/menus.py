@@ -9,8 +9,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from bot.commands import MENUS, Audience
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from bot.presentation.commands import MENUS, Audience
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.i18n import create_i18n
+from bot.entry.translations import create_i18n
 from bot.plan_import import messages
 from bot.plan_import.importing import import_for, summarise
 from bot.plan_import.model import ImportFailure, ImportResult

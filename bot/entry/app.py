@@ -18,13 +18,10 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.background import BackgroundWork
-from bot.commands import Audience
 from bot.config import Settings
-from bot.dispatch import route_buttons_by_prefix, run_filters_inline
-from bot.i18n import DEFAULT_LOCALE, create_i18n, pick_locale
-from bot.logs import setup_logging
-from bot.menus import set_default_menus, set_personal_menu
-from bot.middlewares import (
+from bot.entry.dispatch import route_buttons_by_prefix, run_filters_inline
+from bot.entry.logs import setup_logging
+from bot.entry.middlewares import (
     ClockMiddleware,
     CurrentPersonMiddleware,
     DbSessionMiddleware,
@@ -32,8 +29,12 @@ from bot.middlewares import (
     UpdateBoundSession,
     UpdatesInFlight,
 )
+from bot.entry.translations import create_i18n
+from bot.i18n import DEFAULT_LOCALE, pick_locale
 from bot.people import Presence
 from bot.plan_import.pending import PendingImports
+from bot.presentation.commands import Audience
+from bot.presentation.menus import set_default_menus, set_personal_menu
 from handlers import build_routers
 from models import queries
 from models.engine import create_engine, create_sessionmaker, create_update_sessionmaker

@@ -1,0 +1,137 @@
+"""Which bodies answer for a measure: a coordinator assigns a body or removes one.
+
+An assignment is never deleted: removing a body ends it (its reports stay), assigning the body
+again revives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.audit import record_change
+from bot.body_names import match_bodies
+from bot.measures import MeasureCard
+from bot.refusals import Refusal, Refused
+from bot.scope import changeable_card, changeable_measure, coordinated_card
+from models.tables import Assignment, Organization
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentMade:
+    organization_name: str
+    is_lead: bool
+    revived: bool
+
+
+async def card_to_assign(session: AsyncSession, roles: Roles, measure_id: int) -> MeasureCard:
+    """The card of a measure the person may give to another body."""
+    return await changeable_card(session, roles, measure_id)
+
+
+async def card_to_remove_from(session: AsyncSession, roles: Roles, measure_id: int) -> MeasureCard:
+    """The card of a measure the person may take a body off: somebody answers for it."""
+    card = await changeable_card(session, roles, measure_id)
+    if not card.executors:
+        raise Refused(Refusal.NO_EXECUTORS)
+    return card
+
+
+async def bodies_to_assign(
+    session: AsyncSession, roles: Roles, measure_id: int, text: str
+) -> tuple[MeasureCard, list[Organization]]:
+    """Bodies of the whole directory whose name matches the text and that do not answer for
+    the measure yet, with the measure's card."""
+    card = await coordinated_card(session, roles, measure_id)
+    found = match_bodies(await session.scalars(select(Organization)), text)
+    return card, [o for o in found if o.id not in card.organization_ids]
+
+
+async def assign_body(
+    session: AsyncSession, roles: Roles, *, actor_id: int, measure_id: int, organization_id: int
+) -> AssignmentMade:
+    """Give the measure to a body: a new assignment, or an ended one revived. The body becomes
+    the lead executor only when the measure has no current lead."""
+    measure = await changeable_measure(session, roles, measure_id)
+    organization = await session.get(Organization, organization_id)
+    if organization is None:
+        raise Refused(Refusal.NOT_AVAILABLE)
+    assignments = list(
+        await session.scalars(select(Assignment).where(Assignment.measure_id == measure.id))
+    )
+    existing = next((a for a in assignments if a.organization_id == organization.id), None)
+    if existing is not None and existing.valid_until is None:
+        raise Refused(Refusal.ALREADY_EXECUTOR)
+    is_lead = not any(a.is_lead and a.valid_until is None for a in assignments)
+    if existing is not None:
+        ended_on = existing.valid_until
+        existing.valid_until = None
+        existing.is_lead = is_lead
+        await record_change(
+            session,
+            actor_id=actor_id,
+            action="assignment_revived",
+            entity=existing,
+            field="valid_until",
+            old=ended_on,
+            new=None,
+        )
+        return AssignmentMade(organization.full_name, is_lead, revived=True)
+    assignment = Assignment(
+        measure_id=measure.id,
+        organization_id=organization.id,
+        is_lead=is_lead,
+        position=max((a.position for a in assignments), default=-1) + 1,
+    )
+    session.add(assignment)
+    await record_change(
+        session,
+        actor_id=actor_id,
+        action="assignment_created",
+        entity=assignment,
+        new={"measure_id": measure.id, "organization_id": organization.id, "is_lead": is_lead},
+    )
+    return AssignmentMade(organization.full_name, is_lead, revived=False)
+
+
+async def remove_body(
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    measure_id: int,
+    organization_id: int,
+    today: date,
+) -> str:
+    """End a body's current assignment (valid until today; never deleted, its reports stay).
+    Returns the body's name."""
+    measure = await changeable_measure(session, roles, measure_id)
+    row = (
+        await session.execute(
+            select(Assignment, Organization.full_name)
+            .join(Organization, Organization.id == Assignment.organization_id)
+            .where(
+                Assignment.measure_id == measure.id,
+                Assignment.organization_id == organization_id,
+                Assignment.valid_until.is_(None),
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        raise Refused(Refusal.NOT_EXECUTOR)
+    assignment, name = row
+    assignment.valid_until = today
+    await record_change(
+        session,
+        actor_id=actor_id,
+        action="assignment_ended",
+        entity=assignment,
+        field="valid_until",
+        old=None,
+        new=today,
+    )
+    return name

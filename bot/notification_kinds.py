@@ -1,0 +1,268 @@
+"""The kinds of message the bot sends through the outbox, and the payload of each kind.
+
+A payload is written as JSON into `notifications.payload` by the domain (the reminder scan,
+reports, the blocked-recipient rule) and read back at send time by the kind's renderer
+(scheduler.reminder_messages, scheduler.report_messages, scheduler.notifications). Each kind
+has one frozen dataclass here: `to_json()` gives the stored shape, `from_json()` reads a stored
+row back. The stored shape is the one rows have always had, and `from_json` gives a field
+missing from an older or hand-written row its empty value, so every stored row still renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from bot.reminder_policy import Audience, PointKind, ReminderPoint
+
+__all__ = [
+    "REMINDER",
+    "REPORT_REVIEWED",
+    "REPORT_SUBMITTED",
+    "UNREACHABLE",
+    "ReminderItem",
+    "ReminderNotice",
+    "ReportReviewedNotice",
+    "ReportSubmittedNotice",
+    "UnreachableNotice",
+]
+
+# Everything due for one person at one scan: their own measures, and for heads and
+# coordinators the late measures of bodies (the escalation), in one digest.
+REMINDER: Final = "reminder"
+# To the plan's coordinators: a report waits for their review.
+REPORT_SUBMITTED: Final = "report_submitted"
+# To the report's author: accepted, or returned with the reason.
+REPORT_REVIEWED: Final = "report_reviewed"
+# To coordinators: an official blocked the bot, their bodies cannot be reached through them.
+UNREACHABLE: Final = "unreachable"
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value)
+
+
+def _optional_text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else str(value)
+
+
+def _optional_int(data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return None if value is None else int(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderItem:
+    """One measure of a reminder: its point of the schedule for the recipient's audience."""
+
+    measure_id: int
+    plan_id: int | None
+    plan: str
+    number: str
+    title: str
+    deadline: date
+    result: str | None
+    body: str | None  # the body the measure is assigned to (named in an escalation)
+    audience: Audience
+    point: PointKind | None
+    days_before: int | None
+    working_days_overdue: int | None
+
+    @classmethod
+    def of_point(
+        cls,
+        point: ReminderPoint,
+        *,
+        measure_id: int,
+        plan_id: int,
+        plan: str,
+        number: str,
+        title: str,
+        deadline: date,
+        result: str | None,
+        body: str | None,
+    ) -> ReminderItem:
+        return cls(
+            measure_id=measure_id,
+            plan_id=plan_id,
+            plan=plan,
+            number=number,
+            title=title,
+            deadline=deadline,
+            result=result,
+            body=body,
+            audience=point.audience,
+            point=point.kind,
+            days_before=point.days_before,
+            working_days_overdue=point.working_days_overdue,
+        )
+
+    @property
+    def is_own(self) -> bool:
+        """The recipient's own measure (not a body's late measure told to a head or
+        coordinator)."""
+        return self.audience is Audience.EXECUTOR
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "measure_id": self.measure_id,
+            "plan_id": self.plan_id,
+            "plan": self.plan,
+            "number": self.number,
+            "title": self.title,
+            "deadline": self.deadline.isoformat(),
+            "result": self.result,
+            "body": self.body,
+            "audience": self.audience.value,
+            "kind": self.point.value if self.point is not None else None,
+            "days_before": self.days_before,
+            "working_days_overdue": self.working_days_overdue,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReminderItem:
+        point = data.get("kind")
+        return cls(
+            measure_id=int(data["measure_id"]),
+            plan_id=_optional_int(data, "plan_id"),
+            plan=_text(data, "plan"),
+            number=_text(data, "number"),
+            title=_text(data, "title"),
+            deadline=date.fromisoformat(data["deadline"]),
+            result=_optional_text(data, "result"),
+            body=_optional_text(data, "body"),
+            audience=Audience(data["audience"]),
+            point=PointKind(point) if point else None,
+            days_before=_optional_int(data, "days_before"),
+            working_days_overdue=_optional_int(data, "working_days_overdue"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderNotice:
+    """Kind REMINDER: everything due for one person at one scan."""
+
+    items: tuple[ReminderItem, ...]
+    timezone: str  # the recipient's, in which "today" is counted when the message is read
+
+    def to_json(self) -> dict[str, Any]:
+        return {"items": [item.to_json() for item in self.items], "timezone": self.timezone}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReminderNotice:
+        return cls(
+            items=tuple(ReminderItem.from_json(item) for item in data.get("items") or ()),
+            timezone=str(data.get("timezone") or "UTC"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSubmittedNotice:
+    """Kind REPORT_SUBMITTED: a report for a coordinator's review."""
+
+    report_id: int
+    measure_id: int | None
+    number: str
+    title: str
+    plan: str
+    body: str
+    person: str  # who sent it
+    comment: str
+    documents: int
+    deadline: date | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id,
+            "measure_id": self.measure_id,
+            "number": self.number,
+            "title": self.title,
+            "plan": self.plan,
+            "body": self.body,
+            "person": self.person,
+            "comment": self.comment,
+            "documents": self.documents,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReportSubmittedNotice:
+        deadline = data.get("deadline")
+        return cls(
+            report_id=int(data["report_id"]),
+            measure_id=_optional_int(data, "measure_id"),
+            number=_text(data, "number"),
+            title=_text(data, "title"),
+            plan=_text(data, "plan"),
+            body=_text(data, "body"),
+            person=_text(data, "person"),
+            comment=_text(data, "comment"),
+            documents=int(data.get("documents") or 0),
+            deadline=date.fromisoformat(deadline) if deadline else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportReviewedNotice:
+    """Kind REPORT_REVIEWED: the author learns their report was accepted or returned."""
+
+    report_id: int | None
+    measure_id: int
+    number: str
+    title: str
+    body: str
+    accepted: bool
+    reason: str  # why it was returned; empty when accepted
+    reviewer: str
+    measure_done: bool  # the acceptance made the measure done
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id,
+            "measure_id": self.measure_id,
+            "number": self.number,
+            "title": self.title,
+            "body": self.body,
+            "accepted": self.accepted,
+            "reason": self.reason,
+            "reviewer": self.reviewer,
+            "measure_done": self.measure_done,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReportReviewedNotice:
+        return cls(
+            report_id=_optional_int(data, "report_id"),
+            measure_id=int(data["measure_id"]),
+            number=_text(data, "number"),
+            title=_text(data, "title"),
+            body=_text(data, "body"),
+            accepted=bool(data.get("accepted")),
+            reason=_text(data, "reason"),
+            reviewer=_text(data, "reviewer"),
+            measure_done=bool(data.get("measure_done")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class UnreachableNotice:
+    """Kind UNREACHABLE: an official blocked the bot; the bodies they serve, by name."""
+
+    official_id: int | None
+    person: str
+    bodies: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"official_id": self.official_id, "person": self.person, "bodies": list(self.bodies)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> UnreachableNotice:
+        return cls(
+            official_id=_optional_int(data, "official_id"),
+            person=_text(data, "person"),
+            bodies=tuple(str(body) for body in data.get("bodies") or () if body),
+        )

@@ -1,0 +1,130 @@
+"""Sending a report: its documents are stored, the body's assignment waits for review (its
+reminders stop) and the plan's reviewers are told, all in one transaction.
+
+A refusal raises before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.refusals import Refusal, Refused
+from bot.report_draft import (
+    MAX_DOCUMENTS,
+    DocumentKind,
+    DraftDocument,
+    ReportTarget,
+    clean_comment,
+    report_target,
+)
+from bot.report_notifications import reviewers_of, tell_reviewers
+from models.tables import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    Document,
+    Official,
+    Report,
+    ReportStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedReport:
+    report_id: int
+    target: ReportTarget
+    documents: int
+    reviewers: int  # how many people were told
+
+
+def _stored_documents(report_id: int, documents: Sequence[DraftDocument]) -> list[Document]:
+    """The documents as stored: each file once, in the order it was sent."""
+    unique = {document.file_unique_id: document for document in documents}.values()
+    return [
+        Document(
+            report_id=report_id,
+            telegram_file_id=document.file_id,
+            telegram_file_unique_id=document.file_unique_id,
+            file_name=document.file_name,
+            mime_type=document.mime_type,
+            size=document.size,
+            kind=DocumentKind(document.kind).value,
+        )
+        for document in unique
+    ]
+
+
+def _mark_submitted(assignment: Assignment, author_id: int, now: datetime) -> AuditEvent:
+    previous = assignment.status
+    assignment.status = AssignmentStatus.SUBMITTED
+    assignment.status_changed_at = now
+    return AuditEvent(
+        created_at=now,
+        actor_id=author_id,
+        action="report_submitted",
+        entity_type="assignment",
+        entity_id=assignment.id,
+        field="status",
+        old_value=previous.value,
+        new_value=AssignmentStatus.SUBMITTED.value,
+    )
+
+
+async def submit_report(
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    author_id: int,
+    assignment_id: int,
+    comment: str | None,
+    documents: Sequence[DraftDocument],
+    now: datetime,
+    admin_telegram_ids: frozenset[int] = frozenset(),
+) -> SubmittedReport:
+    """Store the report with its documents, mark the assignment submitted, tell the reviewers.
+
+    All in the caller's transaction: a refusal raises before anything is written."""
+    if not documents:
+        raise Refused(Refusal.NO_DOCUMENTS)
+    if len(documents) > MAX_DOCUMENTS:
+        raise Refused(Refusal.TOO_MANY_DOCUMENTS, count=MAX_DOCUMENTS)
+    stored_comment = clean_comment(comment)
+    # Lock the assignment (PostgreSQL; SQLite writers are serialised already) and re-check it.
+    locked = await session.scalar(
+        select(Assignment).where(Assignment.id == assignment_id).with_for_update()
+    )
+    if locked is None:
+        raise Refused(Refusal.NOT_AVAILABLE)
+    target = await report_target(session, roles, assignment_id)
+
+    report = Report(
+        assignment_id=assignment_id,
+        author_id=author_id,
+        comment=stored_comment,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=now,
+    )
+    session.add(report)
+    await session.flush()
+    stored = _stored_documents(report.id, documents)
+    session.add_all(stored)
+    session.add(_mark_submitted(locked, author_id, now))
+    author = await session.get(Official, author_id)
+    reviewers = await reviewers_of(session, target.plan_id, author_id, admin_telegram_ids)
+    told = await tell_reviewers(
+        session,
+        reviewers,
+        report_id=report.id,
+        target=target,
+        author=author,
+        comment=stored_comment,
+        documents=len(stored),
+        now=now,
+    )
+    return SubmittedReport(report.id, target, len(stored), told)

@@ -1,0 +1,393 @@
+"""An official's report: "Report" opens a draft, files, photos and text fill it, "Send the
+report" sends it for review.
+
+The official presses "Report" (on a reminder, on the card, or on a returned report), sends
+files or photos and a comment, and presses "Send the report". The draft (bot.report_draft.
+ReportDraft) lives in the FSM until then; nothing is stored before the report is sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.config import Settings
+from bot.presentation.report_keyboards import OpenReport, ReportStart
+from bot.presentation.text_limits import shorten
+from bot.refusals import Refused
+from bot.report_draft import (
+    MAX_DOCUMENTS,
+    DocumentKind,
+    DraftDocument,
+    ReportDraft,
+    ReportTarget,
+    report_target,
+    report_targets,
+)
+from bot.report_submission import SubmittedReport, submit_report
+from handlers.refusals import refusal_text
+from handlers.replies import confirm_keyboard, show
+from handlers.reports import BUTTON_LENGTH, TITLE_LENGTH, reply_in_chat
+from models.tables import Official
+
+logger = logging.getLogger(__name__)
+
+# FSM data while a draft is open: the draft, and the message that shows it last.
+DRAFT = "draft"
+DRAFT_MESSAGE = "draft_message_id"
+
+
+class ReportInput(StatesGroup):
+    collecting = State()
+
+
+class ReportFor(CallbackData, prefix="rf"):
+    """Which of the person's bodies reports, when several execute the measure."""
+
+    assignment_id: int
+
+
+class ReportSend(CallbackData, prefix="rsd"):
+    assignment_id: int
+
+
+class ReportDrop(CallbackData, prefix="rdr"):
+    assignment_id: int
+
+
+# --- The draft in the FSM -----------------------------------------------------------------------
+
+
+async def open_draft(state: FSMContext, assignment_id: int | None = None) -> ReportDraft | None:
+    """The draft open in this chat (for this assignment, when one is named)."""
+    if await state.get_state() != ReportInput.collecting.state:
+        return None
+    stored = (await state.get_data()).get(DRAFT)
+    if stored is None:
+        return None
+    draft = ReportDraft.from_dict(stored)
+    if assignment_id is not None and draft.assignment_id != assignment_id:
+        return None
+    return draft
+
+
+async def _draft_being_filled(state: FSMContext) -> ReportDraft:
+    draft = await open_draft(state)
+    assert draft is not None, "a message in the draft's state without a draft"
+    return draft
+
+
+async def _post_draft(bot: Bot, chat_id: int, state: FSMContext, draft: ReportDraft) -> None:
+    """Keep the draft, and post its state under the latest input, removing the previous copy."""
+    await state.update_data({DRAFT: draft.as_dict()})
+    previous = (await state.get_data()).get(DRAFT_MESSAGE)
+    sent = await bot.send_message(
+        chat_id, draft_text(draft), reply_markup=draft_keyboard(draft.assignment_id)
+    )
+    await state.update_data({DRAFT_MESSAGE: sent.message_id})
+    if previous:
+        # Already gone, or too old to delete: the newer copy is what counts.
+        with contextlib.suppress(TelegramAPIError):
+            await bot.delete_message(chat_id, previous)
+
+
+# --- How it reads -------------------------------------------------------------------------------
+
+
+def _documents_lines(documents: list[DraftDocument]) -> list[str]:
+    if not documents:
+        return [_("Nothing attached yet.")]
+    lines = [
+        _("Attached: {count} of at most {limit}").format(count=len(documents), limit=MAX_DOCUMENTS)
+    ]
+    for document in documents:
+        name = document.file_name or _("photo")
+        lines.append(f"• {escape(shorten(name, 60))}")
+    return lines
+
+
+def draft_text(draft: ReportDraft) -> str:
+    lines = [
+        _("<b>Report on measure {number}</b>").format(number=escape(draft.number)),
+        escape(shorten(draft.title, TITLE_LENGTH)),
+        _("Body: {body}").format(body=escape(draft.organization_name)),
+    ]
+    if draft.result:
+        lines.append(
+            _("Expected document: {result}").format(
+                result=escape(shorten(draft.result, TITLE_LENGTH))
+            )
+        )
+    lines.append("")
+    lines.extend(_documents_lines(draft.documents))
+    if draft.comment:
+        lines.append(_("Comment: {comment}").format(comment=escape(shorten(draft.comment, 500))))
+    lines.append("")
+    lines.append(
+        _(
+            "Send the result documents as files or photos, and a comment as text if needed. "
+            "Then press «Send the report»."
+        )
+    )
+    return "\n".join(lines)
+
+
+def draft_keyboard(assignment_id: int) -> InlineKeyboardMarkup:
+    return confirm_keyboard(
+        _("Send the report"),
+        ReportSend(assignment_id=assignment_id),
+        ReportDrop(assignment_id=assignment_id),
+    )
+
+
+def _bodies_keyboard(targets: list[ReportTarget]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for target in targets:
+        builder.button(
+            text=shorten(target.organization_name, BUTTON_LENGTH),
+            callback_data=ReportFor(assignment_id=target.assignment_id),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _sent_text(submitted: SubmittedReport) -> str:
+    return _(
+        "✓ The report on measure {number} is sent for review ({count} documents). "
+        "Reminders about it stop; you will be told when the coordinator answers."
+    ).format(number=escape(submitted.target.number), count=submitted.documents)
+
+
+def _sent_keyboard(submitted: SubmittedReport) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Open the report"), callback_data=OpenReport(report_id=submitted.report_id)
+    )
+    return builder.as_markup()
+
+
+def _document_of(message: Message) -> DraftDocument:
+    """The file or photo of a message (a photo's largest size)."""
+    if message.document is not None:
+        return DraftDocument(
+            file_id=message.document.file_id,
+            file_unique_id=message.document.file_unique_id,
+            kind=DocumentKind.DOCUMENT,
+            file_name=message.document.file_name,
+            mime_type=message.document.mime_type,
+            size=message.document.file_size,
+        )
+    assert message.photo
+    largest = max(message.photo, key=lambda size: size.width * size.height)
+    return DraftDocument(
+        file_id=largest.file_id,
+        file_unique_id=largest.file_unique_id,
+        kind=DocumentKind.PHOTO,
+        mime_type="image/jpeg",
+        size=largest.file_size,
+    )
+
+
+# --- Handlers -----------------------------------------------------------------------------------
+
+
+async def _begin_draft(query: CallbackQuery, state: FSMContext, target: ReportTarget) -> None:
+    """Open a draft for this assignment; one already open for it is shown again, not emptied."""
+    draft = await open_draft(state, target.assignment_id)
+    if draft is None:
+        draft = ReportDraft.for_target(target)
+        await state.set_state(ReportInput.collecting)
+        await state.set_data({DRAFT: draft.as_dict()})
+    await query.answer()
+    assert query.bot is not None
+    await _post_draft(query.bot, query.from_user.id, state, draft)
+
+
+async def start_report(
+    query: CallbackQuery,
+    callback_data: ReportStart,
+    state: FSMContext,
+    session: AsyncSession,
+    roles: Roles,
+) -> None:
+    targets = await report_targets(session, roles, callback_data.measure_id)
+    if len(targets) == 1:
+        await _begin_draft(query, state, targets[0])
+        return
+    await query.answer()
+    await reply_in_chat(
+        query,
+        _("Measure {number} is assigned to several of your bodies. Which one reports?").format(
+            number=escape(targets[0].number)
+        ),
+        _bodies_keyboard(targets),
+    )
+
+
+async def start_report_for(
+    query: CallbackQuery,
+    callback_data: ReportFor,
+    state: FSMContext,
+    session: AsyncSession,
+    roles: Roles,
+) -> None:
+    target = await report_target(session, roles, callback_data.assignment_id)
+    await _begin_draft(query, state, target)
+
+
+async def document_added(message: Message, state: FSMContext, bot: Bot) -> None:
+    draft = await _draft_being_filled(state)
+    document = _document_of(message)
+    if draft.has(document):
+        await message.answer(_("This file is attached already."))
+        return
+    # A full draft is refused; a caption too long for the comment is left out, the file kept.
+    caption_refused = draft.attach(document, message.caption)
+    if caption_refused is not None:
+        await message.answer(refusal_text(caption_refused))
+    await _post_draft(bot, message.chat.id, state, draft)
+
+
+async def comment_typed(message: Message, state: FSMContext, bot: Bot) -> None:
+    draft = await _draft_being_filled(state)
+    draft.add_comment(message.text)  # too long: refused, the draft stays as it was
+    await _post_draft(bot, message.chat.id, state, draft)
+
+
+async def other_content(message: Message) -> None:
+    await message.answer(
+        _(
+            "A report takes files, photos and a text comment. Send a video or a voice message "
+            "as a file, or press «Cancel»."
+        )
+    )
+
+
+async def file_without_draft(message: Message, roles: Roles) -> None:
+    """An official sends a file with no report open: say how to report. A coordinator's file
+    goes on to plan import."""
+    if roles.is_coordinator or not roles.is_executor:
+        raise SkipHandler
+    await message.answer(
+        _(
+            "Plans are loaded by coordinators. To send a document as a report, open the measure "
+            "(/my) or the reminder and press «Report» first, then send the file."
+        )
+    )
+
+
+async def drop_draft_on_import(message: Message, state: FSMContext) -> None:
+    """/import while a report is open: the next file is a plan, not a report document."""
+    await state.clear()
+    await message.answer(_("The report is cancelled; nothing was sent."))
+    raise SkipHandler
+
+
+async def cancel_draft_command(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("The report is cancelled; nothing was sent."))
+
+
+async def drop_draft(query: CallbackQuery, callback_data: ReportDrop, state: FSMContext) -> None:
+    if await open_draft(state, callback_data.assignment_id) is None:
+        await query.answer(_("This draft is no longer open."), show_alert=True)
+        return
+    await state.clear()
+    await query.answer()
+    await show(query, _("The report is cancelled; nothing was sent."), None)
+
+
+async def send_report(
+    query: CallbackQuery,
+    callback_data: ReportSend,
+    state: FSMContext,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    draft = await open_draft(state, callback_data.assignment_id)
+    if draft is None:
+        await query.answer(
+            _("This draft is no longer open. Press «Report» on the measure to start again."),
+            show_alert=True,
+        )
+        return
+    draft.check_complete()  # no documents yet: refused, the draft stays open to be completed
+    submitted = await _submit(query, state, session, roles, official, settings, now, draft)
+    logger.info(
+        "Report %s on measure %s sent by official %s (%d documents, %d reviewers told)",
+        submitted.report_id,
+        submitted.target.measure_id,
+        official.id,
+        submitted.documents,
+        submitted.reviewers,
+    )
+    await query.answer()
+    await show(query, _sent_text(submitted), _sent_keyboard(submitted))
+
+
+async def _submit(
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    settings: Settings,
+    now: datetime,
+    draft: ReportDraft,
+) -> SubmittedReport:
+    """Send the draft; it closes whether the report is stored or refused."""
+    try:
+        submitted = await submit_report(
+            session,
+            roles,
+            author_id=official.id,
+            assignment_id=draft.assignment_id,
+            comment=draft.comment,
+            documents=draft.documents,
+            now=now,
+            admin_telegram_ids=settings.admin_ids,
+        )
+    except Refused as refused:
+        # The measure or the body's part changed since the draft opened: the draft cannot be
+        # sent any more. Its message says why; the error handler answers the button.
+        await state.clear()
+        await show(query, refusal_text(refused), None)
+        raise
+    await state.clear()
+    return submitted
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    collecting = StateFilter(ReportInput.collecting)
+    router.message.register(cancel_draft_command, collecting, Command("cancel"))
+    # A draft report stays open across other commands: its attachments are not lost.
+    router.message.register(drop_draft_on_import, collecting, Command("import"))
+    router.message.register(document_added, collecting, F.document | F.photo)
+    router.message.register(comment_typed, collecting, F.text & ~F.text.startswith("/"))
+    router.message.register(other_content, collecting, ~F.text)
+    router.message.register(file_without_draft, F.document | F.photo)
+
+    router.callback_query.register(start_report, ReportStart.filter())
+    router.callback_query.register(start_report_for, ReportFor.filter())
+    router.callback_query.register(send_report, ReportSend.filter())
+    router.callback_query.register(drop_draft, ReportDrop.filter())
+    return router
