@@ -8,14 +8,14 @@ reminder scan calls it per row), `timezone_of` looks the candidates up for one p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, bindparam, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from models.tables import Assignment, Measure, Membership, Official, Organization, Plan, Role
+from models import queries
+from models.tables import Official
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
@@ -60,60 +60,22 @@ def utc_offset(timezone: str, now: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-@dataclass(frozen=True, slots=True)
-class ZoneCandidates:
-    """The zones stored for a person, their bodies and their plans (None where not set)."""
-
-    own: str | None
-    body: str | None
-    plan: str | None
+# session.info key: {official id: (body zone, plan zone)} as read with the person this update.
+_KNOWN_ZONES = "known_zones"
 
 
-def _zone_candidates_statement() -> Select[tuple[str | None, str | None, str | None]]:
-    official_id = bindparam("official_id")
-    bodies = select(Membership.organization_id).where(
-        Membership.official_id == official_id,
-        Membership.role.in_([Role.OFFICIAL, Role.HEAD]),
-        Membership.is_active.is_(True),
-    )
-    plan_ids = union(
-        select(Membership.plan_id).where(
-            Membership.official_id == official_id,
-            Membership.role == Role.COORDINATOR,
-            Membership.is_active.is_(True),
-        ),
-        select(Measure.plan_id)
-        .join(Assignment, Assignment.measure_id == Measure.id)
-        .where(Assignment.organization_id.in_(bodies)),
-    )
-    body_zone = (
-        select(Organization.timezone)
-        .where(Organization.id.in_(bodies), Organization.timezone.is_not(None))
-        .order_by(Organization.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    plan_zone = (
-        select(Plan.timezone)
-        .where(Plan.id.in_(plan_ids), Plan.timezone.is_not(None))
-        .order_by(Plan.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return select(Official.timezone, body_zone, plan_zone).where(Official.id == official_id)
+def remember_zones(
+    session: AsyncSession | Session, official_id: int, body: str | None, plan: str | None
+) -> None:
+    """Keep the zones of a person's bodies and plans, read with the person at the start of the
+    update, so that `timezone_of` needs no query of its own."""
+    session.info.setdefault(_KNOWN_ZONES, {})[official_id] = (body, plan)
 
 
-# Built once: every update asks for it, and building it took longer than running it.
-_ZONE_CANDIDATES = _zone_candidates_statement()
-
-
-async def zone_candidates(session: AsyncSession, official_id: int) -> ZoneCandidates:
-    """One query: the person's own zone, the first zone set on a body they answer for, and the
-    first set on a plan they coordinate or their bodies execute."""
-    row = (await session.execute(_ZONE_CANDIDATES, {"official_id": official_id})).one_or_none()
-    if row is None:
-        return ZoneCandidates(None, None, None)
-    return ZoneCandidates(*row)
+def forget_zones(session: AsyncSession | Session) -> None:
+    """Drop what `remember_zones` kept: the update wrote something, which may have changed a
+    membership or a zone (called on every flush)."""
+    session.info.pop(_KNOWN_ZONES, None)
 
 
 async def timezone_of(
@@ -122,7 +84,10 @@ async def timezone_of(
     """The time zone of a stored person (``default`` for nobody)."""
     if official is None or official.id is None:
         return default
-    found = await zone_candidates(session, official.id)
+    known = session.info.get(_KNOWN_ZONES, {}).get(official.id)
+    if known is not None:
+        return person_timezone(official.timezone, *known, default)
+    found = await queries.zone_candidates(session, official.id)
     return person_timezone(found.own, found.body, found.plan, default)
 
 

@@ -6,8 +6,9 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
@@ -79,26 +80,36 @@ def _sort_key(line: MeasureLine) -> tuple[date, str]:
     return (line.deadline or date.max, line.sort_key)
 
 
-# Built once (the bodies are an expanding parameter): every /my page runs it.
-_EXECUTOR_MEASURES = (
-    select(
-        Measure.id,
-        Measure.plan_id,
-        Measure.number,
-        Measure.sort_key,
-        Measure.title,
-        Measure.deadline,
-        Measure.done_on,
-        Assignment.status,
+def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(
+            Measure.id,
+            Measure.plan_id,
+            Measure.number,
+            Measure.sort_key,
+            Measure.title,
+            Measure.deadline,
+            Measure.done_on,
+            Assignment.status,
+        )
+        .join(Assignment, Assignment.measure_id == Measure.id)
+        .join(Plan, Plan.id == Measure.plan_id)
+        .where(
+            bodies,
+            Assignment.valid_until.is_(None),
+            Measure.removed_at.is_(None),
+            Plan.is_archived.is_(False),
+        )
     )
-    .join(Assignment, Assignment.measure_id == Measure.id)
-    .join(Plan, Plan.id == Measure.plan_id)
-    .where(
-        Assignment.organization_id.in_(bindparam("organization_ids", expanding=True)),
-        Assignment.valid_until.is_(None),
-        Measure.removed_at.is_(None),
-        Plan.is_archived.is_(False),
-    )
+
+
+# Built once: every /my page runs one. Most people answer for one body, and a plain equality
+# is cached whole; an IN list (an expanding parameter) is re-rendered on every execution.
+_ONE_BODY_MEASURES = _executor_measures_statement(
+    Assignment.organization_id == bindparam("organization_id")
+)
+_BODIES_MEASURES = _executor_measures_statement(
+    Assignment.organization_id.in_(bindparam("organization_ids", expanding=True))
 )
 
 
@@ -109,7 +120,10 @@ async def executor_measures(
     ids = list(organization_ids)
     if not ids:
         return []
-    rows = await session.execute(_EXECUTOR_MEASURES, {"organization_ids": ids})
+    if len(ids) == 1:
+        rows = await session.execute(_ONE_BODY_MEASURES, {"organization_id": ids[0]})
+    else:
+        rows = await session.execute(_BODIES_MEASURES, {"organization_ids": ids})
     by_measure: dict[int, tuple[tuple, set[AssignmentStatus]]] = {}
     for row in rows:
         entry = by_measure.setdefault(row.id, (tuple(row), set()))

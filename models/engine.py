@@ -8,6 +8,7 @@ at its first write (see create_update_sessionmaker).
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+
+from models.sqlite_inline import inline_connector
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # WAL readers do not wait for each other, and writers wait for the write lock holding a
@@ -45,11 +49,16 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
-        dbapi_connection.isolation_level = None
+        if dbapi_connection.isolation_level is not None:
+            dbapi_connection.isolation_level = None
+        # An inline connection waits for the write lock itself, without blocking the event
+        # loop (models.sqlite_inline); SQLite's own busy handler must then not wait at all.
+        inline = getattr(dbapi_connection.driver_connection, "waits_asynchronously", False)
+        busy_timeout = 0 if inline else SQLITE_BUSY_TIMEOUT_MS
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
@@ -71,10 +80,11 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
     tables, and dropping the old copy must not cascade into the rows that refer to it)."""
     ensure_sqlite_directory(url)
     if is_sqlite(url):
+        database = make_url(url).database or ":memory:"
         engine = create_async_engine(
             url,
             echo=echo,
-            connect_args={"timeout": 30},
+            async_creator=inline_connector(database, SQLITE_BUSY_TIMEOUT_MS),
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=SQLITE_POOL_OVERFLOW,
         )
@@ -83,16 +93,24 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
     return create_async_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+def create_sessionmaker(
+    engine: AsyncEngine, sync_session_class: type[Session] = Session
+) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=True, sync_session_class=sync_session_class
+    )
 
 
-def create_update_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_update_sessionmaker(
+    engine: AsyncEngine, sync_session_class: type[Session] = Session
+) -> async_sessionmaker[AsyncSession]:
     """Sessions for handling updates: on SQLite they begin DEFERRED, so reading takes no write
     lock. A transaction that read and then writes may then fail with "database is locked" when
     another writer committed in between; the caller retries (see bot.entry.middlewares). Other
     databases ignore the option."""
-    return create_sessionmaker(engine.execution_options(**{SQLITE_BEGIN_OPTION: "deferred"}))
+    return create_sessionmaker(
+        engine.execution_options(**{SQLITE_BEGIN_OPTION: "deferred"}), sync_session_class
+    )
 
 
 def begin_immediately_from_now(session: AsyncSession) -> None:
@@ -106,7 +124,16 @@ def begin_immediately_from_now(session: AsyncSession) -> None:
         isinstance(bind, Engine)
         and bind.get_execution_options().get(SQLITE_BEGIN_OPTION) == "deferred"
     ):
-        session.sync_session.bind = bind.execution_options(**{SQLITE_BEGIN_OPTION: "immediate"})
+        immediate = _immediate_variants.get(bind)
+        if immediate is None:
+            immediate = bind.execution_options(**{SQLITE_BEGIN_OPTION: "immediate"})
+            _immediate_variants[bind] = immediate
+        session.sync_session.bind = immediate
+
+
+# The "immediate" variant of each deferred update engine, made once (making one per update
+# cost more than the update's queries).
+_immediate_variants: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def is_database_locked(error: BaseException) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    ScalarSelect,
     Select,
     String,
     and_,
@@ -20,10 +21,12 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    union,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.tables import (
     Assignment,
@@ -32,6 +35,7 @@ from models.tables import (
     Notification,
     NotificationStatus,
     Official,
+    Organization,
     Plan,
     ReminderMark,
     Role,
@@ -66,9 +70,98 @@ async def insert_official_if_absent(
     await session.execute(statement)
 
 
+def _executor_roles(role: Any) -> ColumnElement[bool]:
+    # Two equalities, not IN: an IN list is re-rendered on every execution.
+    return or_(role == Role.OFFICIAL, role == Role.HEAD)
+
+
+def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
+    """The first zone set on a body the person answers for, and the first set on a plan they
+    coordinate or their bodies execute (NULL where none is set). Memberships are aliased: the
+    person query joins memberships too, and these must not correlate to its rows."""
+    member = aliased(Membership)
+    coordinates = aliased(Membership)
+    bodies = (
+        select(member.organization_id)
+        .where(
+            member.official_id == official_id,
+            _executor_roles(member.role),
+            member.is_active.is_(True),
+        )
+        .correlate(Official)
+    )
+    plan_ids = union(
+        select(coordinates.plan_id)
+        .where(
+            coordinates.official_id == official_id,
+            coordinates.role == Role.COORDINATOR,
+            coordinates.is_active.is_(True),
+        )
+        .correlate(Official),
+        select(Measure.plan_id)
+        .join(Assignment, Assignment.measure_id == Measure.id)
+        .where(Assignment.organization_id.in_(bodies)),
+    )
+    body_zone = (
+        select(Organization.timezone)
+        .where(Organization.id.in_(bodies), Organization.timezone.is_not(None))
+        .order_by(Organization.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    plan_zone = (
+        select(Plan.timezone)
+        .where(Plan.id.in_(plan_ids), Plan.timezone.is_not(None))
+        .order_by(Plan.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return body_zone, plan_zone
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneCandidates:
+    """The zones stored for a person, their bodies and their plans (None where not set)."""
+
+    own: str | None
+    body: str | None
+    plan: str | None
+
+
+# Built once (building took longer than running): every update asks for the person's zone.
+_ZONE_CANDIDATES = select(Official.timezone, *_zone_subqueries(bindparam("official_id"))).where(
+    Official.id == bindparam("official_id")
+)
+
+
+async def zone_candidates(session: AsyncSession, official_id: int) -> ZoneCandidates:
+    """One query: the person's own zone, their first body's and their first plan's."""
+    row = (await session.execute(_ZONE_CANDIDATES, {"official_id": official_id})).one_or_none()
+    if row is None:
+        return ZoneCandidates(None, None, None)
+    return ZoneCandidates(*row)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """A stored person as every update first reads them: their active memberships (role,
+    plan, body) and the zones of their bodies and plans."""
+
+    official: Official
+    memberships: list[tuple[Role, int | None, int | None]]
+    body_zone: str | None
+    plan_zone: str | None
+
+
 # Built once: every update runs it first.
 _OFFICIAL_AND_MEMBERSHIPS = (
-    select(Official, Membership.role, Membership.plan_id, Membership.organization_id)
+    select(
+        Official,
+        Membership.role,
+        Membership.plan_id,
+        Membership.organization_id,
+        *_zone_subqueries(Official.id),
+    )
     .outerjoin(
         Membership,
         and_(Membership.official_id == Official.id, Membership.is_active.is_(True)),
@@ -77,17 +170,17 @@ _OFFICIAL_AND_MEMBERSHIPS = (
 )
 
 
-async def official_and_memberships(
-    session: AsyncSession, telegram_id: int
-) -> tuple[Official, list[tuple[Role, int | None, int | None]]] | None:
-    """The person with this Telegram id and their active memberships, in one query."""
+async def official_and_memberships(session: AsyncSession, telegram_id: int) -> PersonRecord | None:
+    """The person with this Telegram id, their active memberships and the zones of their
+    bodies and plans, in one query."""
     rows = (await session.execute(_OFFICIAL_AND_MEMBERSHIPS, {"telegram_id": telegram_id})).all()
     if not rows:
         return None
     memberships = [
         (row.role, row.plan_id, row.organization_id) for row in rows if row.role is not None
     ]
-    return rows[0][0], memberships
+    first = rows[0]
+    return PersonRecord(first[0], memberships, first[4], first[5])
 
 
 async def active_memberships(

@@ -19,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.background import BackgroundWork
 from bot.config import Settings
+from bot.entry.dispatch import route_buttons_by_prefix, run_filters_inline
 from bot.entry.logs import setup_logging
 from bot.entry.middlewares import (
     ClockMiddleware,
     CurrentPersonMiddleware,
     DbSessionMiddleware,
     LocaleMiddleware,
+    UpdateBoundSession,
     UpdatesInFlight,
 )
 from bot.entry.translations import create_i18n
@@ -118,11 +120,13 @@ def create_dispatcher(
     # The update's one `now` first: recognising the person stamps it too.
     dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
     dispatcher.update.outer_middleware(
-        DbSessionMiddleware(create_update_sessionmaker(engine), in_flight)
+        DbSessionMiddleware(create_update_sessionmaker(engine, UpdateBoundSession), in_flight)
     )
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids, presence))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.include_routers(*build_routers())
+    run_filters_inline([dispatcher])
+    route_buttons_by_prefix([dispatcher])
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return dispatcher

@@ -29,6 +29,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot import people
 from bot.access import Roles
+from bot.clock import forget_zones
 from bot.i18n import pick_locale
 from models.engine import begin_immediately_from_now, is_database_locked
 
@@ -128,25 +129,17 @@ class UpdateSession:
         # True once a transaction that wrote something was committed in this update.
         self.saved_changes = False
         self._wrote = False
-        sync_session = session.sync_session
-        event.listen(sync_session, "after_flush", self._on_flush)
-        event.listen(sync_session, "do_orm_execute", self._on_execute)
-        event.listen(sync_session, "after_commit", self._on_commit)
-        event.listen(sync_session, "after_rollback", self._on_rollback)
+        session.info[_UPDATE_SESSION] = self
 
-    def _on_flush(self, _session: Session, _context: Any) -> None:
+    def wrote(self) -> None:
         self._wrote = True
 
-    def _on_execute(self, state: ORMExecuteState) -> None:
-        if state.is_insert or state.is_update or state.is_delete:
-            self._wrote = True
-
-    def _on_commit(self, _session: Session) -> None:
+    def committed(self) -> None:
         if self._wrote:
             self.saved_changes = True
         self._wrote = False
 
-    def _on_rollback(self, _session: Session) -> None:
+    def rolled_back(self) -> None:
         self._wrote = False
 
     async def before_telegram_call(self) -> None:
@@ -166,6 +159,48 @@ class UpdateSession:
             # call must not fail on a locked database: it waits for the write lock instead
             # (held only between Telegram calls, never over the network).
             begin_immediately_from_now(self.session)
+
+
+# session.info key of the UpdateSession that owns a session.
+_UPDATE_SESSION = "update_session"
+
+
+class UpdateBoundSession(Session):
+    """The session class of updates: its events, registered once for the class (not per
+    update), tell the owning UpdateSession what the transaction did."""
+
+
+def _owner(session: Session) -> UpdateSession | None:
+    return session.info.get(_UPDATE_SESSION)
+
+
+@event.listens_for(UpdateBoundSession, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    # Whatever was written may change the person's memberships or zones.
+    forget_zones(session)
+    if (owner := _owner(session)) is not None:
+        owner.wrote()
+
+
+@event.listens_for(UpdateBoundSession, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and (
+        owner := _owner(state.session)
+    ) is not None:
+        forget_zones(state.session)
+        owner.wrote()
+
+
+@event.listens_for(UpdateBoundSession, "after_commit")
+def _after_commit(session: Session) -> None:
+    if (owner := _owner(session)) is not None:
+        owner.committed()
+
+
+@event.listens_for(UpdateBoundSession, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    if (owner := _owner(session)) is not None:
+        owner.rolled_back()
 
 
 _update_session: ContextVar[UpdateSession | None] = ContextVar("update_session", default=None)
