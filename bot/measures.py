@@ -236,13 +236,8 @@ _CARD_DEADLINE_CHANGES = (
 )
 
 
-async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
-    """Everything the card shows, in four explicit queries; None for an unknown measure."""
-    row = (await session.execute(_CARD_MEASURE, {"measure_id": measure_id})).one_or_none()
-    if row is None:
-        return None
-    measure, plan_title, section_title = row
-    executors = tuple(
+async def _card_executors(session: AsyncSession, measure_id: int) -> tuple[ExecutorOnCard, ...]:
+    return tuple(
         ExecutorOnCard(
             assignment_id=assignment.id,
             organization_id=organization.id,
@@ -257,6 +252,10 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
             _CARD_EXECUTORS, {"measure_id": measure_id}
         )
     )
+
+
+async def _card_history(session: AsyncSession, measure_id: int) -> tuple[HistoryEntry, ...]:
+    """Reports, their reviews and deadline changes, oldest first."""
     history: list[HistoryEntry] = []
     for report, author in await session.execute(_CARD_REPORTS, {"measure_id": measure_id}):
         history.append(
@@ -286,6 +285,17 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
             )
         )
     history.sort(key=lambda entry: entry.at)
+    return tuple(history)
+
+
+async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
+    """Everything the card shows, in four explicit queries; None for an unknown measure."""
+    row = (await session.execute(_CARD_MEASURE, {"measure_id": measure_id})).one_or_none()
+    if row is None:
+        return None
+    measure, plan_title, section_title = row
+    executors = await _card_executors(session, measure_id)
+    history = await _card_history(session, measure_id)
     return MeasureCard(
         measure_id=measure.id,
         plan_id=measure.plan_id,
@@ -298,6 +308,6 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
         done_on=measure.done_on,
         result=measure.result,
         executors=executors,
-        history=tuple(history),
+        history=history,
         removed=measure.removed_at is not None,
     )
