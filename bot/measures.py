@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.refusals import Refusal, Refused
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -144,6 +145,17 @@ async def executor_measures(
         )
     lines.sort(key=_sort_key)
     return lines
+
+
+async def executor_measures_in(
+    session: AsyncSession, organization_ids: Iterable[int], today: date, group: Group
+) -> list[MeasureLine]:
+    """The measures of these bodies that are in one group of /my."""
+    return [
+        line
+        for line in await executor_measures(session, organization_ids, today)
+        if line.group is group
+    ]
 
 
 def count_by_group(lines: Sequence[MeasureLine]) -> dict[Group, int]:
@@ -311,3 +323,12 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
         history=history,
         removed=measure.removed_at is not None,
     )
+
+
+async def viewable_card(session: AsyncSession, roles: Roles, measure_id: int) -> MeasureCard:
+    """The measure's card, if the person may see it (`can_view`); the same refusal for a
+    measure that does not exist and one that is not theirs."""
+    card = await load_card(session, measure_id)
+    if card is None or not can_view(roles, card.plan_id, card.organization_ids):
+        raise Refused(Refusal.MEASURE_NOT_AVAILABLE)
+    return card
