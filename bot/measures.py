@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.refusals import Refusal, Refused
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -146,6 +147,17 @@ async def executor_measures(
     return lines
 
 
+async def executor_measures_in(
+    session: AsyncSession, organization_ids: Iterable[int], today: date, group: Group
+) -> list[MeasureLine]:
+    """The measures of these bodies that are in one group of /my."""
+    return [
+        line
+        for line in await executor_measures(session, organization_ids, today)
+        if line.group is group
+    ]
+
+
 def count_by_group(lines: Sequence[MeasureLine]) -> dict[Group, int]:
     counts = dict.fromkeys(GROUP_ORDER, 0)
     for line in lines:
@@ -236,13 +248,8 @@ _CARD_DEADLINE_CHANGES = (
 )
 
 
-async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
-    """Everything the card shows, in four explicit queries; None for an unknown measure."""
-    row = (await session.execute(_CARD_MEASURE, {"measure_id": measure_id})).one_or_none()
-    if row is None:
-        return None
-    measure, plan_title, section_title = row
-    executors = tuple(
+async def _card_executors(session: AsyncSession, measure_id: int) -> tuple[ExecutorOnCard, ...]:
+    return tuple(
         ExecutorOnCard(
             assignment_id=assignment.id,
             organization_id=organization.id,
@@ -257,6 +264,10 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
             _CARD_EXECUTORS, {"measure_id": measure_id}
         )
     )
+
+
+async def _card_history(session: AsyncSession, measure_id: int) -> tuple[HistoryEntry, ...]:
+    """Reports, their reviews and deadline changes, oldest first."""
     history: list[HistoryEntry] = []
     for report, author in await session.execute(_CARD_REPORTS, {"measure_id": measure_id}):
         history.append(
@@ -286,6 +297,17 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
             )
         )
     history.sort(key=lambda entry: entry.at)
+    return tuple(history)
+
+
+async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
+    """Everything the card shows, in four explicit queries; None for an unknown measure."""
+    row = (await session.execute(_CARD_MEASURE, {"measure_id": measure_id})).one_or_none()
+    if row is None:
+        return None
+    measure, plan_title, section_title = row
+    executors = await _card_executors(session, measure_id)
+    history = await _card_history(session, measure_id)
     return MeasureCard(
         measure_id=measure.id,
         plan_id=measure.plan_id,
@@ -298,6 +320,15 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
         done_on=measure.done_on,
         result=measure.result,
         executors=executors,
-        history=tuple(history),
+        history=history,
         removed=measure.removed_at is not None,
     )
+
+
+async def viewable_card(session: AsyncSession, roles: Roles, measure_id: int) -> MeasureCard:
+    """The measure's card, if the person may see it (`can_view`); the same refusal for a
+    measure that does not exist and one that is not theirs."""
+    card = await load_card(session, measure_id)
+    if card is None or not can_view(roles, card.plan_id, card.organization_ids):
+        raise Refused(Refusal.MEASURE_NOT_AVAILABLE)
+    return card

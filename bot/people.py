@@ -224,3 +224,14 @@ def clean_person_name(text: str) -> str | None:
         if not all(char.isalpha() or char in "-.'’" for char in word):
             return None
     return " ".join(words)
+
+
+def take_full_name_from_profile(official: Official) -> bool:
+    """Whether the person has a full name, taking it from their Telegram profile's first and
+    last name when they have not given one; False: they must be asked for it."""
+    if official.full_name:
+        return True
+    if not (official.first_name.strip() and (official.last_name or "").strip()):
+        return False
+    official.full_name = f"{official.first_name.strip()} {official.last_name.strip()}"
+    return True

@@ -26,6 +26,7 @@ from handlers.card_actions import CardInput, coordinator_card, measure_in_dialog
 from handlers.measure_card import CardAction, CardVerb, format_day
 from handlers.refusals import refusal_text
 from handlers.replies import answer, saved_not_shown
+from handlers.reports import dialog_ends_on_refusal
 from models.tables import Official
 
 # Refusals after which the same question is asked again; any other one ends the dialog.
@@ -86,6 +87,12 @@ async def deadline_typed(
     )
 
 
+def moved_note(moved: deadline_changes.DeadlineMoved) -> str:
+    return _("✓ The deadline is moved: {old} → {new}.").format(
+        old=format_day(moved.old) if moved.old else "—", new=format_day(moved.new)
+    )
+
+
 async def reason_typed(
     message: Message,
     state: FSMContext,
@@ -95,7 +102,7 @@ async def reason_typed(
     settings: Settings,
     now: datetime,
 ) -> None:
-    try:
+    async with dialog_ends_on_refusal(state, ask_again=ASK_AGAIN):
         measure_id = await _measure_to_move(session, roles, state)
         moved = await deadline_changes.change_deadline(
             session,
@@ -106,15 +113,8 @@ async def reason_typed(
             reason=message.text or "",
             now=now,
         )
-    except Refused as refused:
-        if refused.refusal not in ASK_AGAIN:
-            await state.clear()
-        await message.answer(refusal_text(refused))
-        return
     await state.clear()
-    note = _("✓ The deadline is moved: {old} → {new}.").format(
-        old=format_day(moved.old) if moved.old else "—", new=format_day(moved.new)
-    )
+    note = moved_note(moved)
     shown = await coordinator_card(session, roles, measure_id, official, settings, now, note)
     if not await answer(message, *shown):
         await message.answer(saved_not_shown())

@@ -56,11 +56,23 @@ async def on_error(
     locale: str | None = None,
     update_session: UpdateSession | None = None,
 ) -> bool:
-    update = event.update
     user = _user_of(event)
     # Changes are committed before the bot talks to Telegram, so a failure to show the result
     # (a refused or timed-out reply) leaves them saved; say so, or the person repeats them.
     saved = update_session is not None and update_session.saved_changes
+    _log_failure(event, user, saved)
+    if locale is None:
+        locale = pick_locale(None, user.language_code if user else None)
+    with i18n.context(), i18n.use_locale(locale):
+        try:
+            await _tell(event, _failure_text(i18n, saved))
+        except TelegramAPIError:
+            logger.warning("Could not tell user %s about the failure", user.id if user else None)
+    return True
+
+
+def _log_failure(event: ErrorEvent, user: User | None, saved: bool) -> None:
+    update = event.update
     logger.error(
         "Update %s (%s) from user %s failed (changes saved: %s): %s: %s",
         update.update_id,
@@ -71,21 +83,15 @@ async def on_error(
         event.exception,
         exc_info=event.exception,
     )
-    if locale is None:
-        locale = pick_locale(None, user.language_code if user else None)
-    with i18n.context(), i18n.use_locale(locale):
-        if saved:
-            text = saved_not_shown()
-        else:
-            text = i18n.gettext(
-                "Sorry, something went wrong on our side and nothing was saved. "
-                "Please try again in a minute; if it happens again, tell your coordinator."
-            )
-        try:
-            await _tell(event, text)
-        except TelegramAPIError:
-            logger.warning("Could not tell user %s about the failure", user.id if user else None)
-    return True
+
+
+def _failure_text(i18n: I18n, saved: bool) -> str:
+    if saved:
+        return saved_not_shown()
+    return i18n.gettext(
+        "Sorry, something went wrong on our side and nothing was saved. "
+        "Please try again in a minute; if it happens again, tell your coordinator."
+    )
 
 
 async def _tell(event: ErrorEvent, text: str) -> None:

@@ -178,18 +178,7 @@ def render_card(
             _("Section: {title}").format(title=escape(shorten(card.section, FIELD_LENGTH)))
         )
     lines.append(deadline_line(card, today))
-    if card.executors:
-        shown = card.executors[:EXECUTORS_SHOWN]
-        lines.append(_("Executors:"))
-        lines.extend(f"• {executor_line(executor)}" for executor in shown)
-        if len(card.executors) > len(shown):
-            more = len(card.executors) - len(shown)
-            lines.append(
-                "• "
-                + _("and {count} more body", "and {count} more bodies", more).format(count=more)
-            )
-    else:
-        lines.append(_("Executors: none assigned"))
+    lines.extend(_executor_lines(card))
     if card.result:
         lines.append(
             _("Expected document: {result}").format(
@@ -201,19 +190,40 @@ def render_card(
         status = _("removed from the plan")
     lines.append(_("Status: {status}").format(status=status))
     if card.history:
-        page = history_page(card, history)
-        lines.append("")
-        if page.pages > 1:
-            last = page.total - page.page * page.size
-            lines.append(
-                _("History ({first}–{last} of {total}):").format(
-                    first=last - len(page.items) + 1, last=last, total=page.total
-                )
-            )
-        else:
-            lines.append(_("History:"))
-        lines.extend(history_line(entry) for entry in reversed(page.items))
+        lines.extend(_history_lines(card, history))
     return "\n".join(lines)
+
+
+def _executor_lines(card: MeasureCard) -> list[str]:
+    """The first executors, and how many more there are."""
+    if not card.executors:
+        return [_("Executors: none assigned")]
+    shown = card.executors[:EXECUTORS_SHOWN]
+    lines = [_("Executors:")]
+    lines.extend(f"• {executor_line(executor)}" for executor in shown)
+    if len(card.executors) > len(shown):
+        more = len(card.executors) - len(shown)
+        lines.append(
+            "• " + _("and {count} more body", "and {count} more bodies", more).format(count=more)
+        )
+    return lines
+
+
+def _history_lines(card: MeasureCard, history: int) -> list[str]:
+    """Page `history` of the card's history, oldest first, under its heading."""
+    page = history_page(card, history)
+    lines = [""]
+    if page.pages > 1:
+        last = page.total - page.page * page.size
+        lines.append(
+            _("History ({first}–{last} of {total}):").format(
+                first=last - len(page.items) + 1, last=last, total=page.total
+            )
+        )
+    else:
+        lines.append(_("History:"))
+    lines.extend(history_line(entry) for entry in reversed(page.items))
+    return lines
 
 
 def full_text_messages(card: MeasureCard) -> list[str]:
@@ -236,6 +246,58 @@ def full_text_file(card: MeasureCard) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _button(text: str, callback_data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=callback_data.pack())
+
+
+def _coordinator_rows(measure_id: int) -> list[list[InlineKeyboardButton]]:
+    """A coordinator's actions on the measure."""
+    return [
+        [
+            _button(_("Assign a body"), CardAction(action=CardVerb.ASSIGN, measure_id=measure_id)),
+            _button(_("Remove a body"), CardAction(action=CardVerb.REMOVE, measure_id=measure_id)),
+        ],
+        [
+            _button(
+                _("Change the deadline"),
+                CardAction(action=CardVerb.DEADLINE, measure_id=measure_id),
+            )
+        ],
+    ]
+
+
+def _card_rows(
+    card: MeasureCard, history: int, back: str, page: int
+) -> list[list[InlineKeyboardButton]]:
+    """ "Full text" when the card shortens the title or result, and the history's page buttons."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if is_shortened(card):
+        rows.append([_button(_("Full text"), CardFullText(measure_id=card.measure_id))])
+    shown = history_page(card, history)
+    navigation = []
+    if shown.has_next:
+        navigation.append(
+            _button(
+                _("‹ More history"),
+                CardHistory(
+                    measure_id=card.measure_id, history=shown.page + 1, back=back, page=page
+                ),
+            )
+        )
+    if shown.has_previous:
+        navigation.append(
+            _button(
+                _("Newer ›"),
+                CardHistory(
+                    measure_id=card.measure_id, history=shown.page - 1, back=back, page=page
+                ),
+            )
+        )
+    if navigation:
+        rows.append(navigation)
+    return rows
+
+
 def card_keyboard(
     back: str,
     page: int,
@@ -252,59 +314,16 @@ def card_keyboard(
     "Full text" when its title or result is shortened, and the history's page buttons
     (`history` is the page shown)."""
     # Built from rows directly: InlineKeyboardBuilder copies its rows on every button.
-    rows: list[list[InlineKeyboardButton]] = []
-
-    def button(text: str, callback_data: CallbackData) -> InlineKeyboardButton:
-        return InlineKeyboardButton(text=text, callback_data=callback_data.pack())
-
-    for text, callback_data in report_buttons[:REPORT_BUTTONS_SHOWN]:
-        rows.append([button(shorten(text, BUTTON_TEXT_LIMIT), callback_data)])
+    rows: list[list[InlineKeyboardButton]] = [
+        [_button(shorten(text, BUTTON_TEXT_LIMIT), callback_data)]
+        for text, callback_data in report_buttons[:REPORT_BUTTONS_SHOWN]
+    ]
     if can_coordinate and measure_id is not None:
-        rows.append(
-            [
-                button(
-                    _("Assign a body"), CardAction(action=CardVerb.ASSIGN, measure_id=measure_id)
-                ),
-                button(
-                    _("Remove a body"), CardAction(action=CardVerb.REMOVE, measure_id=measure_id)
-                ),
-            ]
-        )
-        rows.append(
-            [
-                button(
-                    _("Change the deadline"),
-                    CardAction(action=CardVerb.DEADLINE, measure_id=measure_id),
-                )
-            ]
-        )
+        rows.extend(_coordinator_rows(measure_id))
     if card is not None:
-        if is_shortened(card):
-            rows.append([button(_("Full text"), CardFullText(measure_id=card.measure_id))])
-        shown = history_page(card, history)
-        navigation = []
-        if shown.has_next:
-            navigation.append(
-                button(
-                    _("‹ More history"),
-                    CardHistory(
-                        measure_id=card.measure_id, history=shown.page + 1, back=back, page=page
-                    ),
-                )
-            )
-        if shown.has_previous:
-            navigation.append(
-                button(
-                    _("Newer ›"),
-                    CardHistory(
-                        measure_id=card.measure_id, history=shown.page - 1, back=back, page=page
-                    ),
-                )
-            )
-        if navigation:
-            rows.append(navigation)
+        rows.extend(_card_rows(card, history, back, page))
     if back:
-        rows.append([button(_("« Back to the list"), MyList(group=back, page=page))])
+        rows.append([_button(_("« Back to the list"), MyList(group=back, page=page))])
     if not rows:
         return None
     return InlineKeyboardMarkup(inline_keyboard=rows)

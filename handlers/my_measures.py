@@ -24,14 +24,14 @@ from bot.measures import (
     GROUP_ORDER,
     Group,
     MeasureLine,
-    can_view,
     count_by_group,
     executor_measures,
-    load_card,
+    executor_measures_in,
+    viewable_card,
 )
 from bot.presentation.callbacks import OpenMeasure
 from bot.presentation.deadline_wording import deadline_phrase
-from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
+from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, PageOf, page_of, shorten
 from handlers.measure_card import (
     FULL_TEXT_MESSAGES,
     CardFullText,
@@ -83,6 +83,41 @@ def overview_text(counts: dict[Group, int]) -> str:
     return "\n".join(lines)
 
 
+def group_page_text(
+    group: Group, lines: list[MeasureLine], page: PageOf[MeasureLine], today: date
+) -> str:
+    text = _("{group}: {count}").format(group=group_label(group), count=len(lines))
+    text += page_label(page)
+    if not lines:
+        text += "\n" + _("Nothing here now.")
+    else:
+        text += "\n\n" + "\n".join(list_line(line, today) for line in page.items)
+    return text
+
+
+def group_page_keyboard(group: Group, page: PageOf[MeasureLine]) -> InlineKeyboardMarkup:
+    """A button per measure of the page, then the page buttons and back to the overview."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=shorten(f"{line.number} {line.title}", BUTTON_TEXT_LIMIT),
+                callback_data=OpenMeasure(
+                    measure_id=line.measure_id, back=group.value, page=page.page
+                ).pack(),
+            )
+        ]
+        for line in page.items
+    ]
+    navigation = page_row(page, lambda number: MyList(group=group.value, page=number))
+    navigation.append(
+        InlineKeyboardButton(
+            text=_("Overview"), callback_data=MyList(group="overview", page=0).pack()
+        )
+    )
+    rows.append(navigation)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
 async def show_overview(
     message: Message,
     session: AsyncSession,
@@ -121,38 +156,10 @@ async def show_group(
         await query.answer(_("This button is out of date."), show_alert=True)
         return
     today = await person_today(session, official, now, settings.default_timezone)
-    lines = [
-        line
-        for line in await executor_measures(session, roles.organization_ids, today)
-        if line.group is group
-    ]
+    lines = await executor_measures_in(session, roles.organization_ids, today, group)
     page = page_of(lines, callback_data.page, PAGE_SIZE)
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=shorten(f"{line.number} {line.title}", BUTTON_TEXT_LIMIT),
-                callback_data=OpenMeasure(
-                    measure_id=line.measure_id, back=group.value, page=page.page
-                ).pack(),
-            )
-        ]
-        for line in page.items
-    ]
-    navigation = page_row(page, lambda number: MyList(group=group.value, page=number))
-    navigation.append(
-        InlineKeyboardButton(
-            text=_("Overview"), callback_data=MyList(group="overview", page=0).pack()
-        )
-    )
-    rows.append(navigation)
-    text = _("{group}: {count}").format(group=group_label(group), count=len(lines))
-    text += page_label(page)
-    if not lines:
-        text += "\n" + _("Nothing here now.")
-    else:
-        text += "\n\n" + "\n".join(list_line(line, today) for line in page.items)
     await query.answer()
-    await show(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
+    await show(query, group_page_text(group, lines, page, today), group_page_keyboard(group, page))
 
 
 async def back_to_overview(
@@ -229,11 +236,7 @@ async def show_card(
     now: datetime,
 ) -> None:
     """The card at this page of its history; `back` and `page` lead back to the /my list."""
-    card = await load_card(session, measure_id)
-    # The same answer for a measure that does not exist and one that is not theirs.
-    if card is None or not can_view(roles, card.plan_id, card.organization_ids):
-        await query.answer(_("This measure is not available to you."), show_alert=True)
-        return
+    card = await viewable_card(session, roles, measure_id)
     organization_ids = None if roles.coordinates_plan(card.plan_id) else roles.organization_ids
     today = await person_today(session, official, now, settings.default_timezone)
     text = render_card(card, today, organization_ids, history=history)
@@ -258,10 +261,7 @@ async def send_full_text(
 ) -> None:
     """The whole title and expected result: in messages that fit, or a file when that would
     take more than a few messages."""
-    card = await load_card(session, callback_data.measure_id)
-    if card is None or not can_view(roles, card.plan_id, card.organization_ids):
-        await query.answer(_("This measure is not available to you."), show_alert=True)
-        return
+    card = await viewable_card(session, roles, callback_data.measure_id)
     await query.answer()
     texts = full_text_messages(card)
     if len(texts) <= FULL_TEXT_MESSAGES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import io
 import logging
 import time
@@ -14,10 +15,15 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    Document,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
@@ -25,14 +31,21 @@ from bot.background import BackgroundWork
 from bot.clock import person_today
 from bot.config import Settings
 from bot.plan_import import messages
-from bot.plan_import.importing import ImportPreview, can_import, file_digest, import_for, summarise
+from bot.plan_import.importing import can_import, file_digest, import_for, summarise
 from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
 from bot.plan_import.reading import read_plan
 from bot.plan_import.store import PlanNotYours, StoreReport
 from bot.presentation.commands import Audience
 from bot.presentation.menus import set_personal_menu
-from bot.presentation.text_limits import pack, shorten
+from bot.presentation.text_limits import shorten
+from handlers.plan_import_texts import (
+    PLAN_TITLE_LENGTH,
+    WARNINGS_SHOWN,
+    render_changes,
+    render_preview,
+    render_warnings_file,
+)
 from handlers.replies import confirm_keyboard
 from models.tables import Official
 
@@ -42,25 +55,25 @@ logger = logging.getLogger(__name__)
 CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 IMPORT_SIZE_LIMIT = 50 * 1024 * 1024
 PROGRESS_INTERVAL = 1.5  # seconds between edits of the progress message
-WARNINGS_SHOWN = 10
-BODIES_SHOWN = 15
-MONTHS_SHOWN = 18
-PLANS_SHOWN = 5
-PLAN_TITLE_LENGTH = 300
-BODY_NAME_LENGTH = 80
-FILE_NAME_LENGTH = 100
+
+
+class ImportAction(enum.StrEnum):
+    SAVE = "save"
+    CANCEL = "cancel"
 
 
 class ImportDecision(CallbackData, prefix="imp"):
-    action: str  # "save" or "cancel"
+    """Save or cancel the preview `token`; one handler per `ImportAction`."""
+
+    action: ImportAction
     token: str
 
 
 def decision_keyboard(token: str) -> InlineKeyboardMarkup:
     return confirm_keyboard(
         _("Save the plan"),
-        ImportDecision(action="save", token=token),
-        ImportDecision(action="cancel", token=token),
+        ImportDecision(action=ImportAction.SAVE, token=token),
+        ImportDecision(action=ImportAction.CANCEL, token=token),
     )
 
 
@@ -73,6 +86,16 @@ async def ask_for_file(message: Message, roles: Roles) -> None:
             "Send me the plan as a file: Word (.docx), Excel (.xlsx), CSV or text. "
             "I will show what I understood before saving anything."
         )
+    )
+
+
+def too_large_text(file_size: int | None, settings: Settings) -> str | None:
+    """Why a file cannot be loaded for its size (the cloud Bot API downloads at most 20 MB)."""
+    limit = IMPORT_SIZE_LIMIT if settings.telegram_api_url else CLOUD_DOWNLOAD_LIMIT
+    if file_size is None or file_size <= limit:
+        return None
+    return _("The file is too large: {size} MB, at most {limit} MB can be loaded.").format(
+        size=round(file_size / 1024 / 1024, 1), limit=limit // 1024 // 1024
     )
 
 
@@ -90,13 +113,9 @@ async def receive_file(
         return
     document = message.document
     assert document is not None
-    limit = IMPORT_SIZE_LIMIT if settings.telegram_api_url else CLOUD_DOWNLOAD_LIMIT
-    if document.file_size is not None and document.file_size > limit:
-        await message.answer(
-            _("The file is too large: {size} MB, at most {limit} MB can be loaded.").format(
-                size=round(document.file_size / 1024 / 1024, 1), limit=limit // 1024 // 1024
-            )
-        )
+    too_large = too_large_text(document.file_size, settings)
+    if too_large is not None:
+        await message.answer(too_large)
         return
     status = await message.answer(
         _("Reading «{name}»…").format(name=escape(document.file_name or "file"))
@@ -144,17 +163,8 @@ async def read_and_preview(
     assert document is not None and message.from_user is not None
     file_name = document.file_name or "file"
     try:
-        buffer = io.BytesIO()
-        await bot.download(document, destination=buffer)
-        content = buffer.getvalue()
-        progress = ProgressMessage(status, file_name)
-        reading = asyncio.create_task(
-            asyncio.to_thread(read_plan, content, file_name, progress=progress.report)
-        )
-        while not reading.done():
-            await asyncio.wait({reading}, timeout=PROGRESS_INTERVAL)
-            await progress.refresh()
-        result = reading.result()
+        content = await _download(bot, document)
+        result = await _read_with_progress(content, file_name, status)
     except ImportFailure as failure:
         logger.info("Import of %r by %s refused: %s", file_name, message.from_user.id, failure)
         await status.edit_text(
@@ -174,16 +184,8 @@ async def read_and_preview(
     pending = pending_imports.add(
         message.from_user.id, file_name, file_digest(content), content, result
     )
-    *first, last = render_preview(summarise(result), result, file_name, i18n.current_locale)
-    # The question and its buttons come last, under everything the preview says.
-    keyboard = decision_keyboard(pending.token)
-    if first:
-        await status.edit_text(first[0])
-        for text in first[1:]:
-            await message.answer(text)
-        await message.answer(last, reply_markup=keyboard)
-    else:
-        await status.edit_text(last, reply_markup=keyboard)
+    texts = render_preview(summarise(result), result, file_name, i18n.current_locale)
+    await _send_preview(message, status, texts, decision_keyboard(pending.token))
     if len(result.warnings) > WARNINGS_SHOWN:
         await message.answer_document(
             BufferedInputFile(render_warnings_file(result).encode("utf-8"), "warnings.txt"),
@@ -193,117 +195,63 @@ async def read_and_preview(
         )
 
 
-def render_preview(
-    preview: ImportPreview, result: ImportResult, file_name: str, locale: str
-) -> list[str]:
-    """What the importer understood, as texts that each fit a message (usually one)."""
-    blocks = [
-        _("<b>What I found in «{name}»</b>").format(
-            name=escape(shorten(file_name, FILE_NAME_LENGTH))
-        )
-    ]
-    for index, plan in enumerate(preview.plans[:PLANS_SHOWN], 1):
-        lines = [f"{index}. <b>{escape(shorten(plan.title, PLAN_TITLE_LENGTH))}</b>"]
-        lines.append(
-            _(
-                "Sections: {sections}, measures: {measures} (done: {done}, without deadline: "
-                "{without})"
-            ).format(
-                sections=plan.sections,
-                measures=plan.measures,
-                done=plan.done,
-                without=plan.without_deadline,
-            )
-        )
-        lines.append(_("Bodies: {count}").format(count=len(plan.bodies)))
-        if plan.deadlines_by_month:
-            months = [
-                f"{format_date(month, 'LLLL yyyy', locale=locale)} — {count}"
-                for month, count in plan.deadlines_by_month[:MONTHS_SHOWN]
-            ]
-            if len(plan.deadlines_by_month) > MONTHS_SHOWN:
-                months.append("…")
-            lines.append(_("Deadlines by month: {months}").format(months=", ".join(months)))
-        blocks.append("\n".join(lines))
-    if len(preview.plans) > PLANS_SHOWN:
-        blocks.append(
-            _(
-                "…and {count} more plan.",
-                "…and {count} more plans.",
-                len(preview.plans) - PLANS_SHOWN,
-            ).format(count=len(preview.plans) - PLANS_SHOWN)
-        )
-    if preview.bodies:
-        shown = ", ".join(
-            escape(shorten(name, BODY_NAME_LENGTH)) for name in preview.bodies[:BODIES_SHOWN]
-        )
-        if len(preview.bodies) > BODIES_SHOWN:
-            shown += " " + _("and {count} more").format(count=len(preview.bodies) - BODIES_SHOWN)
-        blocks.append(_("Bodies: {names}").format(names=shown))
-    if result.warnings:
-        warnings = [_("Warnings: {count}").format(count=len(result.warnings))]
-        for warning in result.warnings[:WARNINGS_SHOWN]:
-            text = messages.render_warning(warning, _)
-            where = messages.render_where(warning.where, _)
-            warnings.append(f"• {escape(shorten(where, 100))}: {escape(shorten(text, 300))}")
-        blocks.append("\n".join(warnings))
-    else:
-        blocks.append(_("No warnings: every row was understood."))
-    blocks.append(_("Nothing is saved yet. Save the plan?"))
-    return pack(blocks)
+async def _download(bot: Bot, document: Document) -> bytes:
+    buffer = io.BytesIO()
+    await bot.download(document, destination=buffer)
+    return buffer.getvalue()
 
 
-def render_warnings_file(result: ImportResult) -> str:
-    return (
-        "\n".join(
-            f"{messages.render_where(warning.where, _)}: {messages.render_warning(warning, _)}"
-            for warning in result.warnings
-        )
-        + "\n"
+async def _read_with_progress(content: bytes, file_name: str, status: Message) -> ImportResult:
+    """Read the plan in a thread, showing the progress in the `status` message."""
+    progress = ProgressMessage(status, file_name)
+    reading = asyncio.create_task(
+        asyncio.to_thread(read_plan, content, file_name, progress=progress.report)
     )
+    while not reading.done():
+        await asyncio.wait({reading}, timeout=PROGRESS_INTERVAL)
+        await progress.refresh()
+    return reading.result()
 
 
-def render_changes(report: StoreReport) -> list[str]:
-    """What saving changed, plan by plan, as texts that each fit a message."""
-    blocks = []
-    for plan in report.plans:
-        lines = []
-        title = escape(shorten(plan.title, PLAN_TITLE_LENGTH))
-        if plan.created:
-            lines.append(
-                _(
-                    "Plan «{title}» saved: {count} measure.",
-                    "Plan «{title}» saved: {count} measures.",
-                    len(plan.added),
-                ).format(title=title, count=len(plan.added))
-            )
-        else:
-            lines.append(
-                _(
-                    "Plan «{title}» updated: added {added}, changed {changed}, removed {removed}, "
-                    "unchanged {unchanged}."
-                ).format(
-                    title=title,
-                    added=len(plan.added),
-                    changed=len(plan.changed),
-                    removed=len(plan.removed),
-                    unchanged=plan.unchanged,
-                )
-            )
-            for label, numbers in (
-                (_("Added"), plan.added),
-                (_("Changed"), plan.changed),
-                (_("Removed"), plan.removed),
-            ):
-                if numbers:
-                    lines.append(f"{label}: {escape(shorten(', '.join(numbers), 500))}")
-        blocks.append("\n".join(lines))
-    if report.organizations_created:
-        blocks.append(_("New bodies: {count}.").format(count=len(report.organizations_created)))
-    return pack(blocks, separator="\n")
+async def _send_preview(
+    message: Message, status: Message, texts: list[str], keyboard: InlineKeyboardMarkup
+) -> None:
+    """The preview in the status message (and more messages if it takes them); the question
+    and its buttons come last, under everything the preview says."""
+    *first, last = texts
+    if first:
+        await status.edit_text(first[0])
+        for text in first[1:]:
+            await message.answer(text)
+        await message.answer(last, reply_markup=keyboard)
+    else:
+        await status.edit_text(last, reply_markup=keyboard)
 
 
-async def decide(
+async def _take_pending(
+    query: CallbackQuery, callback_data: ImportDecision, pending_imports: PendingImports
+) -> PendingImport | None:
+    """The preview the button belongs to, once; None (and the person told) when it expired
+    or is someone else's."""
+    pending = pending_imports.take(callback_data.token, query.from_user.id)
+    if pending is None:
+        await query.answer(
+            _("This preview has expired or is not yours. Send the file again."), show_alert=True
+        )
+        await _drop_keyboard(query)
+    return pending
+
+
+async def cancel(
+    query: CallbackQuery, callback_data: ImportDecision, pending_imports: PendingImports
+) -> None:
+    if await _take_pending(query, callback_data, pending_imports) is None:
+        return
+    await query.answer()
+    await _finish(query, [_("Cancelled: nothing was saved.")])
+
+
+async def save(
     query: CallbackQuery,
     callback_data: ImportDecision,
     session: AsyncSession,
@@ -315,16 +263,8 @@ async def decide(
     settings: Settings,
     now: datetime,
 ) -> None:
-    pending = pending_imports.take(callback_data.token, query.from_user.id)
+    pending = await _take_pending(query, callback_data, pending_imports)
     if pending is None:
-        await query.answer(
-            _("This preview has expired or is not yours. Send the file again."), show_alert=True
-        )
-        await _drop_keyboard(query)
-        return
-    if callback_data.action != "save":
-        await query.answer()
-        await _finish(query, [_("Cancelled: nothing was saved.")])
         return
     if not can_import(roles):
         await query.answer(_("Only coordinators can load plans."), show_alert=True)
@@ -334,15 +274,19 @@ async def decide(
         report = await _store(session, pending, official, roles, today, now)
     except PlanNotYours as refusal:
         logger.info("Import by %s refused: not a coordinator of %r", official.id, refusal.title)
-        text = _("«{title}» is coordinated by someone else; nothing was saved.")
-        await query.answer(text.format(title=shorten(refusal.title, 100)), show_alert=True)
-        await _finish(query, [text.format(title=escape(shorten(refusal.title, PLAN_TITLE_LENGTH)))])
+        await _say_not_yours(query, refusal.title)
         return
     await query.answer(_("Saved."))
     await _finish(query, render_changes(report))
     if any(plan.created for plan in report.plans):
         audience = Audience.ADMINISTRATOR if roles.is_admin else Audience.COORDINATOR
         await set_personal_menu(bot, i18n, query.from_user.id, audience, i18n.current_locale)
+
+
+async def _say_not_yours(query: CallbackQuery, title: str) -> None:
+    text = _("«{title}» is coordinated by someone else; nothing was saved.")
+    await query.answer(text.format(title=shorten(title, 100)), show_alert=True)
+    await _finish(query, [text.format(title=escape(shorten(title, PLAN_TITLE_LENGTH)))])
 
 
 async def _store(
@@ -390,5 +334,6 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(ask_for_file, Command("import"))
     router.message.register(receive_file, F.document)
-    router.callback_query.register(decide, ImportDecision.filter())
+    router.callback_query.register(save, ImportDecision.filter(F.action == ImportAction.SAVE))
+    router.callback_query.register(cancel, ImportDecision.filter(F.action == ImportAction.CANCEL))
     return router

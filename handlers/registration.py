@@ -60,9 +60,7 @@ async def open_invitation(
         logger.info("Invitation refused for user %s: %s", official.telegram_id, problem.value)
         await message.answer(problem_text(problem))
         return
-    if official.full_name or (official.first_name.strip() and (official.last_name or "").strip()):
-        if not official.full_name:
-            official.full_name = f"{official.first_name.strip()} {official.last_name.strip()}"
+    if people.take_full_name_from_profile(official):
         await complete(message, session, official, token, bot, i18n, settings, now)
         return
     await state.set_state(Registration.name)

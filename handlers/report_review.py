@@ -110,6 +110,12 @@ async def ask_return_reason(
     )
 
 
+def returned_text(report: ReportView) -> str:
+    return _("↩️ The report on measure {number} is returned to {body}.").format(
+        number=escape(report.number), body=escape(report.organization_name)
+    )
+
+
 async def reason_typed(
     message: Message,
     state: FSMContext,
@@ -135,12 +141,7 @@ async def reason_typed(
             today=await person_today(session, official, now, settings.default_timezone),
         )
     await state.clear()
-    await message.answer(
-        _("↩️ The report on measure {number} is returned to {body}.").format(
-            number=escape(outcome.report.number), body=escape(outcome.report.organization_name)
-        ),
-        reply_markup=card_keyboard(outcome.report),
-    )
+    await message.answer(returned_text(outcome.report), reply_markup=card_keyboard(outcome.report))
 
 
 def build_router() -> Router:

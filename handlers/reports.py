@@ -9,7 +9,7 @@ review_list (/review). Their buttons' callback data live in bot.presentation.rep
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.presentation.report_keyboards import OpenReport, ReportStart
 from bot.presentation.text_limits import shorten
-from bot.refusals import Refused
+from bot.refusals import Refusal, Refused
 from bot.report_draft import reportable_measure_ids
 from bot.review_list import measure_reports_waiting
 
@@ -42,13 +42,17 @@ async def reply_in_chat(
 
 
 @contextlib.asynccontextmanager
-async def dialog_ends_on_refusal(state: FSMContext) -> AsyncIterator[None]:
-    """A refusal inside ends the dialog (its state is cleared); the router-level error handler
-    then answers it. Any other failure keeps the dialog, so the person can try again."""
+async def dialog_ends_on_refusal(
+    state: FSMContext, *, ask_again: Collection[Refusal] = ()
+) -> AsyncIterator[None]:
+    """A refusal inside ends the dialog (its state is cleared) unless it is one of `ask_again`
+    (the same question stands); the router-level error handler then answers it. Any other
+    failure keeps the dialog, so the person can try again."""
     try:
         yield
-    except Refused:
-        await state.clear()
+    except Refused as refused:
+        if refused.refusal not in ask_again:
+            await state.clear()
         raise
 
 

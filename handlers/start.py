@@ -15,25 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.clock import person_today
 from bot.config import Settings
-from bot.overview import personal_overview
+from bot.overview import PersonalOverview, personal_overview
 from bot.presentation.commands import MENUS, audience_of
 from bot.presentation.menus import set_personal_menu
 from models.tables import Official
 
 
-async def start(
-    message: Message,
-    session: AsyncSession,
-    official: Official,
-    roles: Roles,
-    bot: Bot,
-    i18n: I18n,
-    settings: Settings,
-    now: datetime,
-) -> None:
-    today = await person_today(session, official, now, settings.default_timezone)
-    overview = await personal_overview(session, roles, today)
-    lines = [_("Hello, {name}!").format(name=escape(official.display_name))]
+def render_greeting(name: str, roles: Roles, overview: PersonalOverview) -> str:
+    """Who the person is to the bot: their roles and what their bodies answer for."""
+    lines = [_("Hello, {name}!").format(name=escape(name))]
     if not roles.is_registered:
         lines.append(
             _(
@@ -69,7 +59,22 @@ async def start(
                 ).format(count=overview.overdue_measures)
             )
     lines.append(_("Send /help to see what you can do."))
-    await message.answer("\n\n".join(lines))
+    return "\n\n".join(lines)
+
+
+async def start(
+    message: Message,
+    session: AsyncSession,
+    official: Official,
+    roles: Roles,
+    bot: Bot,
+    i18n: I18n,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    today = await person_today(session, official, now, settings.default_timezone)
+    overview = await personal_overview(session, roles, today)
+    await message.answer(render_greeting(official.display_name, roles, overview))
     if roles.is_registered:
         await set_personal_menu(bot, i18n, message.chat.id, audience_of(roles), i18n.current_locale)
 

@@ -201,7 +201,7 @@ def test_the_preview_of_a_file_with_several_long_plans_is_split_into_messages_th
     from bot.plan_import.importing import ImportPreview, PlanPreview
     from bot.plan_import.model import ImportResult, ImportWarning
     from bot.presentation.text_limits import visible_length
-    from handlers.plan_import import render_preview
+    from handlers.plan_import_texts import render_preview
 
     long_title = "План мероприятий («дорожная карта») & <приложение> " * 40
     body = "Министерство строительства и жилищно-коммунального хозяйства области " * 5

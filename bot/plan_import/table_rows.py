@@ -1,0 +1,228 @@
+"""The rows of a plan table: sections, measures, continued rows, headings and legends in a
+table, and rows not understood (the rules are in `understanding`'s docstring).
+
+`TableRows` is a part of `Understanding` (its base class): it works on the reader's state and
+calls back the reading steps declared below, which `Understanding` defines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.plan_import.abbreviations import Abbreviations
+from bot.plan_import.blocks import Row
+from bot.plan_import.cleaning import Footnotes, one_line, strip_markup
+from bot.plan_import.columns import ColumnMap, Role
+from bot.plan_import.drafts import DraftMeasure, DraftPlan
+from bot.plan_import.model import normalise_number
+from bot.plan_import.numbering import NumberCell, read_number, split_heading
+from bot.plan_import.structure import is_appendix_marker, is_title_start, year_heading
+
+MAX_WARNING_TEXT = 200
+BODY_ROLES = (Role.DEADLINE, Role.EXECUTORS, Role.RESULT, Role.STATUS)
+SOURCE_KEYS = ("number", "title", "deadline", "executors", "result")
+
+
+class TableRows:
+    """Reading the rows of a plan table (see the module docstring)."""
+
+    seq: int
+    plan: DraftPlan | None
+    table: ColumnMap | None
+    deferred: list[tuple[str, str]]
+    restart_check: bool
+    next_title: tuple[list[str], str] | None
+    title_open: bool
+    appendix: str | None
+    last_group: list[DraftMeasure]
+    footnotes: Footnotes
+    abbreviations: Abbreviations
+
+    # Reading steps of `Understanding` ---------------------------------------------------------
+
+    def _legend(self, flat: str) -> bool:
+        raise NotImplementedError
+
+    def _legend_row(self, texts: list[str]) -> bool:
+        raise NotImplementedError
+
+    def _continues_title(self, flat: str) -> bool:
+        raise NotImplementedError
+
+    def _start_plan(self, where: str) -> None:
+        raise NotImplementedError
+
+    def _warn(self, where: str, code: str, **params: Any) -> None:
+        raise NotImplementedError
+
+    # Rows of a plan table ----------------------------------------------------------------------
+
+    def _fields(self, row: Row, *, fresh: bool) -> dict[str, str]:
+        """Texts by source key; `fresh` leaves out texts repeated from a merged cell above."""
+        assert self.table is not None
+        fields: dict[str, str] = {}
+        for role, indices in self.table.roles.items():
+            texts = [
+                row.cells[index]
+                for index in indices
+                if index < len(row.cells)
+                and row.cells[index].strip()
+                and not (fresh and index in row.from_above)
+            ]
+            fields[role.value] = "\n".join(texts)
+        for index, name in self.table.extra.items():
+            present = index < len(row.cells) and row.cells[index].strip()
+            if present and not (fresh and index in row.from_above):
+                fields[name] = row.cells[index]
+        return fields
+
+    def _on_data_row(self, row: Row) -> None:
+        full = self._fields(row, fresh=False)
+        fresh = self._fields(row, fresh=True)
+        number_text = fresh.get(Role.NUMBER.value, "")
+        texts = [cell for cell in row.cells if cell.strip()]
+        if len(texts) == 1 and self._single_text(texts[0], number_text, row):
+            return
+        if len(texts) > 1 and not read_number(number_text) and self._legend_row(texts):
+            return
+        if self.deferred:
+            self._take_deferred()
+        if number_text.strip():
+            self._numbered_row(number_text, full, row)
+        else:
+            self._unnumbered_row(full, fresh, row)
+
+    def _numbered_row(self, number_text: str, fields: dict[str, str], row: Row) -> None:
+        """A section (a number and a title, nothing else), a measure, or not understood."""
+        body = any(fields.get(role.value, "").strip() for role in BODY_ROLES)
+        title = fields.get(Role.TITLE.value, "").strip()
+        number = read_number(number_text)
+        if number is None:
+            heading, _ = split_heading(one_line(number_text))
+            if heading and heading.rstrip(".").isalpha() and title and not body:
+                self._add_section(heading, title, row.where)  # `I.` | `Организационные …`
+            else:
+                self._not_understood(row)
+        elif title and not body and not number.is_range:
+            self._add_section(number_text.strip(), title, row.where)
+        elif title or body:
+            self._add_measures(number, number_text, fields, row)
+        else:
+            self._not_understood(row)
+
+    def _unnumbered_row(self, full: dict[str, str], fresh: dict[str, str], row: Row) -> None:
+        """The rest of the measure before it, a measure of a table without numbers, or not
+        understood."""
+        assert self.plan is not None and self.table is not None
+        if self.last_group and any(text.strip() for text in fresh.values()):
+            self._continue(fresh)
+            return
+        body = any(full.get(role.value, "").strip() for role in BODY_ROLES)
+        if not self.table.has(Role.NUMBER) and full.get(Role.TITLE.value, "").strip() and body:
+            automatic = str(len(self.plan.measures) + 1)
+            self._add_measures(NumberCell((automatic,)), "", full, row)
+        else:
+            self._not_understood(row)
+
+    def _single_text(self, text: str, number_text: str, row: Row) -> bool:
+        """A row with one text: a year, a legend, a footnote or a heading; whether handled."""
+        flat = one_line(strip_markup(text))
+        year = year_heading(flat)
+        if year is not None:
+            self._add_year(flat, year, row.where)
+            return True
+        if self._legend(flat) or self.footnotes.learn_from_paragraph(flat):
+            return True
+        if self._deferred_structure(flat, row.where):
+            return True
+        if self.deferred:
+            self._take_deferred()
+        if text == number_text:
+            if read_number(flat) is not None:
+                return False
+        elif not self._heading_place(row) or (self.last_group and not flat[0].isupper()):
+            return False
+        number, title = split_heading(flat)
+        self._add_section(number, title, row.where)
+        return True
+
+    def _deferred_structure(self, flat: str, where: str) -> bool:
+        """A title or appendix row inside a table (spreadsheets): it names the next plan if a
+        header follows, else it is a heading of this plan (see `_take_deferred`)."""
+        if self.deferred and self._continues_title(flat):
+            assert self.next_title is not None
+            self.next_title[0].append(flat)
+        elif is_appendix_marker(flat):
+            self.appendix = flat
+        elif is_title_start(flat):
+            self.next_title, self.title_open = ([flat], where), True
+        else:
+            return False
+        self.deferred.append((flat, where))
+        return True
+
+    def _take_deferred(self) -> None:
+        """Title or appendix rows that no header followed: headings after all."""
+        deferred, self.deferred = self.deferred, []
+        self.next_title, self.appendix, self.title_open = None, None, False
+        for text, where in deferred:
+            self._add_section(None, text, where)
+
+    def _heading_place(self, row: Row) -> bool:
+        """Whether the only text of a row sits where a heading would: the title column, a cell
+        merged across the table, or a column of no role."""
+        assert self.table is not None
+        index = next(index for index, cell in enumerate(row.cells) if cell.strip())
+        if index in row.spans:
+            return True
+        roles = [role for role, indices in self.table.roles.items() if index in indices]
+        return not roles or Role.TITLE in roles or Role.NUMBER in roles
+
+    def _not_understood(self, row: Row) -> None:
+        text = " | ".join(one_line(cell) for cell in row.cells if cell.strip())
+        self._warn(row.where, "row_not_understood", text=_shorten(text))
+
+    def _add_year(self, text: str, year: int, where: str) -> None:
+        assert self.plan is not None
+        self.plan.add_year(text, year, where)
+
+    def _add_section(self, number: str | None, title: str, where: str) -> None:
+        assert self.plan is not None
+        self.plan.add_section(number, title, where)
+
+    def _add_measures(
+        self, number: NumberCell, number_text: str, fields: dict[str, str], row: Row
+    ) -> None:
+        assert self.plan is not None
+        if self.restart_check:
+            self.restart_check = False
+            if any(self.plan.has_number(each) for each in number.numbers):
+                self._start_plan(row.where)
+        plan = self.plan
+        assert plan is not None
+        cells = {source_key: fields.get(source_key, "") for source_key in SOURCE_KEYS}
+        cells["number"] = number_text
+        cells.update(
+            (name, text)
+            for name, text in fields.items()
+            if name not in SOURCE_KEYS and text.strip()
+        )
+        for each in number.numbers:
+            key = normalise_number(each)
+            if key in plan.first_seen:
+                self._warn(row.where, "duplicate_number", number=key, first=plan.first_seen[key])
+            else:
+                plan.first_seen[key] = row.where
+        self.last_group = plan.add_measures(number.numbers, cells, row.where, self.seq)
+
+    def _continue(self, fresh: dict[str, str]) -> None:
+        """Cells of a row split by a page break, appended to the measure before it."""
+        cells = self.last_group[0].cells
+        for name, text in fresh.items():
+            if name == Role.NUMBER.value or not text.strip():
+                continue
+            cells[name] = f"{cells[name]}\n{text}" if cells.get(name) else text
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_WARNING_TEXT else text[: MAX_WARNING_TEXT - 1] + "…"

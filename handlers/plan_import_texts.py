@@ -1,0 +1,146 @@
+"""The texts of loading a plan in the chat: the preview of what the importer understood, the
+file of all its warnings, and what saving changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
+
+from bot.plan_import import messages
+from bot.plan_import.importing import ImportPreview, PlanPreview
+from bot.plan_import.model import ImportResult
+from bot.plan_import.store import StoreReport
+from bot.presentation.text_limits import pack, shorten
+
+WARNINGS_SHOWN = 10
+BODIES_SHOWN = 15
+MONTHS_SHOWN = 18
+PLANS_SHOWN = 5
+PLAN_TITLE_LENGTH = 300
+BODY_NAME_LENGTH = 80
+FILE_NAME_LENGTH = 100
+
+
+def render_preview(
+    preview: ImportPreview, result: ImportResult, file_name: str, locale: str
+) -> list[str]:
+    """What the importer understood, as texts that each fit a message (usually one)."""
+    blocks = [
+        _("<b>What I found in «{name}»</b>").format(
+            name=escape(shorten(file_name, FILE_NAME_LENGTH))
+        )
+    ]
+    blocks.extend(
+        _plan_block(index, plan, locale)
+        for index, plan in enumerate(preview.plans[:PLANS_SHOWN], 1)
+    )
+    if len(preview.plans) > PLANS_SHOWN:
+        blocks.append(
+            _(
+                "…and {count} more plan.",
+                "…and {count} more plans.",
+                len(preview.plans) - PLANS_SHOWN,
+            ).format(count=len(preview.plans) - PLANS_SHOWN)
+        )
+    if preview.bodies:
+        blocks.append(_bodies_block(preview.bodies))
+    blocks.append(_warnings_block(result))
+    blocks.append(_("Nothing is saved yet. Save the plan?"))
+    return pack(blocks)
+
+
+def render_warnings_file(result: ImportResult) -> str:
+    return (
+        "\n".join(
+            f"{messages.render_where(warning.where, _)}: {messages.render_warning(warning, _)}"
+            for warning in result.warnings
+        )
+        + "\n"
+    )
+
+
+def render_changes(report: StoreReport) -> list[str]:
+    """What saving changed, plan by plan, as texts that each fit a message."""
+    blocks = []
+    for plan in report.plans:
+        lines = []
+        title = escape(shorten(plan.title, PLAN_TITLE_LENGTH))
+        if plan.created:
+            lines.append(
+                _(
+                    "Plan «{title}» saved: {count} measure.",
+                    "Plan «{title}» saved: {count} measures.",
+                    len(plan.added),
+                ).format(title=title, count=len(plan.added))
+            )
+        else:
+            lines.append(
+                _(
+                    "Plan «{title}» updated: added {added}, changed {changed}, removed {removed}, "
+                    "unchanged {unchanged}."
+                ).format(
+                    title=title,
+                    added=len(plan.added),
+                    changed=len(plan.changed),
+                    removed=len(plan.removed),
+                    unchanged=plan.unchanged,
+                )
+            )
+            for label, numbers in (
+                (_("Added"), plan.added),
+                (_("Changed"), plan.changed),
+                (_("Removed"), plan.removed),
+            ):
+                if numbers:
+                    lines.append(f"{label}: {escape(shorten(', '.join(numbers), 500))}")
+        blocks.append("\n".join(lines))
+    if report.organizations_created:
+        blocks.append(_("New bodies: {count}.").format(count=len(report.organizations_created)))
+    return pack(blocks, separator="\n")
+
+
+def _plan_block(index: int, plan: PlanPreview, locale: str) -> str:
+    """One plan of the preview: its counts and its deadlines by month."""
+    lines = [f"{index}. <b>{escape(shorten(plan.title, PLAN_TITLE_LENGTH))}</b>"]
+    lines.append(
+        _(
+            "Sections: {sections}, measures: {measures} (done: {done}, without deadline: {without})"
+        ).format(
+            sections=plan.sections,
+            measures=plan.measures,
+            done=plan.done,
+            without=plan.without_deadline,
+        )
+    )
+    lines.append(_("Bodies: {count}").format(count=len(plan.bodies)))
+    if plan.deadlines_by_month:
+        months = [
+            f"{format_date(month, 'LLLL yyyy', locale=locale)} — {count}"
+            for month, count in plan.deadlines_by_month[:MONTHS_SHOWN]
+        ]
+        if len(plan.deadlines_by_month) > MONTHS_SHOWN:
+            months.append("…")
+        lines.append(_("Deadlines by month: {months}").format(months=", ".join(months)))
+    return "\n".join(lines)
+
+
+def _bodies_block(bodies: Sequence[str]) -> str:
+    shown = ", ".join(escape(shorten(name, BODY_NAME_LENGTH)) for name in bodies[:BODIES_SHOWN])
+    if len(bodies) > BODIES_SHOWN:
+        shown += " " + _("and {count} more").format(count=len(bodies) - BODIES_SHOWN)
+    return _("Bodies: {names}").format(names=shown)
+
+
+def _warnings_block(result: ImportResult) -> str:
+    """The first warnings (all of them go in a file when there are more)."""
+    if not result.warnings:
+        return _("No warnings: every row was understood.")
+    warnings = [_("Warnings: {count}").format(count=len(result.warnings))]
+    for warning in result.warnings[:WARNINGS_SHOWN]:
+        text = messages.render_warning(warning, _)
+        where = messages.render_where(warning.where, _)
+        warnings.append(f"• {escape(shorten(where, 100))}: {escape(shorten(text, 300))}")
+    return "\n".join(warnings)

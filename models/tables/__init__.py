@@ -1,0 +1,42 @@
+"""Tables of the domain, one module per area: plans and measures (`plans`), bodies and people
+(`people`), executing bodies and deadline changes (`assignments`), reports (`reports`), the
+outbox and reminder marks (`delivery`), the audit trail (`audit`). Import them from here.
+
+See ../shared/docs/domain.md. Relationships are `lazy="raise"`: async code loads what it needs
+with explicit queries (`selectinload`, joins) and never by touching an attribute.
+"""
+
+from models.tables.assignments import (
+    Assignment,
+    AssignmentStatus,
+    DeadlineChange,
+    DeadlineChangeStatus,
+)
+from models.tables.audit import AuditEvent
+from models.tables.delivery import Notification, NotificationStatus, ReminderMark
+from models.tables.people import Invitation, Membership, Official, Organization, Role
+from models.tables.plans import Measure, Plan, Section, SectionKind
+from models.tables.reports import Document, Report, ReportStatus
+
+__all__ = [
+    "Assignment",
+    "AssignmentStatus",
+    "AuditEvent",
+    "DeadlineChange",
+    "DeadlineChangeStatus",
+    "Document",
+    "Invitation",
+    "Measure",
+    "Membership",
+    "Notification",
+    "NotificationStatus",
+    "Official",
+    "Organization",
+    "Plan",
+    "ReminderMark",
+    "Report",
+    "ReportStatus",
+    "Role",
+    "Section",
+    "SectionKind",
+]

@@ -1,0 +1,158 @@
+"""Bodies, people, their roles (memberships) and the invitations that grant them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, BigId, TimestampMixin, UtcDateTime, enum_column
+
+
+class Role(enum.StrEnum):
+    ADMINISTRATOR = "administrator"
+    COORDINATOR = "coordinator"
+    OFFICIAL = "official"
+    HEAD = "head"
+
+
+class Organization(TimestampMixin, Base):
+    """An executive body or municipality (орган, ИОГВ, МО)."""
+
+    __tablename__ = "organizations"
+    __table_args__ = (Index(None, "short_name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    full_name: Mapped[str] = mapped_column(Text)
+    # Lower-cased, whitespace-folded full name: the same body is stored once.
+    name_key: Mapped[str] = mapped_column(String(1000), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(255))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # A renamed or merged body: its measures pass to the successor from that day.
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    successor_since: Mapped[date | None] = mapped_column(Date)
+
+
+class Official(TimestampMixin, Base):
+    """A person known to the bot by Telegram id: official, head, coordinator or administrator."""
+
+    __tablename__ = "officials"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    # The name as the person gave it (or as Telegram had it); shown to coordinators.
+    full_name: Mapped[str | None] = mapped_column(String(500))
+    username: Mapped[str | None] = mapped_column(String(64))
+    position: Mapped[str | None] = mapped_column(Text)
+    # Chosen interface language; None follows the Telegram client's language.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    blocked_bot_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="official", lazy="raise", foreign_keys="Membership.official_id"
+    )
+
+    @property
+    def display_name(self) -> str:
+        if self.full_name:
+            return self.full_name
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or str(
+            self.telegram_id
+        )
+
+
+class Membership(TimestampMixin, Base):
+    """A role a person holds: administrator, coordinator of a plan, official or head of a body."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'administrator')"
+            " OR (role = 'coordinator' AND plan_id IS NOT NULL)"
+            " OR (role IN ('official', 'head') AND organization_id IS NOT NULL)",
+            name="role_scope",
+        ),
+        Index(None, "official_id", "is_active"),
+        Index(None, "organization_id", "role", "is_active"),
+        Index(None, "plan_id", "role", "is_active"),
+        # A person holds one role in one place once at a time (ended memberships stay as history).
+        Index(
+            "uq_memberships_active_role",
+            "official_id",
+            "role",
+            text("coalesce(plan_id, 0)"),
+            text("coalesce(organization_id, 0)"),
+            unique=True,
+            sqlite_where=text("is_active"),
+            postgresql_where=text("is_active"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+
+    official: Mapped[Official] = relationship(
+        back_populates="memberships", lazy="raise", foreign_keys=[official_id]
+    )
+
+
+class Invitation(TimestampMixin, Base):
+    """A deep link that registers whoever opens it with a body (or as a plan's coordinator).
+
+    Only a digest of the token is stored: the link itself is shown once, to its maker.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint(
+            "(role IN ('official', 'head') AND organization_id IS NOT NULL)"
+            " OR (role = 'coordinator' AND plan_id IS NOT NULL)",
+            name="role_scope",
+        ),
+        Index(None, "organization_id"),
+        Index(None, "plan_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    max_uses: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))

@@ -1,0 +1,112 @@
+"""A plan, its sections and its measures."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, BigId, TimestampMixin, UtcDateTime, enum_column, utc_now
+
+if TYPE_CHECKING:
+    from models.tables.assignments import Assignment
+
+
+class SectionKind(enum.StrEnum):
+    SECTION = "section"
+    YEAR = "year"
+
+
+class Plan(TimestampMixin, Base):
+    """A plan of measures («дорожная карта»), or one appendix plan of a body."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    source_file_name: Mapped[str | None] = mapped_column(String(255))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # Reminder policy overrides; None means the defaults.
+    reminder_policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    is_archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    updated_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=text("CURRENT_TIMESTAMP")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+
+    sections: Mapped[list[Section]] = relationship(back_populates="plan", lazy="raise")
+    measures: Mapped[list[Measure]] = relationship(back_populates="plan", lazy="raise")
+
+
+class Section(Base):
+    """A section or year block of a plan; sections nest (year → section → subsection)."""
+
+    __tablename__ = "sections"
+    __table_args__ = (Index(None, "plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
+    kind: Mapped[SectionKind] = mapped_column(enum_column(SectionKind, "section_kind"))
+    number: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+    plan: Mapped[Plan] = relationship(back_populates="sections", lazy="raise")
+
+
+class Measure(TimestampMixin, Base):
+    """One measure (мероприятие) of a plan, with the original text of its cells."""
+
+    __tablename__ = "measures"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "number_key"),
+        Index(None, "plan_id", "sort_key"),
+        Index(None, "section_id"),
+        # The reminder scan and the summaries look for open measures by deadline.
+        Index(
+            "ix_measures_open_deadline",
+            "deadline",
+            sqlite_where=text("done_on IS NULL AND deadline IS NOT NULL"),
+            postgresql_where=text("done_on IS NULL AND deadline IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"))
+    # The number exactly as written ("3.1.7."), its normalised key ("3.1.7") and a sort key.
+    number: Mapped[str] = mapped_column(String(64))
+    number_key: Mapped[str] = mapped_column(String(64))
+    sort_key: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    result: Mapped[str | None] = mapped_column(Text)
+    # Original cell texts, untouched: number, title, deadline, executors, result, …
+    source_cells: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    source_location: Mapped[str | None] = mapped_column(String(64))
+    done_before_import: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The day the measure was done (before import, or its report accepted); None while open.
+    done_on: Mapped[date | None] = mapped_column(Date)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    plan: Mapped[Plan] = relationship(back_populates="measures", lazy="raise")
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="measure", lazy="raise")
