@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from models.queries import plain_rows
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -121,9 +122,9 @@ async def executor_measures(
     if not ids:
         return []
     if len(ids) == 1:
-        rows = await session.execute(_ONE_BODY_MEASURES, {"organization_id": ids[0]})
+        rows = await plain_rows(session, _ONE_BODY_MEASURES, {"organization_id": ids[0]})
     else:
-        rows = await session.execute(_BODIES_MEASURES, {"organization_ids": ids})
+        rows = await plain_rows(session, _BODIES_MEASURES, {"organization_ids": ids})
     by_measure: dict[int, tuple[tuple, set[AssignmentStatus]]] = {}
     for row in rows:
         entry = by_measure.setdefault(row.id, (tuple(row), set()))

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
+from models.queries import plain_rows
 from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
 
 MAX_DOCUMENTS = 10
@@ -304,13 +305,14 @@ async def reportable_measure_ids(
         return set()
     bodies = sorted(roles.organization_ids)
     if len(ids) == 1 and len(bodies) == 1:
-        rows = await session.execute(
-            _REPORTABLE_BY_ONE_BODY, {"measure_id": ids[0], "organization_id": bodies[0]}
+        rows = await plain_rows(
+            session, _REPORTABLE_BY_ONE_BODY, {"measure_id": ids[0], "organization_id": bodies[0]}
         )
     else:
-        rows = await session.execute(
+        rows = await plain_rows(
+            session,
             _reportable_statement(
                 Assignment.measure_id.in_(ids), Assignment.organization_id.in_(bodies)
-            )
+            ),
         )
-    return set(rows.scalars())
+    return {measure_id for (measure_id,) in rows}

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
+from models.queries import plain_rows
 from models.tables import Assignment, Measure, Organization, Plan, Report, ReportStatus
 
 
@@ -48,8 +49,8 @@ async def _waiting(
 ) -> list[WaitingReport]:
     return [
         WaitingReport(report_id, number, title, short or full, submitted_at)
-        for report_id, number, title, short, full, submitted_at in await session.execute(
-            statement, parameters
+        for report_id, number, title, short, full, submitted_at in await plain_rows(
+            session, statement, parameters
         )
     ]
 
