@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
+from models.queries import plain_rows
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -23,6 +24,7 @@ from models.tables import (
     Plan,
     Report,
     Section,
+    display_name,
 )
 
 DUE_SOON_DAYS = 7
@@ -122,9 +124,9 @@ async def executor_measures(
     if not ids:
         return []
     if len(ids) == 1:
-        rows = await session.execute(_ONE_BODY_MEASURES, {"organization_id": ids[0]})
+        rows = await plain_rows(session, _ONE_BODY_MEASURES, {"organization_id": ids[0]})
     else:
-        rows = await session.execute(_BODIES_MEASURES, {"organization_ids": ids})
+        rows = await plain_rows(session, _BODIES_MEASURES, {"organization_ids": ids})
     by_measure: dict[int, tuple[tuple, set[AssignmentStatus]]] = {}
     for row in rows:
         entry = by_measure.setdefault(row.id, (tuple(row), set()))
@@ -222,78 +224,104 @@ def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> boo
     )
 
 
-# The card's statements, built once (every card runs all four).
+# The card's statements, built once (every card runs all four). They select columns, read
+# past the ORM's result machinery (plain_rows): a card builds no mapped objects.
 _CARD_MEASURE = (
-    select(Measure, Plan.title, Section.title)
+    select(
+        Measure.id,
+        Measure.plan_id,
+        Measure.number,
+        Measure.title,
+        Measure.deadline,
+        Measure.deadline_text,
+        Measure.done_on,
+        Measure.result,
+        Measure.removed_at,
+        Plan.title,
+        Section.title,
+    )
     .join(Plan, Plan.id == Measure.plan_id)
     .outerjoin(Section, Section.id == Measure.section_id)
     .where(Measure.id == bindparam("measure_id"))
 )
 _CARD_EXECUTORS = (
-    select(Assignment, Organization)
+    select(
+        Assignment.id,
+        Organization.id,
+        Organization.full_name,
+        Organization.short_name,
+        Assignment.is_lead,
+        Assignment.by_agreement,
+        Assignment.named_person,
+        Assignment.status,
+    )
     .join(Organization, Organization.id == Assignment.organization_id)
     .where(Assignment.measure_id == bindparam("measure_id"), Assignment.valid_until.is_(None))
     .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
 )
+_PERSON_NAME = (Official.full_name, Official.first_name, Official.last_name, Official.telegram_id)
 _CARD_REPORTS = (
-    select(Report, Official)
+    select(
+        Report.submitted_at,
+        Report.comment,
+        Report.reviewed_at,
+        Report.status,
+        Report.review_reason,
+        *_PERSON_NAME,
+    )
     .join(Assignment, Assignment.id == Report.assignment_id)
     .join(Official, Official.id == Report.author_id)
     .where(Assignment.measure_id == bindparam("measure_id"))
 )
 _CARD_DEADLINE_CHANGES = (
-    select(DeadlineChange, Official)
+    select(
+        DeadlineChange.decided_at,
+        DeadlineChange.created_at,
+        DeadlineChange.status,
+        DeadlineChange.old_deadline,
+        DeadlineChange.new_deadline,
+        DeadlineChange.reason,
+        *_PERSON_NAME,
+    )
     .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
     .where(DeadlineChange.measure_id == bindparam("measure_id"))
 )
 
 
+def _name(
+    full_name: str | None, first: str | None, last: str | None, telegram_id: int | None
+) -> str | None:
+    return None if telegram_id is None else display_name(full_name, first, last, telegram_id)
+
+
 async def _card_executors(session: AsyncSession, measure_id: int) -> tuple[ExecutorOnCard, ...]:
-    return tuple(
-        ExecutorOnCard(
-            assignment_id=assignment.id,
-            organization_id=organization.id,
-            name=organization.full_name,
-            short_name=organization.short_name,
-            is_lead=assignment.is_lead,
-            by_agreement=assignment.by_agreement,
-            named_person=assignment.named_person,
-            status=assignment.status,
-        )
-        for assignment, organization in await session.execute(
-            _CARD_EXECUTORS, {"measure_id": measure_id}
-        )
-    )
+    rows = await plain_rows(session, _CARD_EXECUTORS, {"measure_id": measure_id})
+    return tuple(ExecutorOnCard(*row) for row in rows)
 
 
 async def _card_history(session: AsyncSession, measure_id: int) -> tuple[HistoryEntry, ...]:
     """Reports, their reviews and deadline changes, oldest first."""
     history: list[HistoryEntry] = []
-    for report, author in await session.execute(_CARD_REPORTS, {"measure_id": measure_id}):
+    parameters = {"measure_id": measure_id}
+    for submitted_at, comment, reviewed_at, status, reason, *author in await plain_rows(
+        session, _CARD_REPORTS, parameters
+    ):
         history.append(
-            HistoryEntry(
-                report.submitted_at,
-                "report_submitted",
-                author.display_name,
-                {"comment": report.comment},
-            )
+            HistoryEntry(submitted_at, "report_submitted", _name(*author), {"comment": comment})
         )
-        if report.reviewed_at is not None:
+        if reviewed_at is not None:
             history.append(
-                HistoryEntry(
-                    report.reviewed_at,
-                    f"report_{report.status.value}",
-                    None,
-                    {"reason": report.review_reason},
-                )
+                HistoryEntry(reviewed_at, f"report_{status.value}", None, {"reason": reason})
             )
-    for change, who in await session.execute(_CARD_DEADLINE_CHANGES, {"measure_id": measure_id}):
+    for decided_at, created_at, status, old, new, reason, *who in await plain_rows(
+        session, _CARD_DEADLINE_CHANGES, parameters
+    ):
         history.append(
             HistoryEntry(
-                change.decided_at or change.created_at,
-                f"deadline_{change.status.value}",
-                who.display_name if who is not None else None,
-                {"old": change.old_deadline, "new": change.new_deadline, "reason": change.reason},
+                decided_at or created_at,
+                f"deadline_{status.value}",
+                _name(*who),
+                {"old": old, "new": new, "reason": reason},
             )
         )
     history.sort(key=lambda entry: entry.at)
@@ -302,26 +330,36 @@ async def _card_history(session: AsyncSession, measure_id: int) -> tuple[History
 
 async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
     """Everything the card shows, in four explicit queries; None for an unknown measure."""
-    row = (await session.execute(_CARD_MEASURE, {"measure_id": measure_id})).one_or_none()
-    if row is None:
+    rows = await plain_rows(session, _CARD_MEASURE, {"measure_id": measure_id})
+    if not rows:
         return None
-    measure, plan_title, section_title = row
-    executors = await _card_executors(session, measure_id)
-    history = await _card_history(session, measure_id)
+    (
+        measure_id,
+        plan_id,
+        number,
+        title,
+        deadline,
+        deadline_text,
+        done_on,
+        result,
+        removed_at,
+        plan_title,
+        section_title,
+    ) = rows[0]
     return MeasureCard(
-        measure_id=measure.id,
-        plan_id=measure.plan_id,
+        measure_id=measure_id,
+        plan_id=plan_id,
         plan_title=plan_title,
         section=section_title,
-        number=measure.number,
-        title=measure.title,
-        deadline=measure.deadline,
-        deadline_text=measure.deadline_text,
-        done_on=measure.done_on,
-        result=measure.result,
-        executors=executors,
-        history=history,
-        removed=measure.removed_at is not None,
+        number=number,
+        title=title,
+        deadline=deadline,
+        deadline_text=deadline_text,
+        done_on=done_on,
+        result=result,
+        executors=await _card_executors(session, measure_id),
+        history=await _card_history(session, measure_id),
+        removed=removed_at is not None,
     )
 
 

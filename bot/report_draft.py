@@ -16,11 +16,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
+from models.queries import plain_rows
 from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
 
 MAX_DOCUMENTS = 10
@@ -269,6 +270,32 @@ async def report_target(session: AsyncSession, roles: Roles, assignment_id: int)
     return _reportable(rows)[0]
 
 
+def _reportable_statement(
+    measures: ColumnElement[bool], bodies: ColumnElement[bool]
+) -> Select[tuple[int]]:
+    return (
+        select(Assignment.measure_id)
+        .join(Measure, Measure.id == Assignment.measure_id)
+        .join(Plan, Plan.id == Measure.plan_id)
+        .where(
+            measures,
+            Assignment.valid_until.is_(None),
+            bodies,
+            or_(*(Assignment.status == status for status in sorted(REPORTABLE_STATUSES))),
+            Measure.removed_at.is_(None),
+            Measure.done_on.is_(None),
+            Plan.is_archived.is_(False),
+        )
+    )
+
+
+# Built once: every card asks it for one measure, mostly for a person of one body.
+_REPORTABLE_BY_ONE_BODY = _reportable_statement(
+    Assignment.measure_id == bindparam("measure_id"),
+    Assignment.organization_id == bindparam("organization_id"),
+)
+
+
 async def reportable_measure_ids(
     session: AsyncSession, roles: Roles, measure_ids: Iterable[int]
 ) -> set[int]:
@@ -276,18 +303,16 @@ async def reportable_measure_ids(
     ids = sorted(set(measure_ids))
     if not ids or not roles.is_executor:
         return set()
-    rows = await session.execute(
-        select(Assignment.measure_id)
-        .join(Measure, Measure.id == Assignment.measure_id)
-        .join(Plan, Plan.id == Measure.plan_id)
-        .where(
-            Assignment.measure_id.in_(ids),
-            Assignment.valid_until.is_(None),
-            Assignment.organization_id.in_(sorted(roles.organization_ids)),
-            Assignment.status.in_(sorted(REPORTABLE_STATUSES)),
-            Measure.removed_at.is_(None),
-            Measure.done_on.is_(None),
-            Plan.is_archived.is_(False),
+    bodies = sorted(roles.organization_ids)
+    if len(ids) == 1 and len(bodies) == 1:
+        rows = await plain_rows(
+            session, _REPORTABLE_BY_ONE_BODY, {"measure_id": ids[0], "organization_id": bodies[0]}
         )
-    )
-    return set(rows.scalars())
+    else:
+        rows = await plain_rows(
+            session,
+            _reportable_statement(
+                Assignment.measure_id.in_(ids), Assignment.organization_id.in_(bodies)
+            ),
+        )
+    return {measure_id for (measure_id,) in rows}

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
+from models.queries import plain_rows
 from models.tables import Assignment, Measure, Organization, Plan, Report, ReportStatus
 
 
@@ -43,10 +44,14 @@ def _waiting_statement() -> Select[Any]:
     )
 
 
-async def _waiting(session: AsyncSession, statement: Select[Any]) -> list[WaitingReport]:
+async def _waiting(
+    session: AsyncSession, statement: Select[Any], parameters: dict[str, int] | None = None
+) -> list[WaitingReport]:
     return [
         WaitingReport(report_id, number, title, short or full, submitted_at)
-        for report_id, number, title, short, full, submitted_at in await session.execute(statement)
+        for report_id, number, title, short, full, submitted_at in await plain_rows(
+            session, statement, parameters
+        )
     ]
 
 
@@ -69,14 +74,28 @@ async def reports_waiting(
     return await _waiting(session, statement)
 
 
+# Built once: every card asks for the reports waiting on its measure.
+_WAITING_ON_MEASURE = _waiting_statement().where(Assignment.measure_id == bindparam("measure_id"))
+_WAITING_ON_MEASURE_OF_BODY = _WAITING_ON_MEASURE.where(
+    Assignment.organization_id == bindparam("organization_id")
+)
+
+
 async def measure_reports_waiting(
     session: AsyncSession, roles: Roles, measure_id: int, plan_id: int
 ) -> list[WaitingReport]:
     """Reports on this measure waiting for review that the person may open: all of them for
     a coordinator of the plan, their own bodies' for an official or head."""
-    statement = _waiting_statement().where(Assignment.measure_id == measure_id)
-    if not roles.coordinates_plan(plan_id):
-        if not roles.is_executor:
-            return []
-        statement = statement.where(Assignment.organization_id.in_(sorted(roles.organization_ids)))
-    return await _waiting(session, statement)
+    if roles.coordinates_plan(plan_id):
+        return await _waiting(session, _WAITING_ON_MEASURE, {"measure_id": measure_id})
+    if not roles.is_executor:
+        return []
+    bodies = sorted(roles.organization_ids)
+    if len(bodies) == 1:
+        return await _waiting(
+            session,
+            _WAITING_ON_MEASURE_OF_BODY,
+            {"measure_id": measure_id, "organization_id": bodies[0]},
+        )
+    statement = _WAITING_ON_MEASURE.where(Assignment.organization_id.in_(bodies))
+    return await _waiting(session, statement, {"measure_id": measure_id})

@@ -42,6 +42,11 @@ def build_routers() -> list[Router]:
         errors.build_router(),
         # A pending input (search, assign, deadline, invite, review) ends on any command.
         pending_input.build_router(),
+        # What officials use most (/my, a group, a card, the lists behind a reminder) early: an
+        # update is offered to every router in turn until one takes it. Nothing before the
+        # fallback takes their commands or button prefixes.
+        my_measures.build_router(),
+        due_lists.build_router(),
         find.build_router(),
         card_actions.build_router(),
         deadlines.build_router(),
@@ -62,8 +67,6 @@ def build_routers() -> list[Router]:
         timezones.build_router(),
         plans.build_router(),
         plan_import.build_router(),
-        my_measures.build_router(),
-        due_lists.build_router(),
         reminder_settings.build_router(),
         fallback.build_router(),
     ]

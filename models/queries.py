@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,8 +20,10 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Executable
 
 # The outbox's query functions live in models/outbox.py; callers may keep importing them here.
 # The outbox's query functions live in models/outbox.py; callers may import them from here.
@@ -37,6 +39,18 @@ from models.tables import (
     Plan,
     Role,
 )
+
+
+async def plain_rows(
+    session: AsyncSession, statement: Executable, parameters: Mapping[str, Any] | None = None
+) -> Sequence[Row[Any]]:
+    """The rows of a statement that selects columns (no mapped objects), in the session's
+    transaction but past the ORM's result machinery, which costs more than the query itself on
+    every row. Pending changes are flushed first, as `session.execute` would."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    connection = await session.connection()
+    return (await connection.execute(statement, parameters)).all()
 
 
 async def official_by_telegram_id(session: AsyncSession, telegram_id: int) -> Official | None:
@@ -133,10 +147,10 @@ _ZONE_CANDIDATES = select(Official.timezone, *_zone_subqueries(bindparam("offici
 
 async def zone_candidates(session: AsyncSession, official_id: int) -> ZoneCandidates:
     """One query: the person's own zone, their first body's and their first plan's."""
-    row = (await session.execute(_ZONE_CANDIDATES, {"official_id": official_id})).one_or_none()
-    if row is None:
+    rows = await plain_rows(session, _ZONE_CANDIDATES, {"official_id": official_id})
+    if not rows:
         return ZoneCandidates(None, None, None)
-    return ZoneCandidates(*row)
+    return ZoneCandidates(*rows[0])
 
 
 @dataclass(frozen=True, slots=True)

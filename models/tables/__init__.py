@@ -14,7 +14,14 @@ from models.tables.assignments import (
 )
 from models.tables.audit import AuditEvent
 from models.tables.delivery import Notification, NotificationStatus, ReminderMark
-from models.tables.people import Invitation, Membership, Official, Organization, Role
+from models.tables.people import (
+    Invitation,
+    Membership,
+    Official,
+    Organization,
+    Role,
+    display_name,
+)
 from models.tables.plans import Measure, Plan, Section, SectionKind
 from models.tables.reports import Document, Report, ReportStatus
 
@@ -39,4 +46,5 @@ __all__ = [
     "Role",
     "Section",
     "SectionKind",
+    "display_name",
 ]

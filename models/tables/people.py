@@ -73,11 +73,17 @@ class Official(TimestampMixin, Base):
 
     @property
     def display_name(self) -> str:
-        if self.full_name:
-            return self.full_name
-        return " ".join(part for part in (self.first_name, self.last_name) if part) or str(
-            self.telegram_id
-        )
+        return display_name(self.full_name, self.first_name, self.last_name, self.telegram_id)
+
+
+def display_name(
+    full_name: str | None, first_name: str | None, last_name: str | None, telegram_id: int
+) -> str:
+    """How a person is named to others: the full name given, else their Telegram names, else
+    their Telegram id (for rows read as columns, as `Official.display_name` for objects)."""
+    if full_name:
+        return full_name
+    return " ".join(part for part in (first_name, last_name) if part) or str(telegram_id)
 
 
 class Membership(TimestampMixin, Base):
