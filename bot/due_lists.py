@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from models.queries import active_assignment, live_measure, live_plan
 from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
 
 # An assignment whose body still has to act: reminded, listed as due or late.
@@ -92,10 +93,10 @@ async def due_measures(
         .join(Plan, Plan.id == Measure.plan_id)
         .where(
             Measure.done_on.is_(None),
-            Measure.removed_at.is_(None),
+            live_measure(),
             Measure.deadline.is_not(None),
-            Plan.is_archived.is_(False),
-            Assignment.valid_until.is_(None),
+            live_plan(),
+            active_assignment(),
             Assignment.status.in_(OPEN_STATUSES),
             *_scope(roles, which, today),
         )

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from models.queries import active_assignment, live_measure, live_plan
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -96,9 +97,9 @@ def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
         .join(Plan, Plan.id == Measure.plan_id)
         .where(
             bodies,
-            Assignment.valid_until.is_(None),
-            Measure.removed_at.is_(None),
-            Plan.is_archived.is_(False),
+            active_assignment(),
+            live_measure(),
+            live_plan(),
         )
     )
 
@@ -220,7 +221,7 @@ _CARD_MEASURE = (
 _CARD_EXECUTORS = (
     select(Assignment, Organization)
     .join(Organization, Organization.id == Assignment.organization_id)
-    .where(Assignment.measure_id == bindparam("measure_id"), Assignment.valid_until.is_(None))
+    .where(Assignment.measure_id == bindparam("measure_id"), active_assignment())
     .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
 )
 _CARD_REPORTS = (

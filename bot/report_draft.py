@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
+from models.queries import active_assignment, live_measure, live_plan
 from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
 
 MAX_DOCUMENTS = 10
@@ -199,9 +200,9 @@ async def _assignments_of(
         .join(Plan, Plan.id == Measure.plan_id)
         .join(Organization, Organization.id == Assignment.organization_id)
         .where(
-            Assignment.valid_until.is_(None),
+            active_assignment(),
             Assignment.organization_id.in_(sorted(roles.organization_ids)),
-            Plan.is_archived.is_(False),
+            live_plan(),
         )
         .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
     )
@@ -282,12 +283,12 @@ async def reportable_measure_ids(
         .join(Plan, Plan.id == Measure.plan_id)
         .where(
             Assignment.measure_id.in_(ids),
-            Assignment.valid_until.is_(None),
+            active_assignment(),
             Assignment.organization_id.in_(sorted(roles.organization_ids)),
             Assignment.status.in_(sorted(REPORTABLE_STATUSES)),
-            Measure.removed_at.is_(None),
+            live_measure(),
             Measure.done_on.is_(None),
-            Plan.is_archived.is_(False),
+            live_plan(),
         )
     )
     return set(rows.scalars())

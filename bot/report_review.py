@@ -20,6 +20,7 @@ from bot.reasons import clean_reason
 from bot.refusals import Refusal, Refused
 from bot.report_draft import DocumentKind
 from bot.report_notifications import tell_author
+from models.queries import active_assignment
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -235,7 +236,7 @@ async def _complete_measure(
     assert measure is not None
     current = await session.execute(
         select(Assignment.is_lead, Assignment.status).where(
-            Assignment.measure_id == measure_id, Assignment.valid_until.is_(None)
+            Assignment.measure_id == measure_id, active_assignment()
         )
     )
     if measure.done_on is not None or not measure_is_done(current.all()):

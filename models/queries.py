@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
 
 from models.tables import (
     Assignment,
@@ -40,6 +41,42 @@ from models.tables import (
     ReminderMark,
     Role,
 )
+
+# --- Shared predicates (one definition each; use them in every query) ----------------------
+
+
+def active_assignment(
+    assignment: type[Assignment] | AliasedClass[Assignment] = Assignment,
+) -> ColumnElement[bool]:
+    """An assignment in force. Ending one sets `valid_until` to the day it ended, and from
+    that day on it is history: an assignment ending today is no longer active.
+
+    `assignment` is the table or an alias of it (the table when not given)."""
+    return assignment.valid_until.is_(None)
+
+
+def live_measure(measure: type[Measure] | AliasedClass[Measure] = Measure) -> ColumnElement[bool]:
+    """A measure still in its plan (a later import of the plan did not remove it)."""
+    return measure.removed_at.is_(None)
+
+
+def live_plan(plan: type[Plan] | AliasedClass[Plan] = Plan) -> ColumnElement[bool]:
+    """A plan not archived."""
+    return plan.is_archived.is_(False)
+
+
+def active_membership(
+    membership: type[Membership] | AliasedClass[Membership] = Membership,
+) -> ColumnElement[bool]:
+    """A membership in force (leaving or being removed sets `is_active` to false).
+
+    `membership` is the table or an alias of it (the table when not given)."""
+    return membership.is_active.is_(True)
+
+
+def active_official() -> ColumnElement[bool]:
+    """A person not deactivated (removed from every body and plan they had)."""
+    return Official.is_active.is_(True)
 
 
 async def official_by_telegram_id(session: AsyncSession, telegram_id: int) -> Official | None:
@@ -86,7 +123,7 @@ def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[
         .where(
             member.official_id == official_id,
             _executor_roles(member.role),
-            member.is_active.is_(True),
+            active_membership(member),
         )
         .correlate(Official)
     )
@@ -95,7 +132,7 @@ def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[
         .where(
             coordinates.official_id == official_id,
             coordinates.role == Role.COORDINATOR,
-            coordinates.is_active.is_(True),
+            active_membership(coordinates),
         )
         .correlate(Official),
         select(Measure.plan_id)
@@ -164,7 +201,7 @@ _OFFICIAL_AND_MEMBERSHIPS = (
     )
     .outerjoin(
         Membership,
-        and_(Membership.official_id == Official.id, Membership.is_active.is_(True)),
+        and_(Membership.official_id == Official.id, active_membership()),
     )
     .where(Official.telegram_id == bindparam("telegram_id"))
 )
@@ -188,7 +225,7 @@ async def active_memberships(
 ) -> Sequence[tuple[Role, int | None, int | None]]:
     rows = await session.execute(
         select(Membership.role, Membership.plan_id, Membership.organization_id).where(
-            Membership.official_id == official_id, Membership.is_active.is_(True)
+            Membership.official_id == official_id, active_membership()
         )
     )
     return [(row.role, row.plan_id, row.organization_id) for row in rows]
@@ -220,8 +257,8 @@ async def plan_progress(
             func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
             func.coalesce(func.sum(case((no_deadline, 1), else_=0)), 0),
         )
-        .outerjoin(Measure, and_(Measure.plan_id == Plan.id, Measure.removed_at.is_(None)))
-        .where(Plan.is_archived.is_(False))
+        .outerjoin(Measure, and_(Measure.plan_id == Plan.id, live_measure()))
+        .where(live_plan())
         .group_by(Plan.id, Plan.title)
         .order_by(Plan.id)
     )
@@ -240,7 +277,7 @@ async def open_measure_counts_for_organizations(
         return (0, 0)
     assigned = (
         select(Assignment.measure_id)
-        .where(Assignment.organization_id.in_(ids), Assignment.valid_until.is_(None))
+        .where(Assignment.organization_id.in_(ids), active_assignment())
         .distinct()
         .scalar_subquery()
     )
@@ -248,7 +285,7 @@ async def open_measure_counts_for_organizations(
     row = (
         await session.execute(
             select(func.count(Measure.id), func.coalesce(func.sum(overdue), 0)).where(
-                Measure.id.in_(assigned), Measure.done_on.is_(None), Measure.removed_at.is_(None)
+                Measure.id.in_(assigned), Measure.done_on.is_(None), live_measure()
             )
         )
     ).one()
@@ -262,8 +299,8 @@ async def coordinators_for_menus(session: AsyncSession) -> Sequence[tuple[int, s
         .join(Membership, Membership.official_id == Official.id)
         .where(
             Membership.role.in_([Role.COORDINATOR, Role.ADMINISTRATOR]),
-            Membership.is_active.is_(True),
-            Official.is_active.is_(True),
+            active_membership(),
+            active_official(),
         )
         .distinct()
     )
@@ -304,8 +341,8 @@ async def plan_reviewers(
         .where(
             Membership.plan_id.in_(plan_ids),
             Membership.role == Role.COORDINATOR,
-            Membership.is_active.is_(True),
-            Official.is_active.is_(True),
+            active_membership(),
+            active_official(),
             Official.blocked_bot_at.is_(None),
         )
     ):
@@ -366,25 +403,6 @@ async def enqueue_notification(
         .on_conflict_do_nothing(index_elements=[Notification.dedup_key])
     )
     return bool(result.rowcount)
-
-
-# --- Shared predicates (one definition each; use them in every query) ----------------------
-
-
-def active_assignment() -> ColumnElement[bool]:
-    """An assignment in force. Ending one sets `valid_until` to the day it ended, and from
-    that day on it is history: an assignment ending today is no longer active."""
-    return Assignment.valid_until.is_(None)
-
-
-def live_measure() -> ColumnElement[bool]:
-    """A measure still in its plan (a later import of the plan did not remove it)."""
-    return Measure.removed_at.is_(None)
-
-
-def live_plan() -> ColumnElement[bool]:
-    """A plan not archived."""
-    return Plan.is_archived.is_(False)
 
 
 # --- The outbox: what both the sender and domain rules change -------------------------------

@@ -34,6 +34,8 @@ from bot.reminder_policy import (
 from models.queries import (
     Recipient,
     active_assignment,
+    active_membership,
+    active_official,
     live_measure,
     live_plan,
     plan_reviewers,
@@ -217,8 +219,8 @@ async def _audiences(
         .where(
             Membership.organization_id.in_(organization_ids),
             Membership.role.in_([Role.OFFICIAL, Role.HEAD]),
-            Membership.is_active.is_(True),
-            Official.is_active.is_(True),
+            active_membership(),
+            active_official(),
             Official.blocked_bot_at.is_(None),
         )
     ):

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit import record_change
 from bot.plan_import.model import ImportResult, ParsedExecutor, ParsedMeasure, ParsedPlan
 from models.base import as_payload
+from models.queries import live_plan
 from models.tables import (
     Assignment,
     AuditEvent,
@@ -184,7 +185,7 @@ async def _find_or_create_plan(
     session: AsyncSession, parsed: ParsedPlan, actor_id: int | None
 ) -> tuple[Plan, bool]:
     key = plan_key(parsed.title)
-    for plan in await session.scalars(select(Plan).where(Plan.is_archived.is_(False))):
+    for plan in await session.scalars(select(Plan).where(live_plan())):
         if plan_key(plan.title) == key:
             return plan, False
     plan = Plan(title=parsed.title, created_by_id=actor_id)
