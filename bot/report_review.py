@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.audit import record_change
 from bot.reasons import clean_reason
 from bot.refusals import Refusal, Refused
 from bot.report_draft import DocumentKind
@@ -24,7 +25,6 @@ from models.queries import active_assignment
 from models.tables import (
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     Document,
     Measure,
     Official,
@@ -195,7 +195,8 @@ class ReviewOutcome:
     author_told: bool
 
 
-def _decide(
+async def _decide(
+    session: AsyncSession,
     report: Report,
     assignment: Assignment,
     *,
@@ -203,8 +204,8 @@ def _decide(
     accept: bool,
     reason: str | None,
     now: datetime,
-) -> AuditEvent:
-    """Record the decision on the report and its body's assignment; the audit event of it."""
+) -> None:
+    """Record the decision on the report and its body's assignment, and its audit event."""
     report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     report.reviewer_id = reviewer_id
     report.reviewed_at = now
@@ -212,15 +213,16 @@ def _decide(
     previous = assignment.status
     assignment.status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.RETURNED
     assignment.status_changed_at = now
-    return AuditEvent(
-        created_at=now,
+    await record_change(
+        session,
         actor_id=reviewer_id,
         action="report_accepted" if accept else "report_returned",
+        entity=report,
         entity_type="report",
-        entity_id=report.id,
         field="status",
-        old_value=previous.value,
-        new_value=assignment.status.value,
+        old=previous,
+        new=assignment.status,
+        at=now,
     )
 
 
@@ -242,17 +244,15 @@ async def _complete_measure(
     if measure.done_on is not None or not measure_is_done(current.all()):
         return False
     measure.done_on = today
-    session.add(
-        AuditEvent(
-            created_at=now,
-            actor_id=reviewer_id,
-            action="measure_done",
-            entity_type="measure",
-            entity_id=measure.id,
-            field="done_on",
-            old_value=None,
-            new_value=today.isoformat(),
-        )
+    await record_change(
+        session,
+        actor_id=reviewer_id,
+        action="measure_done",
+        entity=measure,
+        entity_type="measure",
+        field="done_on",
+        new=today,
+        at=now,
     )
     return True
 
@@ -275,8 +275,8 @@ async def _review(
     view = await reviewable_report(session, roles, report_id, reviewer_id)
     assignment = await session.get(Assignment, view.assignment_id)
     assert assignment is not None
-    session.add(
-        _decide(report, assignment, reviewer_id=reviewer_id, accept=accept, reason=reason, now=now)
+    await _decide(
+        session, report, assignment, reviewer_id=reviewer_id, accept=accept, reason=reason, now=now
     )
     measure_done = accept and await _complete_measure(
         session, view.measure_id, reviewer_id=reviewer_id, now=now, today=today

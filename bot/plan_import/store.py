@@ -18,9 +18,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import record_change
+from bot.audit import change_event, record_change
 from bot.plan_import.model import ImportResult, ParsedExecutor, ParsedMeasure, ParsedPlan
-from models.base import as_payload
 from models.queries import live_plan
 from models.tables import (
     Assignment,
@@ -381,14 +380,8 @@ def _unique_key(number_key: str, seen: set[str]) -> str:
 def _event(
     actor_id: int | None, action: str, measure: Measure, field_name: str | None, old: Any, new: Any
 ) -> AuditEvent:
-    return AuditEvent(
-        actor_id=actor_id,
-        action=action,
-        entity_type="measures",
-        entity_id=measure.id,
-        field=field_name,
-        old_value=as_payload(old),
-        new_value=as_payload(new),
+    return change_event(
+        actor_id=actor_id, action=action, entity=measure, field=field_name, old=old, new=new
     )
 
 
