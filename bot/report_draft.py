@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -46,6 +46,16 @@ def refusal_to_report(
     if status is AssignmentStatus.ACCEPTED:
         return Refusal.ACCEPTED
     return None
+
+
+def move_assignment(
+    assignment: Assignment, status: AssignmentStatus, now: datetime
+) -> AssignmentStatus:
+    """Give a body's assignment a new status as of `now`; the status it had."""
+    previous = assignment.status
+    assignment.status = status
+    assignment.status_changed_at = now
+    return previous
 
 
 def clean_comment(text: str | None) -> str | None:

@@ -19,7 +19,7 @@ from bot.access import Roles
 from bot.audit import record_change
 from bot.reasons import clean_reason
 from bot.refusals import Refusal, Refused
-from bot.report_draft import DocumentKind
+from bot.report_draft import DocumentKind, move_assignment
 from bot.report_notifications import tell_author
 from models.queries import active_assignment
 from models.tables import (
@@ -210,9 +210,8 @@ async def _decide(
     report.reviewer_id = reviewer_id
     report.reviewed_at = now
     report.review_reason = reason
-    previous = assignment.status
-    assignment.status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.RETURNED
-    assignment.status_changed_at = now
+    status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.RETURNED
+    previous = move_assignment(assignment, status, now)
     await record_change(
         session,
         actor_id=reviewer_id,
@@ -221,7 +220,7 @@ async def _decide(
         entity_type="report",
         field="status",
         old=previous,
-        new=assignment.status,
+        new=status,
         at=now,
     )
 

@@ -22,6 +22,7 @@ from bot.report_draft import (
     DraftDocument,
     ReportTarget,
     clean_comment,
+    move_assignment,
     report_target,
 )
 from bot.report_notifications import reviewers_of, tell_reviewers
@@ -63,9 +64,7 @@ def _stored_documents(report_id: int, documents: Sequence[DraftDocument]) -> lis
 async def _mark_submitted(
     session: AsyncSession, assignment: Assignment, author_id: int, now: datetime
 ) -> None:
-    previous = assignment.status
-    assignment.status = AssignmentStatus.SUBMITTED
-    assignment.status_changed_at = now
+    previous = move_assignment(assignment, AssignmentStatus.SUBMITTED, now)
     await record_change(
         session,
         actor_id=author_id,
