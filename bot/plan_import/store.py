@@ -19,13 +19,12 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import change_event, record_change
+from bot.deadline_changes import applied_change
 from bot.plan_import.model import ImportResult, ParsedExecutor, ParsedMeasure, ParsedPlan
 from models.queries import live_plan
 from models.tables import (
     Assignment,
     AuditEvent,
-    DeadlineChange,
-    DeadlineChangeStatus,
     Measure,
     Membership,
     Organization,
@@ -306,16 +305,7 @@ async def _store_measures(
                 audit.append(_event(actor_id, "measure_changed", measure, name, old, value))
             if name == "deadline" and value is not None:
                 session.add(
-                    DeadlineChange(
-                        measure_id=measure.id,
-                        status=DeadlineChangeStatus.APPLIED,
-                        old_deadline=old,
-                        new_deadline=value,
-                        reason="import",
-                        requested_by_id=actor_id,
-                        decided_by_id=actor_id,
-                        decided_at=now,
-                    )
+                    applied_change(measure, old, value, reason="import", actor_id=actor_id, now=now)
                 )
             setattr(measure, name, value)
         if parsed.done and measure.done_on is None:
