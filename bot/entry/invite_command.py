@@ -85,27 +85,23 @@ async def make_invitation(
             if role is Role.COORDINATOR:
                 if plan is None:
                     raise InviteRefused("a coordinator's invitation needs --plan TITLE")
-                created = await invitations.create_invitation(
-                    session,
-                    role=role,
-                    plan=plan,
-                    created_by_id=None,
-                    max_uses=uses,
-                    lifetime=timedelta(days=days),
-                )
-                return f"coordinator of «{plan.title}»", created.token
-            if not org:
-                raise InviteRefused(f"an invitation as {role.value} needs --org NAME")
-            organization = await _pick_organization(session, org, plan)
+                what, organization = f"coordinator of «{plan.title}»", None
+            else:
+                if not org:
+                    raise InviteRefused(f"an invitation as {role.value} needs --org NAME")
+                # The plan only narrows the bodies; the invitation is to the body.
+                organization = await _pick_organization(session, org, plan)
+                what, plan = f"{role.value} of «{organization.full_name}»", None
             created = await invitations.create_invitation(
                 session,
                 role=role,
+                plan=plan,
                 organization=organization,
                 created_by_id=None,
                 max_uses=uses,
                 lifetime=timedelta(days=days),
             )
-            return f"{role.value} of «{organization.full_name}»", created.token
+            return what, created.token
     finally:
         await engine.dispose()
 
