@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
@@ -21,7 +21,7 @@ from bot.reasons import clean_reason
 from bot.refusals import Refusal, Refused
 from bot.report_draft import DocumentKind, move_assignment
 from bot.report_notifications import tell_author
-from models.queries import active_assignment
+from models.queries import active_assignment, live_measure, live_plan
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -128,7 +128,15 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
     """The report with its documents, if the person may see it (same refusal otherwise)."""
     row = (
         await session.execute(
-            select(Report, Assignment, Measure, Organization, Official, Plan.is_archived)
+            select(
+                Report,
+                Assignment,
+                Measure,
+                Organization,
+                Official,
+                # The body still executes the measure, and the measure is in a live plan.
+                and_(active_assignment(), live_measure(), live_plan()),
+            )
             .join(Assignment, Assignment.id == Report.assignment_id)
             .join(Measure, Measure.id == Assignment.measure_id)
             .join(Plan, Plan.id == Measure.plan_id)
@@ -139,7 +147,7 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
     ).one_or_none()
     if row is None:
         raise Refused(Refusal.NOT_AVAILABLE)
-    report, assignment, measure, body, author, plan_archived = row
+    report, assignment, measure, body, author, is_current = row
     if not can_see_report(roles, measure.plan_id, body.id):
         raise Refused(Refusal.NOT_AVAILABLE)
     return ReportView(
@@ -162,9 +170,7 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
         review_reason=report.review_reason,
         reviewed_at=report.reviewed_at,
         documents=await _documents_of(session, report.id),
-        is_current=(
-            assignment.valid_until is None and measure.removed_at is None and not plan_archived
-        ),
+        is_current=bool(is_current),
     )
 
 
