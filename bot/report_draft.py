@@ -21,13 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
-from models.queries import active_assignment, live_measure, live_plan
+from models.queries import OPEN_STATUSES, active_assignment, live_plan, open_measure
 from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
 
 MAX_DOCUMENTS = 10
 MAX_COMMENT_LENGTH = 2000
-
-REPORTABLE_STATUSES = frozenset({AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED})
 
 
 # --- Pure rules -----------------------------------------------------------------------------
@@ -295,9 +293,8 @@ async def reportable_measure_ids(
             Assignment.measure_id.in_(ids),
             active_assignment(),
             Assignment.organization_id.in_(sorted(roles.organization_ids)),
-            Assignment.status.in_(sorted(REPORTABLE_STATUSES)),
-            live_measure(),
-            Measure.done_on.is_(None),
+            Assignment.status.in_(OPEN_STATUSES),
+            open_measure(),
             live_plan(),
         )
     )

@@ -31,6 +31,7 @@ from sqlalchemy.orm.util import AliasedClass
 
 from models.tables import (
     Assignment,
+    AssignmentStatus,
     Measure,
     Membership,
     Notification,
@@ -43,6 +44,9 @@ from models.tables import (
 )
 
 # --- Shared predicates (one definition each; use them in every query) ----------------------
+
+# The statuses of an assignment that still owes a report: not submitted, not accepted.
+OPEN_STATUSES = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED)
 
 
 def active_assignment(
@@ -58,6 +62,11 @@ def active_assignment(
 def live_measure(measure: type[Measure] | AliasedClass[Measure] = Measure) -> ColumnElement[bool]:
     """A measure still in its plan (a later import of the plan did not remove it)."""
     return measure.removed_at.is_(None)
+
+
+def open_measure(measure: type[Measure] | AliasedClass[Measure] = Measure) -> ColumnElement[bool]:
+    """A live measure not yet done."""
+    return and_(measure.done_on.is_(None), live_measure(measure))
 
 
 def live_plan(plan: type[Plan] | AliasedClass[Plan] = Plan) -> ColumnElement[bool]:
@@ -285,7 +294,7 @@ async def open_measure_counts_for_organizations(
     row = (
         await session.execute(
             select(func.count(Measure.id), func.coalesce(func.sum(overdue), 0)).where(
-                Measure.id.in_(assigned), Measure.done_on.is_(None), live_measure()
+                Measure.id.in_(assigned), open_measure()
             )
         )
     ).one()
