@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,26 +11,43 @@ from models.base import Base, as_payload
 from models.tables import AuditEvent
 
 
-async def record_change(
-    session: AsyncSession,
-    *,
-    actor_id: int | None,
-    action: str,
-    entity: Base,
-    field: str | None = None,
-    old: Any = None,
-    new: Any = None,
-) -> AuditEvent:
-    """Add an audit event for `entity` (flushed, so the entity has its id)."""
-    await session.flush()
+class Change(TypedDict):
+    """What an audit event says: who did what to which stored entity, from which value to
+    which. `entity_type` is the name stored for the entity (its table's name when not given);
+    `at` is when the change happened (the time of writing when not given)."""
+
+    actor_id: int | None
+    action: str
+    entity: Base
+    field: NotRequired[str | None]
+    old: NotRequired[Any]
+    new: NotRequired[Any]
+    entity_type: NotRequired[str | None]
+    at: NotRequired[datetime | None]
+
+
+def change_event(**change: Unpack[Change]) -> AuditEvent:
+    """The audit event of a change of an entity that has its id, not yet added to a session:
+    for a caller that adds many at once; `record_change` adds one."""
+    entity = change["entity"]
     event = AuditEvent(
-        actor_id=actor_id,
-        action=action,
-        entity_type=entity.__tablename__,
+        actor_id=change["actor_id"],
+        action=change["action"],
+        entity_type=change.get("entity_type") or entity.__tablename__,
         entity_id=getattr(entity, "id", None),
-        field=field,
-        old_value=as_payload(old),
-        new_value=as_payload(new),
+        field=change.get("field"),
+        old_value=as_payload(change.get("old")),
+        new_value=as_payload(change.get("new")),
     )
+    at = change.get("at")
+    if at is not None:
+        event.created_at = at
+    return event
+
+
+async def record_change(session: AsyncSession, **change: Unpack[Change]) -> AuditEvent:
+    """Add an audit event for the changed entity (flushed first, so that it has its id)."""
+    await session.flush()
+    event = change_event(**change)
     session.add(event)
     return event

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Collection, Coroutine
 from typing import Any
 
 logger = logging.getLogger(__name__)
+
+
+async def finish_or_cancel(tasks: Collection[asyncio.Task[Any]], timeout: float) -> None:
+    """Let the tasks finish within `timeout` seconds, then cancel those still running and wait
+    for them to end."""
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(set(tasks), timeout=timeout)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
 
 
 class BackgroundWork:
@@ -30,9 +41,4 @@ class BackgroundWork:
         return len(self._tasks)
 
     async def stop(self, timeout: float) -> None:
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await finish_or_cancel(self._tasks, timeout)

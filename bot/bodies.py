@@ -11,6 +11,7 @@ from bot.access import Roles
 from bot.memberships import EXECUTOR_ROLES
 from bot.refusals import Refusal, Refused
 from bot.scope import bodies_of_plans, body_ids_of, coordinated_plan_ids
+from models.queries import active_membership, active_official
 from models.tables import Membership, Official, Role
 
 
@@ -47,8 +48,8 @@ async def body_registrations(session: AsyncSession, roles: Roles) -> list[BodyRe
         .where(
             Membership.organization_id.in_(body_ids_of(plan_ids)),
             Membership.role.in_(EXECUTOR_ROLES),
-            Membership.is_active.is_(True),
-            Official.is_active.is_(True),
+            active_membership(),
+            active_official(),
         )
         .group_by(Membership.organization_id, Membership.role)
     )

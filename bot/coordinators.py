@@ -12,6 +12,7 @@ from bot.access import Roles, can_manage_coordinators
 from bot.body_names import fold
 from bot.memberships import end_membership
 from bot.refusals import Refusal, Refused
+from models.queries import active_membership, live_plan
 from models.tables import Membership, Official, Plan, Role
 
 
@@ -37,7 +38,7 @@ def _coordinators_query() -> Select[tuple[Membership, Official, Plan]]:
         select(Membership, Official, Plan)
         .join(Official, Official.id == Membership.official_id)
         .join(Plan, Plan.id == Membership.plan_id)
-        .where(Membership.role == Role.COORDINATOR, Membership.is_active.is_(True))
+        .where(Membership.role == Role.COORDINATOR, active_membership())
     )
 
 
@@ -51,9 +52,7 @@ async def plan_coordinators(session: AsyncSession, roles: Roles) -> list[PlanCoo
     """Every plan (not archived) with its active coordinators; for administrators only."""
     if not can_manage_coordinators(roles):
         raise Refused(Refusal.NOT_AVAILABLE)
-    plans = list(
-        await session.scalars(select(Plan).where(Plan.is_archived.is_(False)).order_by(Plan.id))
-    )
+    plans = list(await session.scalars(select(Plan).where(live_plan()).order_by(Plan.id)))
     by_plan: dict[int, list[CoordinatorEntry]] = {plan.id: [] for plan in plans}
     for membership, official, plan in await session.execute(_coordinators_query()):
         if plan.id in by_plan:

@@ -51,6 +51,29 @@ def clean_reason(text: str) -> str:
     return reason
 
 
+def applied_change(
+    measure: Measure,
+    old: date | None,
+    new: date,
+    *,
+    reason: str,
+    actor_id: int | None,
+    now: datetime,
+) -> DeadlineChange:
+    """The record of a deadline moved at once by `actor_id` (asked and decided by them), not
+    yet added to a session."""
+    return DeadlineChange(
+        measure_id=measure.id,
+        status=DeadlineChangeStatus.APPLIED,
+        old_deadline=old,
+        new_deadline=new,
+        reason=reason,
+        requested_by_id=actor_id,
+        decided_by_id=actor_id,
+        decided_at=now,
+    )
+
+
 async def measure_to_move(session: AsyncSession, roles: Roles, measure_id: int) -> Measure:
     """The measure whose new deadline is being typed, if the person still coordinates it."""
     try:
@@ -85,16 +108,7 @@ async def change_deadline(
     old = measure.deadline
     measure.deadline = new_deadline
     session.add(
-        DeadlineChange(
-            measure_id=measure.id,
-            status=DeadlineChangeStatus.APPLIED,
-            old_deadline=old,
-            new_deadline=new_deadline,
-            reason=reason,
-            requested_by_id=actor_id,
-            decided_by_id=actor_id,
-            decided_at=now,
-        )
+        applied_change(measure, old, new_deadline, reason=reason, actor_id=actor_id, now=now)
     )
     await record_change(
         session,

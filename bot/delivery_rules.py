@@ -21,6 +21,7 @@ from bot.notification_kinds import UNREACHABLE, UnreachableNotice
 from models.queries import (
     Recipient,
     active_assignment,
+    active_membership,
     cancel_notifications_of,
     enqueue_notification,
     live_measure,
@@ -97,7 +98,7 @@ async def _bodies_of(session: AsyncSession, official_id: int) -> dict[int, str]:
         .join(Membership, Membership.organization_id == Organization.id)
         .where(
             Membership.official_id == official_id,
-            Membership.is_active.is_(True),
+            active_membership(),
             Membership.role.in_((Role.OFFICIAL, Role.HEAD)),
         )
     )

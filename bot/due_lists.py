@@ -23,10 +23,9 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
+from models.queries import OPEN_STATUSES, active_assignment, live_plan, open_measure
+from models.tables import Assignment, Measure, Organization, Plan
 
-# An assignment whose body still has to act: reminded, listed as due or late.
-OPEN_STATUSES = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED)
 # The earliest reminder of the default schedule: "14 days before".
 DUE_HORIZON_DAYS = 14
 
@@ -91,11 +90,10 @@ async def due_measures(
         .join(Organization, Organization.id == Assignment.organization_id)
         .join(Plan, Plan.id == Measure.plan_id)
         .where(
-            Measure.done_on.is_(None),
-            Measure.removed_at.is_(None),
+            open_measure(),
             Measure.deadline.is_not(None),
-            Plan.is_archived.is_(False),
-            Assignment.valid_until.is_(None),
+            live_plan(),
+            active_assignment(),
             Assignment.status.in_(OPEN_STATUSES),
             *_scope(roles, which, today),
         )

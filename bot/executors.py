@@ -18,6 +18,7 @@ from bot.body_names import match_bodies
 from bot.measures import MeasureCard
 from bot.refusals import Refusal, Refused
 from bot.scope import changeable_card, changeable_measure, coordinated_card
+from models.queries import active_assignment
 from models.tables import Assignment, Organization
 
 
@@ -117,7 +118,7 @@ async def remove_body(
             .where(
                 Assignment.measure_id == measure.id,
                 Assignment.organization_id == organization_id,
-                Assignment.valid_until.is_(None),
+                active_assignment(),
             )
         )
     ).one_or_none()

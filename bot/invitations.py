@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles, can_manage_coordinators, can_revoke_invitation
@@ -21,6 +21,7 @@ from bot.body_names import exact_bodies, match_bodies
 from bot.memberships import EXECUTOR_ROLES
 from bot.refusals import Refusal, Refused
 from bot.scope import coordinated_bodies, coordinated_body
+from models.queries import active_membership, live_plan
 from models.tables import Invitation, Membership, Official, Organization, Plan, Role
 
 DEFAULT_LIFETIME = timedelta(days=14)
@@ -148,7 +149,7 @@ async def redeem(
         select(Membership).where(
             Membership.official_id == official.id,
             Membership.role == invitation.role,
-            Membership.is_active.is_(True),
+            active_membership(),
             func.coalesce(Membership.plan_id, 0) == (invitation.plan_id or 0),
             func.coalesce(Membership.organization_id, 0) == (invitation.organization_id or 0),
         )
@@ -205,7 +206,7 @@ async def find_organizations(
 
 async def find_plans(session: AsyncSession, text: str) -> list[Plan]:
     needle = " ".join(text.split()).casefold()
-    plans = (await session.scalars(select(Plan).where(or_(Plan.is_archived.is_(False))))).all()
+    plans = (await session.scalars(select(Plan).where(live_plan()))).all()
     exact = [p for p in plans if p.title.casefold() == needle]
     return exact or [p for p in plans if needle in p.title.casefold()]
 
@@ -267,9 +268,7 @@ async def invitable_plans(session: AsyncSession, roles: Roles) -> list[Plan]:
     """Plans an administrator may invite a coordinator to."""
     if not can_manage_coordinators(roles):
         raise Refused(Refusal.NOT_AVAILABLE)
-    return list(
-        await session.scalars(select(Plan).where(Plan.is_archived.is_(False)).order_by(Plan.id))
-    )
+    return list(await session.scalars(select(Plan).where(live_plan()).order_by(Plan.id)))
 
 
 async def invite_coordinator(

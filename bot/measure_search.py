@@ -14,6 +14,7 @@ from bot.body_names import fold
 from bot.plan_import.model import normalise_number
 from bot.refusals import Refusal, Refused
 from bot.scope import coordinated_plan_ids
+from models.queries import live_measure
 from models.tables import Measure, Plan
 
 NUMBER_QUERY = re.compile(r"№?\s*(\d{1,3}(?:\.\d{1,3}){0,7})\.?")
@@ -56,7 +57,7 @@ async def find_measures(session: AsyncSession, roles: Roles, text: str) -> list[
             Measure.deadline,
         )
         .join(Plan, Plan.id == Measure.plan_id)
-        .where(Measure.plan_id.in_(plan_ids), Measure.removed_at.is_(None))
+        .where(Measure.plan_id.in_(plan_ids), live_measure())
         .order_by(Measure.plan_id, Measure.sort_key, Measure.id)
     )
     by_number, by_title = [], []

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
-from models.queries import plain_rows
+from models.queries import active_assignment, live_measure, live_plan, plain_rows
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -99,9 +99,9 @@ def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
         .join(Plan, Plan.id == Measure.plan_id)
         .where(
             bodies,
-            Assignment.valid_until.is_(None),
-            Measure.removed_at.is_(None),
-            Plan.is_archived.is_(False),
+            active_assignment(),
+            live_measure(),
+            live_plan(),
         )
     )
 
@@ -256,7 +256,7 @@ _CARD_EXECUTORS = (
         Assignment.status,
     )
     .join(Organization, Organization.id == Assignment.organization_id)
-    .where(Assignment.measure_id == bindparam("measure_id"), Assignment.valid_until.is_(None))
+    .where(Assignment.measure_id == bindparam("measure_id"), active_assignment())
     .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
 )
 _PERSON_NAME = (Official.full_name, Official.first_name, Official.last_name, Official.telegram_id)

@@ -18,6 +18,7 @@ from bot.audit import record_change
 from bot.body_names import by_name, fold
 from bot.refusals import Refusal, Refused
 from bot.scope import body_ids_of, coordinated_plan_ids
+from models.queries import active_membership
 from models.tables import Membership, Official, Organization, Role
 
 EXECUTOR_ROLES = (Role.OFFICIAL, Role.HEAD)
@@ -83,7 +84,7 @@ async def _people(
         .where(
             Membership.organization_id.in_(body_ids_of(plan_ids)),
             Membership.role.in_(EXECUTOR_ROLES),
-            Membership.is_active.is_(True),
+            active_membership(),
         )
     )
     if official_id is not None:
@@ -135,7 +136,7 @@ async def deactivate_person(
         select(Membership).where(
             Membership.official_id == person.official_id,
             Membership.role.in_(EXECUTOR_ROLES),
-            Membership.is_active.is_(True),
+            active_membership(),
             Membership.organization_id.in_(ended),
         )
     )
@@ -177,7 +178,7 @@ async def leave_body(
                 Membership.official_id == official_id,
                 Membership.organization_id == organization.id,
                 Membership.role.in_(EXECUTOR_ROLES),
-                Membership.is_active.is_(True),
+                active_membership(),
             )
         )
     )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.audit import record_change
 from bot.reminder_policy import DEFAULT_POLICY, ReminderPolicy
+from models.queries import live_plan
 from models.tables import Plan
 
 # Ready-made schedules a coordinator picks from; "standard" is the default.
@@ -47,7 +48,7 @@ def stored_policy(plan: Plan) -> ReminderPolicy:
 
 
 async def plans_reminders(session: AsyncSession, roles: Roles) -> list[PlanReminders]:
-    plans = await session.scalars(select(Plan).where(Plan.is_archived.is_(False)).order_by(Plan.id))
+    plans = await session.scalars(select(Plan).where(live_plan()).order_by(Plan.id))
     return [
         PlanReminders(plan.id, plan.title, stored_policy(plan))
         for plan in plans

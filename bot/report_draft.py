@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, or_, select
@@ -21,13 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
-from models.queries import plain_rows
+from models.queries import OPEN_STATUSES, active_assignment, live_plan, open_measure, plain_rows
 from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
 
 MAX_DOCUMENTS = 10
 MAX_COMMENT_LENGTH = 2000
-
-REPORTABLE_STATUSES = frozenset({AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED})
 
 
 # --- Pure rules -----------------------------------------------------------------------------
@@ -46,6 +44,16 @@ def refusal_to_report(
     if status is AssignmentStatus.ACCEPTED:
         return Refusal.ACCEPTED
     return None
+
+
+def move_assignment(
+    assignment: Assignment, status: AssignmentStatus, now: datetime
+) -> AssignmentStatus:
+    """Give a body's assignment a new status as of `now`; the status it had."""
+    previous = assignment.status
+    assignment.status = status
+    assignment.status_changed_at = now
+    return previous
 
 
 def clean_comment(text: str | None) -> str | None:
@@ -200,9 +208,9 @@ async def _assignments_of(
         .join(Plan, Plan.id == Measure.plan_id)
         .join(Organization, Organization.id == Assignment.organization_id)
         .where(
-            Assignment.valid_until.is_(None),
+            active_assignment(),
             Assignment.organization_id.in_(sorted(roles.organization_ids)),
-            Plan.is_archived.is_(False),
+            live_plan(),
         )
         .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
     )
@@ -279,12 +287,12 @@ def _reportable_statement(
         .join(Plan, Plan.id == Measure.plan_id)
         .where(
             measures,
-            Assignment.valid_until.is_(None),
+            active_assignment(),
             bodies,
-            or_(*(Assignment.status == status for status in sorted(REPORTABLE_STATUSES))),
-            Measure.removed_at.is_(None),
-            Measure.done_on.is_(None),
-            Plan.is_archived.is_(False),
+            # Equalities, not IN: an IN list is re-rendered on every execution.
+            or_(*(Assignment.status == status for status in sorted(OPEN_STATUSES))),
+            open_measure(),
+            live_plan(),
         )
     )
 

@@ -12,18 +12,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.audit import record_change
 from bot.reasons import clean_reason
 from bot.refusals import Refusal, Refused
-from bot.report_draft import DocumentKind
+from bot.report_draft import DocumentKind, move_assignment
 from bot.report_notifications import tell_author
+from models.queries import active_assignment, live_measure, live_plan
 from models.tables import (
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     Document,
     Measure,
     Official,
@@ -127,7 +128,15 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
     """The report with its documents, if the person may see it (same refusal otherwise)."""
     row = (
         await session.execute(
-            select(Report, Assignment, Measure, Organization, Official, Plan.is_archived)
+            select(
+                Report,
+                Assignment,
+                Measure,
+                Organization,
+                Official,
+                # The body still executes the measure, and the measure is in a live plan.
+                and_(active_assignment(), live_measure(), live_plan()),
+            )
             .join(Assignment, Assignment.id == Report.assignment_id)
             .join(Measure, Measure.id == Assignment.measure_id)
             .join(Plan, Plan.id == Measure.plan_id)
@@ -138,7 +147,7 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
     ).one_or_none()
     if row is None:
         raise Refused(Refusal.NOT_AVAILABLE)
-    report, assignment, measure, body, author, plan_archived = row
+    report, assignment, measure, body, author, is_current = row
     if not can_see_report(roles, measure.plan_id, body.id):
         raise Refused(Refusal.NOT_AVAILABLE)
     return ReportView(
@@ -161,9 +170,7 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
         review_reason=report.review_reason,
         reviewed_at=report.reviewed_at,
         documents=await _documents_of(session, report.id),
-        is_current=(
-            assignment.valid_until is None and measure.removed_at is None and not plan_archived
-        ),
+        is_current=bool(is_current),
     )
 
 
@@ -194,7 +201,8 @@ class ReviewOutcome:
     author_told: bool
 
 
-def _decide(
+async def _decide(
+    session: AsyncSession,
     report: Report,
     assignment: Assignment,
     *,
@@ -202,24 +210,24 @@ def _decide(
     accept: bool,
     reason: str | None,
     now: datetime,
-) -> AuditEvent:
-    """Record the decision on the report and its body's assignment; the audit event of it."""
+) -> None:
+    """Record the decision on the report and its body's assignment, and its audit event."""
     report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     report.reviewer_id = reviewer_id
     report.reviewed_at = now
     report.review_reason = reason
-    previous = assignment.status
-    assignment.status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.RETURNED
-    assignment.status_changed_at = now
-    return AuditEvent(
-        created_at=now,
+    status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.RETURNED
+    previous = move_assignment(assignment, status, now)
+    await record_change(
+        session,
         actor_id=reviewer_id,
         action="report_accepted" if accept else "report_returned",
+        entity=report,
         entity_type="report",
-        entity_id=report.id,
         field="status",
-        old_value=previous.value,
-        new_value=assignment.status.value,
+        old=previous,
+        new=status,
+        at=now,
     )
 
 
@@ -235,23 +243,21 @@ async def _complete_measure(
     assert measure is not None
     current = await session.execute(
         select(Assignment.is_lead, Assignment.status).where(
-            Assignment.measure_id == measure_id, Assignment.valid_until.is_(None)
+            Assignment.measure_id == measure_id, active_assignment()
         )
     )
     if measure.done_on is not None or not measure_is_done(current.all()):
         return False
     measure.done_on = today
-    session.add(
-        AuditEvent(
-            created_at=now,
-            actor_id=reviewer_id,
-            action="measure_done",
-            entity_type="measure",
-            entity_id=measure.id,
-            field="done_on",
-            old_value=None,
-            new_value=today.isoformat(),
-        )
+    await record_change(
+        session,
+        actor_id=reviewer_id,
+        action="measure_done",
+        entity=measure,
+        entity_type="measure",
+        field="done_on",
+        new=today,
+        at=now,
     )
     return True
 
@@ -274,8 +280,8 @@ async def _review(
     view = await reviewable_report(session, roles, report_id, reviewer_id)
     assignment = await session.get(Assignment, view.assignment_id)
     assert assignment is not None
-    session.add(
-        _decide(report, assignment, reviewer_id=reviewer_id, accept=accept, reason=reason, now=now)
+    await _decide(
+        session, report, assignment, reviewer_id=reviewer_id, accept=accept, reason=reason, now=now
     )
     measure_done = accept and await _complete_measure(
         session, view.measure_id, reviewer_id=reviewer_id, now=now, today=today

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.audit import record_change
 from bot.refusals import Refusal, Refused
 from bot.report_draft import (
     MAX_DOCUMENTS,
@@ -21,13 +22,13 @@ from bot.report_draft import (
     DraftDocument,
     ReportTarget,
     clean_comment,
+    move_assignment,
     report_target,
 )
 from bot.report_notifications import reviewers_of, tell_reviewers
 from models.tables import (
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     Document,
     Official,
     Report,
@@ -60,19 +61,20 @@ def _stored_documents(report_id: int, documents: Sequence[DraftDocument]) -> lis
     ]
 
 
-def _mark_submitted(assignment: Assignment, author_id: int, now: datetime) -> AuditEvent:
-    previous = assignment.status
-    assignment.status = AssignmentStatus.SUBMITTED
-    assignment.status_changed_at = now
-    return AuditEvent(
-        created_at=now,
+async def _mark_submitted(
+    session: AsyncSession, assignment: Assignment, author_id: int, now: datetime
+) -> None:
+    previous = move_assignment(assignment, AssignmentStatus.SUBMITTED, now)
+    await record_change(
+        session,
         actor_id=author_id,
         action="report_submitted",
+        entity=assignment,
         entity_type="assignment",
-        entity_id=assignment.id,
         field="status",
-        old_value=previous.value,
-        new_value=AssignmentStatus.SUBMITTED.value,
+        old=previous,
+        new=AssignmentStatus.SUBMITTED,
+        at=now,
     )
 
 
@@ -114,7 +116,7 @@ async def submit_report(
     await session.flush()
     stored = _stored_documents(report.id, documents)
     session.add_all(stored)
-    session.add(_mark_submitted(locked, author_id, now))
+    await _mark_submitted(session, locked, author_id, now)
     author = await session.get(Official, author_id)
     reviewers = await reviewers_of(session, target.plan_id, author_id, admin_telegram_ids)
     told = await tell_reviewers(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
-from models.queries import plain_rows
+from models.queries import active_assignment, live_measure, live_plan, plain_rows
 from models.tables import Assignment, Measure, Organization, Plan, Report, ReportStatus
 
 
@@ -64,9 +64,9 @@ async def reports_waiting(
     if not roles.is_coordinator:
         raise Refused(Refusal.NOT_AVAILABLE)
     statement = _waiting_statement().where(
-        Plan.is_archived.is_(False),
-        Assignment.valid_until.is_(None),
-        Measure.removed_at.is_(None),
+        live_plan(),
+        active_assignment(),
+        live_measure(),
         Report.author_id != reviewer_id,
     )
     if not roles.is_admin:

@@ -16,6 +16,7 @@ from bot.access import Roles
 from bot.body_names import by_name
 from bot.measures import MeasureCard, load_card
 from bot.refusals import Refusal, Refused
+from models.queries import active_assignment, live_measure, live_plan
 from models.tables import Assignment, Measure, Organization, Plan
 
 
@@ -23,7 +24,7 @@ async def coordinated_plan_ids(session: AsyncSession, roles: Roles) -> list[int]
     """Plans (not archived) the person coordinates: every plan for an administrator."""
     if not roles.is_coordinator:
         return []
-    statement = select(Plan.id).where(Plan.is_archived.is_(False)).order_by(Plan.id)
+    statement = select(Plan.id).where(live_plan()).order_by(Plan.id)
     if not roles.is_admin:
         statement = statement.where(Plan.id.in_(sorted(roles.coordinator_plan_ids)))
     return list(await session.scalars(statement))
@@ -36,8 +37,8 @@ def body_ids_of(plan_ids: Sequence[int]) -> Select[tuple[int]]:
         .join(Measure, Measure.id == Assignment.measure_id)
         .where(
             Measure.plan_id.in_(list(plan_ids)),
-            Measure.removed_at.is_(None),
-            Assignment.valid_until.is_(None),
+            live_measure(),
+            active_assignment(),
         )
         .distinct()
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.access import Roles
@@ -14,7 +14,3 @@ async def refuse_command(message: Message, roles: Roles) -> None:
         await message.answer(_("This command is for coordinators."))
     else:
         await message.answer(_("This is available after registration by invitation."))
-
-
-async def refuse_button(query: CallbackQuery) -> None:
-    await query.answer(_("This is not available to you."), show_alert=True)

@@ -21,10 +21,8 @@ from bot.access import Roles
 from bot.clock import timezone_of, utc_offset
 from bot.config import Settings
 from bot.presentation.text_limits import shorten
-from bot.refusals import Refused
 from bot.scope import coordinated_body
 from bot.timezones import RussianZone, city_of
-from handlers.access import refuse_button
 from handlers.language import LANGUAGE_NAMES, language_keyboard
 from handlers.replies import show
 from models.tables import Official, Organization
@@ -118,11 +116,7 @@ async def open_body(
     settings: Settings,
     now: datetime,
 ) -> None:
-    try:
-        organization = await coordinated_body(session, roles, callback_data.organization_id)
-    except Refused:
-        await refuse_button(query)
-        return
+    organization = await coordinated_body(session, roles, callback_data.organization_id)
     text, markup = body_card(organization, now, settings.default_timezone)
     await query.answer()
     # A new message: the list of bodies stays, to open the next one.
@@ -136,11 +130,7 @@ async def body_zones(
     roles: Roles,
     now: datetime,
 ) -> None:
-    try:
-        organization = await coordinated_body(session, roles, callback_data.organization_id)
-    except Refused:
-        await refuse_button(query)
-        return
+    organization = await coordinated_body(session, roles, callback_data.organization_id)
     text = _("Time zone of «{body}»: choose the city whose time it keeps.").format(
         body=escape(organization.short_name or organization.full_name)
     )
@@ -160,17 +150,13 @@ async def body_zone_picked(
     settings: Settings,
     now: datetime,
 ) -> None:
-    try:
-        organization, _change = await timezones.set_body_timezone(
-            session,
-            roles,
-            actor_id=official.id,
-            organization_id=callback_data.organization_id,
-            zone=callback_data.zone,
-        )
-    except Refused:
-        await refuse_button(query)
-        return
+    organization, _change = await timezones.set_body_timezone(
+        session,
+        roles,
+        actor_id=official.id,
+        organization_id=callback_data.organization_id,
+        zone=callback_data.zone,
+    )
     note = _("✓ Time zone set: {zone}.").format(zone=zone_label(callback_data.zone.value, now))
     await query.answer()
     await show(query, *body_card(organization, now, settings.default_timezone, note))

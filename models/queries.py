@@ -23,15 +23,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
 from sqlalchemy.sql import Executable
 
-# The outbox's query functions live in models/outbox.py; callers may keep importing them here.
 # The outbox's query functions live in models/outbox.py; callers may import them from here.
 from models.outbox import cancel_notifications_of as cancel_notifications_of
 from models.outbox import enqueue_notification as enqueue_notification
 from models.outbox import release_reminder_marks as release_reminder_marks
 from models.tables import (
     Assignment,
+    AssignmentStatus,
     Measure,
     Membership,
     Official,
@@ -39,6 +40,50 @@ from models.tables import (
     Plan,
     Role,
 )
+
+# --- Shared predicates (one definition each; use them in every query) ----------------------
+
+# The statuses of an assignment that still owes a report: not submitted, not accepted.
+OPEN_STATUSES = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED)
+
+
+def active_assignment(
+    assignment: type[Assignment] | AliasedClass[Assignment] = Assignment,
+) -> ColumnElement[bool]:
+    """An assignment in force. Ending one sets `valid_until` to the day it ended, and from
+    that day on it is history: an assignment ending today is no longer active.
+
+    `assignment` is the table or an alias of it (the table when not given)."""
+    return assignment.valid_until.is_(None)
+
+
+def live_measure(measure: type[Measure] | AliasedClass[Measure] = Measure) -> ColumnElement[bool]:
+    """A measure still in its plan (a later import of the plan did not remove it)."""
+    return measure.removed_at.is_(None)
+
+
+def open_measure(measure: type[Measure] | AliasedClass[Measure] = Measure) -> ColumnElement[bool]:
+    """A live measure not yet done."""
+    return and_(measure.done_on.is_(None), live_measure(measure))
+
+
+def live_plan(plan: type[Plan] | AliasedClass[Plan] = Plan) -> ColumnElement[bool]:
+    """A plan not archived."""
+    return plan.is_archived.is_(False)
+
+
+def active_membership(
+    membership: type[Membership] | AliasedClass[Membership] = Membership,
+) -> ColumnElement[bool]:
+    """A membership in force (leaving or being removed sets `is_active` to false).
+
+    `membership` is the table or an alias of it (the table when not given)."""
+    return membership.is_active.is_(True)
+
+
+def active_official() -> ColumnElement[bool]:
+    """A person not deactivated (removed from every body and plan they had)."""
+    return Official.is_active.is_(True)
 
 
 async def plain_rows(
@@ -97,7 +142,7 @@ def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[
         .where(
             member.official_id == official_id,
             _executor_roles(member.role),
-            member.is_active.is_(True),
+            active_membership(member),
         )
         .correlate(Official)
     )
@@ -106,7 +151,7 @@ def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[
         .where(
             coordinates.official_id == official_id,
             coordinates.role == Role.COORDINATOR,
-            coordinates.is_active.is_(True),
+            active_membership(coordinates),
         )
         .correlate(Official),
         select(Measure.plan_id)
@@ -175,7 +220,7 @@ _OFFICIAL_AND_MEMBERSHIPS = (
     )
     .outerjoin(
         Membership,
-        and_(Membership.official_id == Official.id, Membership.is_active.is_(True)),
+        and_(Membership.official_id == Official.id, active_membership()),
     )
     .where(Official.telegram_id == bindparam("telegram_id"))
 )
@@ -199,7 +244,7 @@ async def active_memberships(
 ) -> Sequence[tuple[Role, int | None, int | None]]:
     rows = await session.execute(
         select(Membership.role, Membership.plan_id, Membership.organization_id).where(
-            Membership.official_id == official_id, Membership.is_active.is_(True)
+            Membership.official_id == official_id, active_membership()
         )
     )
     return [(row.role, row.plan_id, row.organization_id) for row in rows]
@@ -231,8 +276,8 @@ async def plan_progress(
             func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
             func.coalesce(func.sum(case((no_deadline, 1), else_=0)), 0),
         )
-        .outerjoin(Measure, and_(Measure.plan_id == Plan.id, Measure.removed_at.is_(None)))
-        .where(Plan.is_archived.is_(False))
+        .outerjoin(Measure, and_(Measure.plan_id == Plan.id, live_measure()))
+        .where(live_plan())
         .group_by(Plan.id, Plan.title)
         .order_by(Plan.id)
     )
@@ -251,7 +296,7 @@ async def open_measure_counts_for_organizations(
         return (0, 0)
     assigned = (
         select(Assignment.measure_id)
-        .where(Assignment.organization_id.in_(ids), Assignment.valid_until.is_(None))
+        .where(Assignment.organization_id.in_(ids), active_assignment())
         .distinct()
         .scalar_subquery()
     )
@@ -259,7 +304,7 @@ async def open_measure_counts_for_organizations(
     row = (
         await session.execute(
             select(func.count(Measure.id), func.coalesce(func.sum(overdue), 0)).where(
-                Measure.id.in_(assigned), Measure.done_on.is_(None), Measure.removed_at.is_(None)
+                Measure.id.in_(assigned), open_measure()
             )
         )
     ).one()
@@ -273,8 +318,8 @@ async def coordinators_for_menus(session: AsyncSession) -> Sequence[tuple[int, s
         .join(Membership, Membership.official_id == Official.id)
         .where(
             Membership.role.in_([Role.COORDINATOR, Role.ADMINISTRATOR]),
-            Membership.is_active.is_(True),
-            Official.is_active.is_(True),
+            active_membership(),
+            active_official(),
         )
         .distinct()
     )
@@ -315,8 +360,8 @@ async def plan_reviewers(
         .where(
             Membership.plan_id.in_(plan_ids),
             Membership.role == Role.COORDINATOR,
-            Membership.is_active.is_(True),
-            Official.is_active.is_(True),
+            active_membership(),
+            active_official(),
             Official.blocked_bot_at.is_(None),
         )
     ):
@@ -344,22 +389,3 @@ async def administrators(
             )
         )
     ]
-
-
-# --- Shared predicates (one definition each; use them in every query) ----------------------
-
-
-def active_assignment() -> ColumnElement[bool]:
-    """An assignment in force. Ending one sets `valid_until` to the day it ended, and from
-    that day on it is history: an assignment ending today is no longer active."""
-    return Assignment.valid_until.is_(None)
-
-
-def live_measure() -> ColumnElement[bool]:
-    """A measure still in its plan (a later import of the plan did not remove it)."""
-    return Measure.removed_at.is_(None)
-
-
-def live_plan() -> ColumnElement[bool]:
-    """A plan not archived."""
-    return Plan.is_archived.is_(False)

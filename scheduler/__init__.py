@@ -11,6 +11,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.background import finish_or_cancel
 from scheduler.maintenance import optimize_sqlite
 
 logger = logging.getLogger(__name__)
@@ -42,12 +43,7 @@ class JobRunner:
         return run
 
     async def wait(self, timeout: float) -> None:
-        if not self._running:
-            return
-        _, pending = await asyncio.wait(set(self._running), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await finish_or_cancel(self._running, timeout)
 
 
 class BackgroundJobs:

@@ -21,7 +21,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import person_timezone
-from bot.due_lists import OPEN_STATUSES
 from bot.notification_kinds import REMINDER, ReminderItem, ReminderNotice
 from bot.reminder_policy import (
     DEFAULT_POLICY,
@@ -32,10 +31,13 @@ from bot.reminder_policy import (
     next_reminder,
 )
 from models.queries import (
+    OPEN_STATUSES,
     Recipient,
     active_assignment,
-    live_measure,
+    active_membership,
+    active_official,
     live_plan,
+    open_measure,
     plan_reviewers,
 )
 from models.tables import (
@@ -53,7 +55,6 @@ from models.tables import (
 logger = logging.getLogger(__name__)
 
 REMINDER_KIND = REMINDER
-REMINDABLE_STATUSES = OPEN_STATUSES
 IN_CHUNK = 5000  # SQLite binds at most 32,766 parameters per statement
 
 # A point due now for a schedule (plan, audience, deadline, time zone, whether the body has a
@@ -188,13 +189,12 @@ async def _candidates(
             .join(Assignment, Assignment.measure_id == Measure.id)
             .join(Organization, Organization.id == Assignment.organization_id)
             .where(
-                Measure.done_on.is_(None),
-                live_measure(),
+                open_measure(),
                 Measure.deadline.is_not(None),
                 Measure.deadline <= latest_deadline,
                 Measure.plan_id.in_(plan_ids),
                 active_assignment(),
-                Assignment.status.in_(REMINDABLE_STATUSES),
+                Assignment.status.in_(OPEN_STATUSES),
             )
         )
     ).all()
@@ -217,8 +217,8 @@ async def _audiences(
         .where(
             Membership.organization_id.in_(organization_ids),
             Membership.role.in_([Role.OFFICIAL, Role.HEAD]),
-            Membership.is_active.is_(True),
-            Official.is_active.is_(True),
+            active_membership(),
+            active_official(),
             Official.blocked_bot_at.is_(None),
         )
     ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.background import BackgroundWork
 from scheduler import BackgroundJobs
 
 
@@ -41,3 +42,20 @@ async def test_a_job_past_the_grace_is_cancelled_quietly(engine, caplog):
         await jobs.stop(timeout=0.2)
     assert "Background job stuck was cancelled by the stop" in caplog.text
     assert "Traceback" not in caplog.text and "raised an exception" not in caplog.text
+
+
+async def test_work_outliving_its_update_finishes_or_is_cancelled_at_the_stop():
+    work = BackgroundWork()
+    done: list[str] = []
+
+    async def read(name: str, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        done.append(name)
+
+    quick = work.start(read("small file", 0.01), "small file")
+    slow = work.start(read("huge file", 60), "huge file")
+    await work.stop(timeout=0.5)
+    assert done == ["small file"]
+    assert quick.done() and not quick.cancelled()
+    assert slow.cancelled()
+    assert work.running == 0

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import date
 
+import pytest
+
+from bot.entry.invite_command import InviteRefused, _pick_organization
 from bot.plan_import.store import name_key
 from models.engine import create_engine, create_sessionmaker
 from models.migrations import upgrade_database
-from models.tables import Organization, Plan
+from models.tables import Assignment, Measure, Organization, Plan
 from tests.test_e2e_officials import database_url
 
 
@@ -65,3 +69,32 @@ async def test_invitations_from_the_command_line(bot_process_env):
     code, out, err = await run_cli(env, "--role", "coordinator", "--plan", "омской")
     assert code == 0, err
     assert "coordinator of «План Омской области»" in out
+
+
+async def test_a_plan_narrows_the_bodies_to_those_it_still_assigns(session):
+    """`--plan` picks among the bodies executing the plan's measures now: a body whose
+    assignment ended is no longer one of them (as everywhere else in the bot)."""
+    plan = Plan(title="План Омской области")
+    bodies = [
+        Organization(full_name=full, name_key=name_key(full))
+        for full in ("Министерство труда Омской области", "Министерство труда области")
+    ]
+    session.add_all([plan, *bodies])
+    await session.flush()
+    measure = Measure(plan_id=plan.id, number="1.1", number_key="1.1", sort_key="1.1", title="Т")
+    session.add(measure)
+    await session.flush()
+    current, ended = bodies
+    session.add_all(
+        [
+            Assignment(measure_id=measure.id, organization_id=current.id),
+            Assignment(
+                measure_id=measure.id, organization_id=ended.id, valid_until=date(2025, 1, 1)
+            ),
+        ]
+    )
+    await session.flush()
+
+    assert await _pick_organization(session, "министерство труда", plan) is current
+    with pytest.raises(InviteRefused, match="no body matches"):
+        await _pick_organization(session, "Министерство труда области", plan)

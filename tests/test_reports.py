@@ -254,8 +254,14 @@ async def test_an_official_reports_from_the_card_and_the_coordinator_is_told(run
     ]
     (assignment,) = await rows(running_bot, Assignment, Assignment.measure_id == world.feedback)
     assert assignment.status is AssignmentStatus.SUBMITTED
-    audit = await rows(running_bot, AuditEvent, AuditEvent.action == "report_submitted")
-    assert len(audit) == 1
+    (event,) = await rows(running_bot, AuditEvent, AuditEvent.action == "report_submitted")
+    assert (event.entity_type, event.entity_id, event.field) == (
+        "assignment",
+        assignment.id,
+        "status",
+    )
+    assert (event.old_value, event.new_value) == ("in_progress", "submitted")
+    assert event.created_at == report.submitted_at
 
     review = await coordinator.wait_for_message("A report for review", timeout=15)
     assert "Олег Трудов" in review.text and "Минтруд" in review.text
@@ -321,6 +327,44 @@ async def test_a_returned_report_is_reminded_again_and_an_accepted_one_completes
         statuses = list(await session.scalars(select(Report.status).order_by(Report.id)))
     assert measure.done_on == today(running_bot)
     assert statuses == [ReportStatus.RETURNED, ReportStatus.ACCEPTED]
+    reports = await rows(running_bot, Report)
+    events = [
+        (e.action, e.entity_type, e.entity_id, e.field, e.old_value, e.new_value, e.created_at)
+        for e in await rows(
+            running_bot,
+            AuditEvent,
+            AuditEvent.action.in_(["report_returned", "report_accepted", "measure_done"]),
+        )
+    ]
+    assert sorted(events, key=lambda row: row[6]) == [
+        (
+            "report_returned",
+            "report",
+            reports[0].id,
+            "status",
+            "submitted",
+            "returned",
+            reports[0].reviewed_at,
+        ),
+        (
+            "report_accepted",
+            "report",
+            reports[1].id,
+            "status",
+            "submitted",
+            "accepted",
+            reports[1].reviewed_at,
+        ),
+        (
+            "measure_done",
+            "measure",
+            measure.id,
+            "done_on",
+            None,
+            measure.done_on.isoformat(),
+            reports[1].reviewed_at,
+        ),
+    ]
 
     # The same decision pressed again is refused, and changes nothing.
     answer = await press_forged(

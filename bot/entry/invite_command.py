@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from bot import invitations
 from bot.config import Settings
-from models.tables import Assignment, Measure, Organization, Plan, Role
+from bot.scope import body_ids_of
+from models.tables import Organization, Plan, Role
 
 EXIT_REFUSED = 1
 
@@ -43,13 +44,7 @@ async def _pick_plan(session, title: str) -> Plan:  # noqa: ANN001
 async def _pick_organization(session, name: str, plan: Plan | None) -> Organization:  # noqa: ANN001
     found = await invitations.find_organizations(session, name, limit=50)
     if plan is not None:
-        in_plan = set(
-            await session.scalars(
-                select(Assignment.organization_id)
-                .join(Measure, Measure.id == Assignment.measure_id)
-                .where(Measure.plan_id == plan.id)
-            )
-        )
+        in_plan = set(await session.scalars(body_ids_of([plan.id])))
         found = [organization for organization in found if organization.id in in_plan]
     if not found:
         names = list(await session.scalars(select(Organization.full_name)))
@@ -90,27 +85,23 @@ async def make_invitation(
             if role is Role.COORDINATOR:
                 if plan is None:
                     raise InviteRefused("a coordinator's invitation needs --plan TITLE")
-                created = await invitations.create_invitation(
-                    session,
-                    role=role,
-                    plan=plan,
-                    created_by_id=None,
-                    max_uses=uses,
-                    lifetime=timedelta(days=days),
-                )
-                return f"coordinator of «{plan.title}»", created.token
-            if not org:
-                raise InviteRefused(f"an invitation as {role.value} needs --org NAME")
-            organization = await _pick_organization(session, org, plan)
+                what, organization = f"coordinator of «{plan.title}»", None
+            else:
+                if not org:
+                    raise InviteRefused(f"an invitation as {role.value} needs --org NAME")
+                # The plan only narrows the bodies; the invitation is to the body.
+                organization = await _pick_organization(session, org, plan)
+                what, plan = f"{role.value} of «{organization.full_name}»", None
             created = await invitations.create_invitation(
                 session,
                 role=role,
+                plan=plan,
                 organization=organization,
                 created_by_id=None,
                 max_uses=uses,
                 lifetime=timedelta(days=days),
             )
-            return f"{role.value} of «{organization.full_name}»", created.token
+            return what, created.token
     finally:
         await engine.dispose()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.base import as_payload
+from bot.audit import change_event
 from models.tables import AuditEvent, Measure
 
 
@@ -59,12 +59,6 @@ class PlanNotYours(Exception):
 def measure_event(
     actor_id: int | None, action: str, measure: Measure, field_name: str | None, old: Any, new: Any
 ) -> AuditEvent:
-    return AuditEvent(
-        actor_id=actor_id,
-        action=action,
-        entity_type="measures",
-        entity_id=measure.id,
-        field=field_name,
-        old_value=as_payload(old),
-        new_value=as_payload(new),
+    return change_event(
+        actor_id=actor_id, action=action, entity=measure, field=field_name, old=old, new=new
     )

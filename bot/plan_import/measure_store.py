@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deadline_changes import applied_change
 from bot.plan_import.assignment_store import new_assignments, sync_assignments
 from bot.plan_import.body_directory import OrganizationDirectory
 from bot.plan_import.changes import PlanChanges, measure_event
@@ -19,8 +20,6 @@ from bot.plan_import.model import ParsedMeasure, ParsedPlan
 from models.tables import (
     Assignment,
     AuditEvent,
-    DeadlineChange,
-    DeadlineChangeStatus,
     Measure,
     Plan,
 )
@@ -116,15 +115,8 @@ class _MeasureImport:
             self.note("measure_changed", measure, name, old, value)
         if name == "deadline" and value is not None:
             self.session.add(
-                DeadlineChange(
-                    measure_id=measure.id,
-                    status=DeadlineChangeStatus.APPLIED,
-                    old_deadline=old,
-                    new_deadline=value,
-                    reason="import",
-                    requested_by_id=self.actor_id,
-                    decided_by_id=self.actor_id,
-                    decided_at=self.now,
+                applied_change(
+                    measure, old, value, reason="import", actor_id=self.actor_id, now=self.now
                 )
             )
         setattr(measure, name, value)

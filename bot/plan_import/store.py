@@ -19,6 +19,7 @@ from bot.plan_import.body_directory import OrganizationDirectory, name_key
 from bot.plan_import.changes import PlanChanges, PlanNotYours, StoreReport
 from bot.plan_import.measure_store import store_measures
 from bot.plan_import.model import ImportResult, ParsedPlan
+from models.queries import live_plan
 from models.tables import Measure, Membership, Plan, Role, Section, SectionKind
 
 __all__ = [
@@ -76,7 +77,7 @@ async def _find_or_create_plan(
     session: AsyncSession, parsed: ParsedPlan, actor_id: int | None
 ) -> tuple[Plan, bool]:
     key = plan_key(parsed.title)
-    for plan in await session.scalars(select(Plan).where(Plan.is_archived.is_(False))):
+    for plan in await session.scalars(select(Plan).where(live_plan())):
         if plan_key(plan.title) == key:
             return plan, False
     plan = Plan(title=parsed.title, created_by_id=actor_id)
