@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bot.refusals import Refusal, Refused
 from models.tables import Role
 
 
@@ -91,3 +92,15 @@ def can_manage_coordinators(roles: Roles) -> bool:
 def can_revoke_invitation(roles: Roles, *, person_id: int, maker_id: int | None) -> bool:
     """An invitation may be withdrawn by the person who made it, or by an administrator."""
     return roles.is_admin or (maker_id is not None and maker_id == person_id)
+
+
+def require_coordinator(roles: Roles) -> None:
+    """A coordinator's command: refused to anyone else (to the unregistered, with the way in)."""
+    if not roles.is_coordinator:
+        raise Refused(Refusal.COORDINATORS_ONLY if roles.is_registered else Refusal.NOT_REGISTERED)
+
+
+def require_administrator(roles: Roles) -> None:
+    """An administrator's command (managing coordinators): refused to anyone else."""
+    if not can_manage_coordinators(roles):
+        raise Refused(Refusal.ADMINISTRATORS_ONLY)

@@ -13,6 +13,9 @@ import enum
 
 class Refusal(enum.StrEnum):
     # Access and existence
+    COORDINATORS_ONLY = "coordinators_only"  # a coordinator's command, sent by a registered person
+    ADMINISTRATORS_ONLY = "administrators_only"  # managing coordinators
+    NOT_REGISTERED = "not_registered"  # anything but /start and the language, before an invitation
     NOT_AVAILABLE = "not_available"  # unknown, or outside what the person may see or change
     MEASURE_NOT_AVAILABLE = "measure_not_available"  # a measure's card the person may not open
     NOT_MEMBER = "not_member"  # the person does not answer for this body

@@ -13,10 +13,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Roles
+from bot.access import Roles, require_coordinator
 from bot.bodies import BodyRegistrations, body_registrations
 from bot.presentation.text_limits import page_of, shorten
-from handlers.access import refuse_command
 from handlers.confirmations import markup_of
 from handlers.replies import page_buttons, page_label, show
 from handlers.timezones import body_button
@@ -74,9 +73,7 @@ def orgs_reply(
 
 
 async def orgs_command(message: Message, session: AsyncSession, roles: Roles) -> None:
-    if not roles.is_coordinator:
-        await refuse_command(message, roles)
-        return
+    require_coordinator(roles)
     entries = await body_registrations(session, roles)
     if not entries:
         await message.answer(_("Your plans have no bodies yet."))

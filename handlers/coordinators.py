@@ -16,7 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import coordinators
-from bot.access import Roles, can_manage_coordinators
+from bot.access import Roles, require_administrator
 from bot.config import Settings
 from bot.coordinators import CoordinatorEntry, PlanCoordinators
 from bot.presentation.text_limits import page_of, shorten
@@ -82,9 +82,7 @@ def names_of(entry: CoordinatorEntry) -> dict[str, str]:
 
 
 async def coordinators_command(message: Message, session: AsyncSession, roles: Roles) -> None:
-    if not can_manage_coordinators(roles):
-        await message.answer(_("This command is for administrators."))
-        return
+    require_administrator(roles)
     text, markup = coordinators_reply(await coordinators.plan_coordinators(session, roles), 0)
     await message.answer(text, reply_markup=markup)
 

@@ -16,11 +16,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Roles
+from bot.access import Roles, require_coordinator
 from bot.config import Settings
 from bot.measure_search import FoundMeasure, find_measures
 from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
-from handlers.access import refuse_command
 from handlers.answers import ANSWER
 from handlers.card_actions import coordinator_card
 from handlers.replies import page_buttons, page_label, show
@@ -97,9 +96,7 @@ async def find_command(
     session: AsyncSession,
     roles: Roles,
 ) -> None:
-    if not roles.is_coordinator:
-        await refuse_command(message, roles)
-        return
+    require_coordinator(roles)
     text = (command.args or "").strip()
     if not text:
         await state.set_state(FindInput.find_text)
@@ -114,9 +111,7 @@ async def find_text_typed(
     message: Message, state: FSMContext, session: AsyncSession, roles: Roles
 ) -> None:
     await state.clear()
-    if not roles.is_coordinator:
-        await refuse_command(message, roles)
-        return
+    require_coordinator(roles)
     await answer_search(message, state, session, roles, message.text or "")
 
 

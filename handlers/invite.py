@@ -23,14 +23,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations
-from bot.access import Roles, can_manage_coordinators
+from bot.access import Roles, can_manage_coordinators, require_coordinator
 from bot.body_names import match_bodies
 from bot.clock import timezone_of
 from bot.config import Settings
 from bot.invitations import MadeInvitation, deep_link
 from bot.presentation.text_limits import PageOf, page_of, shorten
 from bot.scope import coordinated_body
-from handlers.access import refuse_command
 from handlers.replies import page_buttons, page_label, show
 from models.tables import Official, Organization, Role
 
@@ -109,9 +108,7 @@ def start_text(count: int, page: PageOf[Organization]) -> str:
 async def invite_command(
     message: Message, state: FSMContext, session: AsyncSession, roles: Roles
 ) -> None:
-    if not roles.is_coordinator:
-        await refuse_command(message, roles)
-        return
+    require_coordinator(roles)
     bodies = await invitations.invitable_bodies(session, roles)
     if bodies:
         await state.set_state(InviteInput.body_name)
@@ -152,9 +149,8 @@ async def body_name_typed(
     message: Message, state: FSMContext, session: AsyncSession, roles: Roles
 ) -> None:
     if not roles.is_coordinator:
-        await state.clear()
-        await refuse_command(message, roles)
-        return
+        await state.clear()  # the question ends with the refusal
+    require_coordinator(roles)
     text = message.text or ""
     found = match_bodies(await invitations.invitable_bodies(session, roles), text)
     if not found:

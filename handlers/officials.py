@@ -17,11 +17,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import memberships
-from bot.access import Roles
+from bot.access import Roles, require_coordinator
 from bot.config import Settings
 from bot.memberships import PersonEntry, PersonStatus
 from bot.presentation.text_limits import page_of, shorten
-from handlers.access import refuse_command
 from handlers.confirmations import ASKING, CONFIRMED, ask_to_confirm, markup_of
 from handlers.menus import refresh_menu
 from handlers.replies import confirm_keyboard, page_buttons, page_label, show
@@ -116,9 +115,7 @@ def people_reply(
 
 
 async def officials_command(message: Message, session: AsyncSession, roles: Roles) -> None:
-    if not roles.is_coordinator:
-        await refuse_command(message, roles)
-        return
+    require_coordinator(roles)
     text, markup = people_reply(await memberships.people_of_plans(session, roles), 0)
     await message.answer(text, reply_markup=markup)
 

@@ -11,7 +11,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Roles
+from bot.access import Roles, require_coordinator
 from bot.clock import person_today
 from bot.config import Settings
 from bot.plans import PlanProgress, plans_progress_for
@@ -40,9 +40,7 @@ async def list_plans(
     settings: Settings,
     now: datetime,
 ) -> None:
-    if not roles.is_coordinator:
-        await message.answer(_("This command is for coordinators."))
-        return
+    require_coordinator(roles)
     today = await person_today(session, official, now, settings.default_timezone)
     progress = await plans_progress_for(session, roles, today)
     if not progress:

@@ -12,6 +12,9 @@ def refusal_text(refused: Refused) -> str:
     details = refused.details
     texts = {
         Refusal.NOT_AVAILABLE: lambda: _("This is not available to you."),
+        Refusal.COORDINATORS_ONLY: lambda: _("This command is for coordinators."),
+        Refusal.ADMINISTRATORS_ONLY: lambda: _("This command is for administrators."),
+        Refusal.NOT_REGISTERED: lambda: _("This is available after registration by invitation."),
         Refusal.MEASURE_NOT_AVAILABLE: lambda: _("This measure is not available to you."),
         Refusal.NOT_MEMBER: lambda: _("You do not answer for this body."),
         Refusal.MEASURE_REMOVED: lambda: _(

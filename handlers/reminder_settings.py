@@ -13,7 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reminder_settings
-from bot.access import Roles
+from bot.access import Roles, require_coordinator
 from bot.reminder_policy import ReminderPolicy
 from bot.reminder_settings import PlanReminders
 from handlers.replies import show
@@ -66,9 +66,7 @@ def render(plans: list[PlanReminders]) -> tuple[str, InlineKeyboardMarkup]:
 
 
 async def show_reminders(message: Message, session: AsyncSession, roles: Roles) -> None:
-    if not roles.is_coordinator:
-        await message.answer(_("This command is for coordinators."))
-        return
+    require_coordinator(roles)
     plans = await reminder_settings.plans_reminders(session, roles)
     if not plans:
         await message.answer(_("There are no plans yet."))

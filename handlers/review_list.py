@@ -10,13 +10,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Roles
+from bot.access import Roles, require_coordinator
 from bot.clock import timezone_of
 from bot.config import Settings
 from bot.presentation.report_keyboards import OpenReport
 from bot.presentation.text_limits import page_of, shorten
 from bot.review_list import WaitingReport, reports_waiting
-from handlers.access import refuse_command
 from handlers.replies import page_buttons, page_label, show
 from handlers.report_view import local_day
 from handlers.reports import BUTTON_LENGTH
@@ -58,10 +57,7 @@ def review_list(
 async def review_command(
     message: Message, session: AsyncSession, roles: Roles, official: Official, settings: Settings
 ) -> None:
-    if not roles.is_coordinator:
-        # The command's own answer, as for the other coordinators' commands.
-        await refuse_command(message, roles)
-        return
+    require_coordinator(roles)
     waiting = await reports_waiting(session, roles, official.id)
     timezone = await timezone_of(session, official, settings.default_timezone)
     text, keyboard = review_list(waiting, timezone, 0)

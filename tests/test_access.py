@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from bot.access import RoleGrant, Roles, roles_from_grants, visible_plan_ids
+import pytest
+
+from bot.access import (
+    RoleGrant,
+    Roles,
+    require_administrator,
+    require_coordinator,
+    roles_from_grants,
+    visible_plan_ids,
+)
 from bot.presentation.commands import Audience, audience_of
+from bot.refusals import Refusal, Refused
 from models.tables import Role
 
 
@@ -55,3 +65,19 @@ def test_grants_without_their_scope_give_nothing():
         [RoleGrant(Role.COORDINATOR), RoleGrant(Role.OFFICIAL)], is_listed_admin=False
     )
     assert roles == Roles()
+
+
+def test_a_coordinators_command_is_refused_to_others_with_the_way_in_for_strangers():
+    coordinator = roles_from_grants([RoleGrant(Role.COORDINATOR, 1, None)], is_listed_admin=False)
+    official = roles_from_grants([RoleGrant(Role.OFFICIAL, None, 7)], is_listed_admin=False)
+    require_coordinator(coordinator)
+    with pytest.raises(Refused) as refused:
+        require_coordinator(official)
+    assert refused.value.refusal is Refusal.COORDINATORS_ONLY
+    with pytest.raises(Refused) as refused:
+        require_coordinator(Roles())
+    assert refused.value.refusal is Refusal.NOT_REGISTERED
+    with pytest.raises(Refused) as refused:
+        require_administrator(coordinator)
+    assert refused.value.refusal is Refusal.ADMINISTRATORS_ONLY
+    require_administrator(roles_from_grants([], is_listed_admin=True))
