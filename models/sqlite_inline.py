@@ -9,6 +9,10 @@ another connection's write lock: SQLite's own busy handler would sleep inside th
 freeze the event loop, so the connection's busy timeout is 0 and the wait happens here instead,
 with `asyncio.sleep` between attempts (up to `busy_timeout_ms`), while every other update runs.
 
+A long run of statements (a plan import stores thousands of rows) would hold the event loop as
+long as it runs: a connection that has worked for `SLICE_SECONDS` since it last let others run
+yields once (`asyncio.sleep(0)`) before its next statement.
+
 Only plain SQLITE_BUSY is retried (a statement that met it had no effect, so it may run again).
 SQLITE_BUSY_SNAPSHOT (a deferred transaction whose snapshot went stale cannot take the write
 lock however long it waits) is raised at once; the update is then handled again from the start
@@ -26,6 +30,7 @@ from typing import Any, TypeVar
 SQLITE_BUSY = 5
 SQLITE_BUSY_SNAPSHOT = 517  # SQLITE_BUSY | (2 << 8)
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.001, 0.05
+SLICE_SECONDS = 0.02
 
 Result = TypeVar("Result")
 
@@ -100,6 +105,10 @@ class InlineConnection:
         self.sqlite = sqlite
         self.busy_timeout_ms = busy_timeout_ms
         self._closed = False
+        # A run of statements lasts until the event loop next turns: a callback scheduled at
+        # its start (`_loop_turned`) ends it.
+        self._run_started = time.monotonic()
+        self._in_run = False
 
     @property
     def _connection(self) -> sqlite3.Connection | None:
@@ -109,7 +118,20 @@ class InlineConnection:
 
     async def patiently(self, call: Callable[..., Result], *args: Any) -> Result:
         """`call(*args)`, waiting out another connection's write lock without blocking the
-        event loop."""
+        event loop, and letting other work run first when this connection has held the loop
+        for a slice."""
+        if not self._in_run:
+            self._in_run = True
+            self._run_started = time.monotonic()
+            asyncio.get_running_loop().call_soon(self._loop_turned)
+        elif time.monotonic() - self._run_started >= SLICE_SECONDS:
+            await asyncio.sleep(0)  # the loop turns: other updates run, the run ends
+        return await self._waiting_for_the_lock(call, *args)
+
+    def _loop_turned(self) -> None:
+        self._in_run = False
+
+    async def _waiting_for_the_lock(self, call: Callable[..., Result], *args: Any) -> Result:
         deadline = None
         pause = _FIRST_PAUSE
         while True:

@@ -90,3 +90,44 @@ async def test_a_stale_snapshot_is_not_waited_for(database, monkeypatch):
         await reader.rollback()
         await reader.close()
         other.close()
+
+
+async def test_a_long_run_of_statements_lets_other_updates_run(database, monkeypatch):
+    """A plan import stores thousands of rows: every SLICE_SECONDS of statements without a turn
+    of the event loop, the connection lets the loop turn once."""
+    clock = [0.0]
+    monkeypatch.setattr(sqlite_inline.time, "monotonic", lambda: clock[0])
+    connection = await inline_connector(database, busy_timeout_ms=1000)()
+    others_ran = []
+
+    async def another_update() -> None:
+        others_ran.append(clock[0])
+
+    try:
+        other = asyncio.ensure_future(another_update())
+        for _ in range(10):  # 10 ms of work each, never yielding on their own
+            await connection.execute("INSERT INTO notes (body) VALUES ('row')")
+            clock[0] += 0.01
+        assert other.done()
+        assert others_ran and others_ran[0] <= sqlite_inline.SLICE_SECONDS + 0.01
+    finally:
+        await connection.close()
+
+
+async def test_statements_of_a_short_update_do_not_wait_for_others(database, monkeypatch):
+    pauses = []
+
+    async def counting_sleep(seconds: float) -> None:
+        pauses.append(seconds)
+
+    monkeypatch.setattr(sqlite_inline.asyncio, "sleep", counting_sleep)
+    clock = [0.0]
+    monkeypatch.setattr(sqlite_inline.time, "monotonic", lambda: clock[0])
+    connection = await inline_connector(database, busy_timeout_ms=1000)()
+    try:
+        for _ in range(5):  # 2 ms each: well within a slice
+            clock[0] += 0.002
+            await connection.execute("SELECT count(*) FROM notes")
+        assert pauses == []
+    finally:
+        await connection.close()
