@@ -16,12 +16,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
-from models.queries import OPEN_STATUSES, active_assignment, live_plan, open_measure, plain_rows
+from models.queries import (
+    OPEN_STATUSES,
+    active_assignment,
+    live_plan,
+    one_of,
+    open_measure,
+    plain_rows,
+)
 from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
 
 MAX_DOCUMENTS = 10
@@ -289,8 +296,7 @@ def _reportable_statement(
             measures,
             active_assignment(),
             bodies,
-            # Equalities, not IN: an IN list is re-rendered on every execution.
-            or_(*(Assignment.status == status for status in sorted(OPEN_STATUSES))),
+            one_of(Assignment.status, sorted(OPEN_STATUSES)),
             open_measure(),
             live_plan(),
         )

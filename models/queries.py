@@ -126,9 +126,14 @@ async def insert_official_if_absent(
     await session.execute(statement)
 
 
+def one_of(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column` equals one of these constant values, written as equalities: an IN list is an
+    expanding parameter, re-rendered on every execution of a statement built once."""
+    return or_(*(column == value for value in values))
+
+
 def _executor_roles(role: Any) -> ColumnElement[bool]:
-    # Two equalities, not IN: an IN list is re-rendered on every execution.
-    return or_(role == Role.OFFICIAL, role == Role.HEAD)
+    return one_of(role, (Role.OFFICIAL, Role.HEAD))
 
 
 def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
