@@ -1,0 +1,211 @@
+"""Where a measure stands: one definition for /my, the card, reminders, summaries and exports.
+
+Two levels:
+
+* a **part** is one body's share of a measure (its assignment); per-body counts count parts;
+* a **measure** stands where its deciding part stands: the lead executor's (with no lead
+  executor, every body's together, as `bot.report_review.measure_is_done` decides).
+
+The statuses, in the order they are shown:
+
+* ``DONE`` — accepted: the part's report was accepted, or the whole measure is done (its
+  deciding part accepted, or done before the plan was imported): a done measure is chased from
+  nobody, so every part of it counts as done;
+* ``UNDER_REVIEW`` — a report was submitted and awaits the coordinator's decision, whatever the
+  deadline (`past_deadline` tells how many of those are late);
+* ``OVERDUE`` — the deadline has passed in the body's zone, not done, not under review;
+* ``DUE_SOON`` — due within `DUE_SOON_DAYS` calendar days (today included);
+* ``LATER`` — due later;
+* ``NO_DEADLINE`` — no deadline in the plan;
+* ``REMOVED`` — a later import removed the measure from the plan (history, not work).
+
+"Today" is the date in the body's zone (the body's own zone, else the plan's, else the
+default: `bot.clock.person_timezone` with no person level). `StatusDates` carries one "today"
+per zone for SQL: summaries count in the database, with the same rule as `part_status`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, literal, or_
+
+from bot.clock import person_timezone, today_in
+from bot.timezones import RussianZone
+from models.tables import AssignmentStatus
+
+DUE_SOON_DAYS = 7
+
+
+class Status(enum.StrEnum):
+    DONE = "done"
+    UNDER_REVIEW = "review"
+    OVERDUE = "overdue"
+    DUE_SOON = "soon"
+    LATER = "later"
+    NO_DEADLINE = "no_deadline"
+    REMOVED = "removed"
+
+
+# The order statuses are shown in; the open ones are still somebody's work.
+STATUS_ORDER: tuple[Status, ...] = tuple(Status)
+OPEN_STATUSES: frozenset[Status] = frozenset(
+    {Status.OVERDUE, Status.DUE_SOON, Status.LATER, Status.NO_DEADLINE}
+)
+
+
+def status_by_deadline(deadline: date | None, today: date) -> Status:
+    """Where open work stands by its deadline alone."""
+    if deadline is None:
+        return Status.NO_DEADLINE
+    if deadline < today:
+        return Status.OVERDUE
+    if (deadline - today).days <= DUE_SOON_DAYS:
+        return Status.DUE_SOON
+    return Status.LATER
+
+
+def part_status(
+    *,
+    deadline: date | None,
+    assignment_status: AssignmentStatus | str,
+    measure_done_on: date | None,
+    removed: bool,
+    today: date,
+) -> Status:
+    """One body's part of a measure; `today` is the date in that body's zone."""
+    if removed:
+        return Status.REMOVED
+    status = AssignmentStatus(assignment_status)
+    if measure_done_on is not None or status is AssignmentStatus.ACCEPTED:
+        return Status.DONE
+    if status is AssignmentStatus.SUBMITTED:
+        return Status.UNDER_REVIEW
+    return status_by_deadline(deadline, today)
+
+
+def deciding_statuses(
+    parts: Iterable[tuple[bool, AssignmentStatus | str]],
+) -> list[AssignmentStatus]:
+    """(is_lead, status) of a measure's current parts → the statuses that decide the measure:
+    the lead executors', or every body's when none leads."""
+    parts = [(is_lead, AssignmentStatus(status)) for is_lead, status in parts]
+    leads = [status for is_lead, status in parts if is_lead]
+    return leads or [status for _, status in parts]
+
+
+def measure_status(
+    *,
+    deadline: date | None,
+    done_on: date | None,
+    removed: bool,
+    parts: Iterable[tuple[bool, AssignmentStatus | str]],
+    today: date,
+) -> Status:
+    """The whole measure; `today` is the date in its lead body's zone.
+
+    Done when `done_on` is set (the deciding parts were accepted, or done before import);
+    under review when a deciding part awaits a decision; else by deadline."""
+    if removed:
+        return Status.REMOVED
+    if done_on is not None:
+        return Status.DONE
+    deciding = deciding_statuses(parts)
+    if deciding and all(status is AssignmentStatus.ACCEPTED for status in deciding):
+        return Status.DONE
+    if AssignmentStatus.SUBMITTED in deciding:
+        return Status.UNDER_REVIEW
+    return status_by_deadline(deadline, today)
+
+
+def is_past_deadline(deadline: date | None, today: date) -> bool:
+    """A report under review whose deadline has passed (shown apart in the summaries)."""
+    return deadline is not None and deadline < today
+
+
+# --- In SQL ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatusDates:
+    """ "Today" in each zone a body may be in, at one moment: what SQL compares deadlines with.
+
+    Zones are Russia's (the ones a coordinator can set) plus the default; a stored zone outside
+    them is unknown to `is_known_timezone` only if misspelt, and counts in the default zone, as
+    `bot.clock.person_timezone` would for a misspelt one."""
+
+    default_today: date
+    today_by_zone: dict[str, date]
+
+    @classmethod
+    def at(
+        cls, now: datetime, default_timezone: str, extra_zones: Iterable[str] = ()
+    ) -> StatusDates:
+        zones = {zone.value for zone in RussianZone} | {default_timezone}
+        zones |= {zone for zone in extra_zones if zone and person_timezone(zone) == zone}
+        return cls(
+            default_today=today_in(default_timezone, now),
+            today_by_zone={zone: today_in(zone, now) for zone in sorted(zones)},
+        )
+
+    def today(self, zone: str | None) -> date:
+        """The date in this zone (the default's date for none or an unknown one)."""
+        return self.today_by_zone.get(zone or "", self.default_today)
+
+    def today_expression(self, *zone_columns: Any) -> ColumnElement[date]:
+        """SQL: the date in the first of `zone_columns` (body's, then plan's) that holds a zone
+        known here; the default zone's date when none does (the rule of `person_timezone`)."""
+        return _by_zone(zone_columns, self.today_by_zone, self.default_today)
+
+    def soon_limit_expression(self, *zone_columns: Any) -> ColumnElement[date]:
+        """SQL: the last date that is still "due soon" in the body's zone."""
+        step = timedelta(days=DUE_SOON_DAYS)
+        limits = {name: day + step for name, day in self.today_by_zone.items()}
+        return _by_zone(zone_columns, limits, self.default_today + step)
+
+
+def _by_zone(
+    zone_columns: Iterable[Any], dates: dict[str, date], default: date
+) -> ColumnElement[date]:
+    # Zones grouped by their date (at most three dates exist at one moment): one branch per
+    # column and date, the first column that names a known zone decides.
+    zones_by_date: dict[date, list[str]] = {}
+    for name, day in sorted(dates.items()):
+        zones_by_date.setdefault(day, []).append(name)
+    whens = [
+        (column.in_(names), literal(day))
+        for column in zone_columns
+        for day, names in sorted(zones_by_date.items())
+    ]
+    if not whens:
+        return literal(default)
+    return case(*whens, else_=literal(default))
+
+
+def part_status_expression(
+    *,
+    assignment: Any,
+    measure: Any,
+    dates: StatusDates,
+    zone_columns: tuple[Any, ...],
+) -> ColumnElement[str]:
+    """SQL: `part_status` of an assignment row joined to its measure, `zone_columns` the body's
+    and the plan's zone columns (in that order). Yields `Status` values."""
+    today = dates.today_expression(*zone_columns)
+    soon_limit = dates.soon_limit_expression(*zone_columns)
+    return case(
+        (measure.removed_at.is_not(None), literal(Status.REMOVED.value)),
+        (
+            or_(measure.done_on.is_not(None), assignment.status == AssignmentStatus.ACCEPTED),
+            literal(Status.DONE.value),
+        ),
+        (assignment.status == AssignmentStatus.SUBMITTED, literal(Status.UNDER_REVIEW.value)),
+        (measure.deadline.is_(None), literal(Status.NO_DEADLINE.value)),
+        (measure.deadline < today, literal(Status.OVERDUE.value)),
+        (measure.deadline <= soon_limit, literal(Status.DUE_SOON.value)),
+        else_=literal(Status.LATER.value),
+    )
