@@ -10,7 +10,6 @@ import logging
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.methods import Response, TelegramMethod
@@ -29,6 +28,7 @@ from bot.entry.middlewares import (
     UpdateBoundSession,
     UpdatesInFlight,
 )
+from bot.entry.telegram_session import JsonBodySession
 from bot.entry.translations import create_i18n
 from bot.i18n import DEFAULT_LOCALE, pick_locale
 from bot.people import Presence
@@ -75,9 +75,9 @@ def create_bot(settings: Settings) -> Bot:
     token = settings.require_bot_token()
     keep_response_models()
     session = (
-        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
         if settings.telegram_api_url
-        else AiohttpSession()
+        else JsonBodySession()
     )
     return Bot(
         token,

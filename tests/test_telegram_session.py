@@ -1,0 +1,68 @@
+"""The bot's calls to Telegram: as JSON bodies, with the same result as aiogram's forms."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.entry.telegram_session import JsonBodySession
+from tests.emulator import BotAPIEmulator
+
+TOKEN = "123456:JSON-body"
+CHAT = 4242
+
+
+@pytest.fixture
+async def bot() -> AsyncIterator[tuple[Bot, BotAPIEmulator]]:
+    async with BotAPIEmulator(token=TOKEN, bot_username="json_bot") as emulator:
+        emulator.user(CHAT, first_name="Мария")
+        session = JsonBodySession(api=TelegramAPIServer.from_base(emulator.base_url))
+        bot = Bot(TOKEN, session=session)
+        yield bot, emulator
+        await bot.session.close()
+
+
+async def test_a_message_in_russian_with_buttons_arrives_as_written(bot) -> None:
+    bot, emulator = bot
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Отчёт «№ 5»", callback_data="r:5")]]
+    )
+    sent = await bot.send_message(
+        CHAT, "<b>Срок</b> 30.05 &amp; «ещё»", parse_mode="HTML", reply_markup=keyboard
+    )
+
+    record = emulator.message(CHAT, sent.message_id)
+    assert record.text == "Срок 30.05 & «ещё»"
+    assert sent.text == "Срок 30.05 & «ещё»"
+    assert sent.reply_markup is not None
+    button = sent.reply_markup.inline_keyboard[0][0]
+    assert (button.text, button.callback_data) == ("Отчёт «№ 5»", "r:5")
+    assert emulator.calls_to("sendMessage")[-1].params["reply_markup"] == {
+        "inline_keyboard": [[{"text": "Отчёт «№ 5»", "callback_data": "r:5"}]]
+    }
+
+
+def test_a_call_without_a_file_is_a_json_body_and_one_with_a_file_is_not() -> None:
+    from aiogram.methods import SendDocument, SendMessage
+
+    session = JsonBodySession()
+    bot = Bot(TOKEN, session=session)
+    body = session.json_payload(bot, SendMessage(chat_id=1, text="Привет", parse_mode=None))
+    assert body is not None
+    assert "Привет".encode() in body
+    document = SendDocument(chat_id=1, document=BufferedInputFile(b"x", filename="a.txt"))
+    assert session.json_payload(bot, document) is None
+
+
+async def test_a_document_still_uploads_and_a_refusal_is_still_an_error(bot) -> None:
+    bot, emulator = bot
+    sent = await bot.send_document(CHAT, BufferedInputFile(b"%PDF-1.4", filename="акт.pdf"))
+    assert sent.document is not None
+    assert emulator.file_content(sent.document.file_id) == b"%PDF-1.4"
+    with pytest.raises(TelegramBadRequest):
+        await bot.send_message(CHAT, "x" * 4097)
