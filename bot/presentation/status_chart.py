@@ -332,7 +332,7 @@ def synthetic_chart(bodies: int, months: int = 14) -> StatusChart:
     rows = []
     for index in range(bodies):
         counts = {
-            status: (index * (position + 3)) % (7 + position)
+            status: ((index + 1) * (position + 3)) % (7 + position)
             for position, status in enumerate(SHOWN)
         }
         name = f"Министерство развития территории номер {index + 1} Новосибирской области"
