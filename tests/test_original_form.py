@@ -283,3 +283,39 @@ async def test_a_plan_without_a_kept_word_or_excel_file_is_refused_clearly(sessi
             translate=russian,
         )
     assert refused.value.refusal is Refusal.NO_ORIGINAL
+
+
+async def test_a_file_of_two_plans_gets_marks_only_in_the_tables_of_the_plan_asked_for(
+    session, tmp_path
+):
+    """The federal template, then «Приложение 1» with one body's plan: two plans, one file."""
+    original = write_docx(layouts(read_plan(sample("template"), "template.txt")))
+    result = read_plan(original, "template.docx")
+    assert len(result.plans) == 2
+    report = await import_for(
+        session,
+        result,
+        importer_id=None,
+        roles=None,
+        file_name="template.docx",
+        content=original,
+        now=NOW,
+        data_dir=tmp_path,
+    )
+    first, appendix = (plan.plan_id for plan in report.plans)
+    assert await session.scalar(select(func.count(PlanSource.id))) == 2
+    expected = await expected_marks(session, appendix)
+    marked = await marked_original(
+        session, Roles(is_admin=True), appendix, dates(), tmp_path, translate=russian
+    )
+    before, after = docx_rows(original), docx_rows(marked.content)
+    marked_tables = {int(location.split(",")[0].split()[1]) for location in expected}
+    assert marked_tables == {3, 4}
+    assert after[:2] == before[:2]  # the first plan's tables are untouched
+    for table_number in (3, 4):
+        for row_number, row in enumerate(after[table_number - 1], 1):
+            location = f"table {table_number}, row {row_number}"
+            if location in expected:
+                assert row[-1] == expected[location]
+    assert docx_paragraphs(marked.content) == docx_paragraphs(original)
+    assert first != appendix

@@ -21,6 +21,7 @@ from bot.presentation.status_chart import (
     StatusChart,
     bench_chart,
     build_status_figure,
+    chart_caption,
     chart_rows,
     render_status_chart,
     status_chart_png,
@@ -140,3 +141,10 @@ def test_the_benchmark_reports_seconds_per_size():
     figures = bench_chart((5,))
     assert figures["chart_5_bodies_s"] > 0
     assert figures["chart_5_bodies_png_bytes"] > 10_000
+
+
+def test_the_caption_fits_a_photo_and_escapes_the_title():
+    caption = chart_caption(StatusChart("План <НСО> " + "очень длинный " * 100), russian)
+    assert len(caption) <= 1024
+    assert "&lt;НСО&gt;" in caption
+    assert caption.endswith("статус по органам и открытые мероприятия по месяцам срока")

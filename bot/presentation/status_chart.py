@@ -16,6 +16,7 @@ pyplot's global state is not thread-safe, and rendering runs in a worker thread
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -36,6 +37,7 @@ MAX_BODIES = 15
 MAX_MONTHS = 12
 OVERDUE_GAP = 1.7
 NAME_LENGTH = 30
+CAPTION_TITLE_LENGTH = 300
 WIDTH_INCHES = 10.8
 DPI = 100  # 1080 px wide
 FONT_SIZE = 17
@@ -135,6 +137,13 @@ def render_status_chart(chart: StatusChart, translate: Translate) -> bytes:
 async def status_chart_png(chart: StatusChart, translate: Translate) -> bytes:
     """`render_status_chart` in a worker thread, leaving the event loop free."""
     return await asyncio.to_thread(render_status_chart, chart, translate)
+
+
+def chart_caption(chart: StatusChart, translate: Translate) -> str:
+    """A short HTML caption for the photo (well within Telegram's 1,024 characters)."""
+    title = html.escape(shorten(chart.plan_title, CAPTION_TITLE_LENGTH))
+    text = translate(N_("«{title}»: status by body and open measures by deadline month"))
+    return text.format(title=f"<b>{title}</b>")
 
 
 def build_status_figure(chart: StatusChart, translate: Translate) -> Figure:
