@@ -168,7 +168,9 @@ def _new_cell(pattern: Any, text: str, width: int) -> Any:
             properties.remove(old_width)
         if width:
             size = properties.makeelement(qn("w:tcW"), {qn("w:w"): str(width), qn("w:type"): "dxa"})
-            properties.insert(0, size)
+            # tcW comes first in a cell's properties (after cnfStyle, if any).
+            first = properties.find(qn("w:cnfStyle"))
+            properties.insert(0 if first is None else 1, size)
     paragraphs = cell.findall(P)
     for child in list(cell):
         if child.tag != qn("w:tcPr"):

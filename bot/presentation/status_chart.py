@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import textwrap
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ Translate = Callable[[str], str]
 MAX_BODIES = 15
 MAX_MONTHS = 12
 OVERDUE_GAP = 1.7
-NAME_LENGTH = 30
+NAME_LINE = 26
 CAPTION_TITLE_LENGTH = 300
 WIDTH_INCHES = 10.8
 DPI = 100  # 1080 px wide
@@ -150,23 +151,28 @@ def build_status_figure(chart: StatusChart, translate: Translate) -> Figure:
     """The laid-out figure, drawn once (tests measure its texts)."""
     rows = chart_rows(chart.bodies, translate)
     months = month_bars(chart, translate)
-    body_height = max(2.4, 0.62 * len(rows) + 1.6)
+    body_height = max(2.4, 0.7 * len(rows) + 1.6)
     month_height = 4.6
+    legend_height = 1.1
     figure = Figure(
-        figsize=(WIDTH_INCHES, body_height + month_height + 1.6),
+        figsize=(WIDTH_INCHES, body_height + legend_height + month_height + 0.8),
         dpi=DPI,
         layout="constrained",
     )
     FigureCanvasAgg(figure)
-    figure.get_layout_engine().set(h_pad=0.12, hspace=0.06)
+    figure.get_layout_engine().set(h_pad=0.1, hspace=0.04)
     figure.suptitle(shorten(chart.plan_title, 60), fontsize=FONT_SIZE + 4, fontweight="bold")
-    body_axes, month_axes = figure.subplots(
-        2, 1, height_ratios=[body_height, month_height], squeeze=True
+    # Two subfigures: each panel lays out its own margins (long body names do not squeeze the
+    # months), the legend of the statuses under the bodies' panel.
+    top, bottom = figure.subfigures(
+        2, 1, height_ratios=[body_height + legend_height, month_height], hspace=0.02
     )
+    body_axes = top.subplots()
+    month_axes = bottom.subplots()
     _draw_bodies(body_axes, rows, translate)
     _draw_months(month_axes, months, translate)
     handles = [_legend_patch(COLOURS[status], status_label(status, translate)) for status in SHOWN]
-    figure.legend(
+    top.legend(
         handles=handles,
         loc="outside lower center",
         ncols=3,
@@ -201,12 +207,20 @@ def chart_rows(bodies: Sequence[BodyStatusCounts], translate: Translate) -> list
     shown, rest = ranked[:MAX_BODIES], ranked[MAX_BODIES:]
     if len(rest) == 1:
         shown, rest = ranked, []
-    rows = [BodyRow(shorten(body.name, NAME_LENGTH), _counts(body.counts)) for body in shown]
+    rows = [BodyRow(body_label(body.name), _counts(body.counts)) for body in shown]
     if rest:
         summed = {status: sum(body.counts.get(status, 0) for body in rest) for status in SHOWN}
         label = translate(N_("Other bodies ({count})")).format(count=len(rest))
         rows.append(BodyRow(label, summed, summed=True))
     return rows
+
+
+def body_label(name: str) -> str:
+    """A body's name on at most two lines of `NAME_LINE` characters, cut with "…"."""
+    lines = textwrap.wrap(" ".join(name.split()), NAME_LINE, break_long_words=True)
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    return f"{lines[0]}\n{shorten(' '.join(lines[1:]), NAME_LINE)}"
 
 
 def month_bars(chart: StatusChart, translate: Translate) -> list[tuple[str, int, str]]:
@@ -250,7 +264,7 @@ def _draw_bodies(axes: Any, rows: list[BodyRow], translate: Translate) -> None:
             positions, widths, left=left, color=COLOURS[status], height=0.7, label=f"_{status}"
         )
         left = [start + width for start, width in zip(left, widths, strict=True)]
-    axes.set_yticks(positions, [row.label for row in rows], fontsize=FONT_SIZE)
+    axes.set_yticks(positions, [row.label for row in rows], fontsize=FONT_SIZE - 1)
     axes.invert_yaxis()
     axes.tick_params(axis="x", labelsize=FONT_SIZE - 2)
     axes.set_xlim(0, max(widest, 1) * 1.02)
@@ -274,8 +288,7 @@ def _draw_months(axes: Any, bars: list[tuple[str, int, str]], translate: Transla
         width=0.7,
     )
     labels = [label for label, _, _ in bars]
-    size = FONT_SIZE - 2 if len(bars) <= 8 else FONT_SIZE - 4
-    axes.set_xticks(positions, labels, fontsize=size)
+    axes.set_xticks(positions, labels, fontsize=FONT_SIZE - 2)
     axes.set_xlim(-OVERDUE_GAP - 1.1, len(bars) - 1.5)
     axes.bar_label(drawn, fontsize=BAR_LABEL_SIZE, padding=2)
     axes.set_ylim(0, max(count for _, count, _ in bars) * 1.18)
