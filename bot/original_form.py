@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.clock import person_timezone, today_in
 from bot.i18n import N_
-from bot.measure_status import Status, StatusDates, measure_status
+from bot.measure_status import Status, StatusDates, is_past_deadline, measure_status
 from bot.original_documents import mark_docx, mark_xlsx
 from bot.plan_sources import latest_source
 from bot.refusals import Refusal, Refused
@@ -53,7 +53,7 @@ class MarkedOriginal:
 
 
 @dataclass(slots=True)
-class _Report:
+class MarkReport:
     is_lead: bool
     status: ReportStatus
     submitted_on: date
@@ -63,14 +63,14 @@ class _Report:
 
 
 @dataclass(slots=True)
-class _Measure:
+class MarkedMeasure:
     number: str
     location: str
     deadline: date | None
     done_on: date | None
     parts: list[tuple[bool, AssignmentStatus]] = field(default_factory=list)
     zone: str | None = None  # the lead body's (else the first body's)
-    reports: list[_Report] = field(default_factory=list)
+    reports: list[MarkReport] = field(default_factory=list)
 
 
 async def marked_original(
@@ -118,7 +118,7 @@ def marked_file_name(original: str) -> str:
 
 
 def marks_by_location(
-    measures: Iterable[_Measure], dates: StatusDates, translate: Translate
+    measures: Iterable[MarkedMeasure], dates: StatusDates, translate: Translate
 ) -> dict[str, str]:
     """Location → the mark; measures sharing a row (a range of numbers) share it, numbered."""
     by_location: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -131,7 +131,7 @@ def marks_by_location(
     }
 
 
-def mark(measure: _Measure, dates: StatusDates, translate: Translate) -> str:
+def mark(measure: MarkedMeasure, dates: StatusDates, translate: Translate) -> str:
     """«Исполнено 12.05.2026», «На проверке (отчёт от …)», «Просрочено (срок …)», «В работе»,
     then the report's documents and comment."""
     status = measure_status(
@@ -142,20 +142,7 @@ def mark(measure: _Measure, dates: StatusDates, translate: Translate) -> str:
         today=dates.today(measure.zone),
     )
     report = _report_for(measure, status)
-    if status is Status.DONE:
-        day = measure.done_on or (report.reviewed_on if report else None)
-        lines = [
-            translate(N_("Done on {date}")).format(date=_day(day)) if day else _done(translate)
-        ]
-    elif status is Status.UNDER_REVIEW:
-        text = translate(N_("Under review (report of {date})"))
-        lines = [
-            text.format(date=_day(report.submitted_on)) if report else translate(N_("Under review"))
-        ]
-    elif status is Status.OVERDUE:
-        lines = [translate(N_("Overdue (deadline {date})")).format(date=_day(measure.deadline))]
-    else:
-        lines = [translate(N_("In progress"))]
+    lines = [_status_line(measure, status, report, dates.today(measure.zone), translate)]
     if report is not None and report.documents:
         names = _cut(", ".join(report.documents), DOCUMENTS_LENGTH)
         lines.append(translate(N_("Documents: {names}")).format(names=names))
@@ -165,19 +152,41 @@ def mark(measure: _Measure, dates: StatusDates, translate: Translate) -> str:
     return "\n".join(lines)
 
 
+def _status_line(
+    measure: MarkedMeasure,
+    status: Status,
+    report: MarkReport | None,
+    today: date,
+    translate: Translate,
+) -> str:
+    if status is Status.DONE:
+        day = measure.done_on or (report.reviewed_on if report else None)
+        if day is None:
+            return translate(N_("Executed"))
+        return translate(N_("Done on {date}")).format(date=_day(day))
+    if status is Status.UNDER_REVIEW:
+        if report is None:
+            return translate(N_("Under review"))
+        if is_past_deadline(measure.deadline, today):
+            text = translate(N_("Under review (report of {date}, deadline {deadline} passed)"))
+            return text.format(date=_day(report.submitted_on), deadline=_day(measure.deadline))
+        return translate(N_("Under review (report of {date})")).format(
+            date=_day(report.submitted_on)
+        )
+    if status is Status.OVERDUE:
+        return translate(N_("Overdue (deadline {date})")).format(date=_day(measure.deadline))
+    return translate(N_("In progress"))
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _done(translate: Translate) -> str:
-    return translate(N_("Done"))
 
 
 def _day(day: date | None) -> str:
     return day.strftime(DATE_FORMAT) if day else ""
 
 
-def _report_for(measure: _Measure, status: Status) -> _Report | None:
+def _report_for(measure: MarkedMeasure, status: Status) -> MarkReport | None:
     """The report behind the mark: the lead's latest accepted (done) or submitted (under
     review) one, else any body's."""
     wanted = {Status.DONE: ReportStatus.ACCEPTED, Status.UNDER_REVIEW: ReportStatus.SUBMITTED}
@@ -190,7 +199,7 @@ def _report_for(measure: _Measure, status: Status) -> _Report | None:
 
 async def _plan_measures(
     session: AsyncSession, plan_id: int, plan_zone: str | None
-) -> dict[int, _Measure]:
+) -> dict[int, MarkedMeasure]:
     rows = await plain_rows(
         session,
         select(
@@ -202,7 +211,7 @@ async def _plan_measures(
         ).where(Measure.plan_id == plan_id, Measure.removed_at.is_(None)),
     )
     measures = {
-        row[0]: _Measure(row[1], row[2] or "", row[3], row[4], zone=plan_zone) for row in rows
+        row[0]: MarkedMeasure(row[1], row[2] or "", row[3], row[4], zone=plan_zone) for row in rows
     }
     parts = await plain_rows(
         session,
@@ -224,7 +233,7 @@ async def _plan_measures(
 
 
 async def _attach_reports(
-    session: AsyncSession, plan_id: int, measures: dict[int, _Measure], plan_zone: str | None
+    session: AsyncSession, plan_id: int, measures: dict[int, MarkedMeasure], plan_zone: str | None
 ) -> None:
     rows = await plain_rows(
         session,
@@ -245,13 +254,13 @@ async def _attach_reports(
             Report.status.in_([ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]),
         ),
     )
-    reports: dict[int, _Report] = {}
+    reports: dict[int, MarkReport] = {}
     for report_id, measure_id, is_lead, status, submitted, reviewed, comment in rows:
         measure = measures.get(measure_id)
         if measure is None:
             continue
         zone = person_timezone(measure.zone or plan_zone)
-        report = _Report(
+        report = MarkReport(
             is_lead=bool(is_lead),
             status=ReportStatus(status),
             submitted_on=today_in(zone, submitted),

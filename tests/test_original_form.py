@@ -188,7 +188,10 @@ async def test_the_marked_word_original_has_the_right_mark_on_every_measure_row(
         "Исполнено 12.06.2025\nДокументы: Протокол МРГ №3.pdf, Порядок.docx\n"
         "Отчёт: протокол от 11.06.2025 № 3"
     )
-    expected[locations["2"]] = "На проверке (отчёт от 10.06.2025)\nДокументы: Отчёт.pdf"
+    # Under review, its deadline (15.12.2025) passed meanwhile: said so, not "overdue".
+    expected[locations["2"]] = (
+        "На проверке (отчёт от 10.06.2025, срок 15.12.2025 истёк)\nДокументы: Отчёт.pdf"
+    )
 
     marked = await marked_original(
         session, coordinator_of(plan_id), plan_id, dates(), tmp_path, translate=russian
@@ -319,3 +322,15 @@ async def test_a_file_of_two_plans_gets_marks_only_in_the_tables_of_the_plan_ask
                 assert row[-1] == expected[location]
     assert docx_paragraphs(marked.content) == docx_paragraphs(original)
     assert first != appendix
+
+
+def test_measures_of_one_row_share_its_mark_numbered_and_an_early_report_is_not_late():
+    from bot.original_form import MarkedMeasure, MarkReport, marks_by_location
+
+    on_time = MarkedMeasure("3.1", "table 1, row 9", date(2026, 3, 1), None)
+    on_time.parts = [(True, AssignmentStatus.SUBMITTED)]
+    on_time.reports = [MarkReport(True, ReportStatus.SUBMITTED, date(2026, 1, 15), None, None)]
+    later = MarkedMeasure("3.2", "table 1, row 9", date(2026, 3, 1), None)
+    later.parts = [(True, AssignmentStatus.IN_PROGRESS)]
+    marks = marks_by_location([on_time, later], dates(), russian)
+    assert marks == {"table 1, row 9": "3.1: На проверке (отчёт от 15.01.2026)\n3.2: В работе"}
