@@ -334,3 +334,18 @@ def test_measures_of_one_row_share_its_mark_numbered_and_an_early_report_is_not_
     later.parts = [(True, AssignmentStatus.IN_PROGRESS)]
     marks = marks_by_location([on_time, later], dates(), russian)
     assert marks == {"table 1, row 9": "3.1: На проверке (отчёт от 15.01.2026)\n3.2: В работе"}
+
+
+async def test_measures_on_a_second_sheet_get_their_marks_there(session, tmp_path):
+    original = write_xlsx(novosibirsk_layout(), second_sheet_from="2026 год")
+    plan_id = await load(session, original, "plan.xlsx", tmp_path)
+    expected = await expected_marks(session, plan_id)
+    assert {location.split(",")[0] for location in expected} == {"sheet 'План'", "sheet '2026'"}
+    marked = await marked_original(
+        session, coordinator_of(plan_id), plan_id, dates(), tmp_path, translate=russian
+    )
+    workbook = load_workbook(io.BytesIO(marked.content))
+    for location, mark in expected.items():
+        sheet, row = location.split(", row ")
+        name = sheet.removeprefix("sheet '").removesuffix("'")
+        assert workbook[name].cell(int(row), 7).value == mark
