@@ -103,18 +103,20 @@ async def marked_original(
     marks = marks_by_location(measures.values(), dates, translate)
     title = translate(N_("Execution mark"))
     content = await asyncio.to_thread(_read_and_mark, path, marker, marks, title)
-    return MarkedOriginal(file_name=marked_file_name(source.file_name), content=content)
+    return MarkedOriginal(file_name=marked_file_name(source.file_name, translate), content=content)
 
 
 def _read_and_mark(path: Path, marker: Any, marks: dict[str, str], title: str) -> bytes:
     return marker(path.read_bytes(), marks, title)
 
 
-def marked_file_name(original: str) -> str:
+def marked_file_name(original: str, translate: Translate) -> str:
+    """«План.docx» → «План (отметки).docx»."""
     stem, dot, extension = original.rpartition(".")
     if not dot:
-        return f"{original} (отметки)"
-    return f"{stem} (отметки).{extension}"
+        stem, extension = original, ""
+    marked = translate(N_("{name} (marks)")).format(name=stem)
+    return f"{marked}.{extension}" if extension else marked
 
 
 def marks_by_location(

@@ -27,6 +27,7 @@ from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from bot.i18n import N_
 from bot.measure_status import OPEN_STATUSES, Status
@@ -302,9 +303,7 @@ def _say_empty(axes: Any, text: str) -> None:
     axes.text(0.5, 0.5, text, ha="center", va="center", fontsize=FONT_SIZE, color="#555555")
 
 
-def _legend_patch(colour: str, label: str) -> Any:
-    from matplotlib.patches import Patch
-
+def _legend_patch(colour: str, label: str) -> Patch:
     return Patch(facecolor=colour, label=label)
 
 
