@@ -3,7 +3,8 @@
 Two panels, one above the other, about 1080 px wide (a phone's screen):
 
 * **status by body** — stacked horizontal bars, one per body, for the bodies with the most open
-  measures (at most `MAX_BODIES`; the rest summed in one last bar), coloured by `Status` with
+  measures (at most `MAX_BODIES`; the rest summed in one last bar, drawn as shares of the
+  widest bar shown, with its true counts written on it), coloured by `Status` with
   the same colour everywhere, counts written on the segments wide enough to hold them;
 * **open measures by deadline month** — overdue ones apart as the first (red) bar, then the
   months ahead (at most `MAX_MONTHS`; later months summed in the last bar).
@@ -114,7 +115,8 @@ class BodyStatusCounts:
 
 @dataclass(frozen=True, slots=True)
 class MonthDeadlines:
-    """Open measures due in one month (`month` is its first day)."""
+    """Open measures due in one month (`month` is its first day): the current month and those
+    ahead; overdue measures go to `StatusChart.overdue_open`, not here."""
 
     month: date
     count: int
