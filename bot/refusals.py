@@ -41,6 +41,9 @@ class Refusal(enum.StrEnum):
     ALREADY_REVIEWED = "already_reviewed"
     NO_LONGER_CURRENT = "no_longer_current"  # the body no longer executes the measure
     OWN_REPORT = "own_report"
+    # The plan in its original form
+    NO_ORIGINAL = "no_original"  # no file kept for the plan's current version
+    ORIGINAL_NOT_A_FORM = "original_not_a_form"  # imported from text: no table to mark
 
 
 class Refused(Exception):

@@ -10,6 +10,7 @@ import logging
 import time
 from datetime import date, datetime
 from html import escape
+from pathlib import Path
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -271,7 +272,7 @@ async def save(
         return
     try:
         today = await person_today(session, official, now, settings.default_timezone)
-        report = await _store(session, pending, official, roles, today, now)
+        report = await _store(session, pending, official, roles, today, now, settings.data_dir)
     except PlanNotYours as refusal:
         logger.info("Import by %s refused: not a coordinator of %r", official.id, refusal.title)
         await _say_not_yours(query, refusal.title)
@@ -296,6 +297,7 @@ async def _store(
     roles: Roles,
     today: date,
     now: datetime,
+    data_dir: Path,
 ) -> StoreReport:
     """Store inside a savepoint: a refusal (PlanNotYours) leaves nothing half-written."""
     async with session.begin_nested():
@@ -308,6 +310,7 @@ async def _store(
             content=pending.content,
             today=today,
             now=now,
+            data_dir=data_dir,
         )
 
 

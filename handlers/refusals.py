@@ -53,5 +53,13 @@ def refusal_text(refused: Refused) -> str:
             "or the measure is no longer in the plan."
         ),
         Refusal.OWN_REPORT: lambda: _("A report is reviewed by someone other than its author."),
+        Refusal.NO_ORIGINAL: lambda: _(
+            "The file of this plan's current version was not kept (it was imported before "
+            "originals were kept): import the file again to get it back with marks."
+        ),
+        Refusal.ORIGINAL_NOT_A_FORM: lambda: _(
+            "This plan was imported from a text file: only a Word or Excel original can be "
+            "returned with marks."
+        ),
     }
     return texts[refused.refusal]()

@@ -31,6 +31,7 @@ EXPECTED_TABLES = {
     "notifications",
     "audit_events",
     "invitations",
+    "plan_sources",
 }
 
 

@@ -91,7 +91,13 @@ async def _store(
         async with create_sessionmaker(engine)() as session, session.begin():
             # The operator's command line acts for nobody in particular and may update any plan.
             return await import_for(
-                session, result, importer_id=None, roles=None, file_name=path.name, content=content
+                session,
+                result,
+                importer_id=None,
+                roles=None,
+                file_name=path.name,
+                content=content,
+                data_dir=settings.data_dir,
             )
     finally:
         await engine.dispose()

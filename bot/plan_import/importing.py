@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.plan_import.model import ImportResult
 from bot.plan_import.store import StoreReport, make_importer_coordinator, store_import
+from bot.plan_sources import keep_original
 
 
 def can_import(roles: Roles) -> bool:
@@ -80,22 +82,38 @@ async def import_for(
     content: bytes,
     today: date | None = None,
     now: datetime | None = None,
+    data_dir: Path | None = None,
 ) -> StoreReport:
     """Store the plans for a person (None: the operator's command line, which may do all).
 
     A coordinator re-imports only plans they coordinate and coordinates the plans they add.
     Raises `store.PlanNotYours` (and so writes nothing, the caller rolling back) otherwise.
+    With `data_dir`, the file itself is kept as the plans' next version (`bot.plan_sources`).
     """
+    now = now or datetime.now(UTC)
+    sha256 = file_digest(content)
     report = await store_import(
         session,
         result,
         actor_id=importer_id,
         may_update_plan=None if roles is None else roles.coordinates_plan,
         source_file_name=file_name,
-        source_sha256=file_digest(content),
+        source_sha256=sha256,
         today=today,
         now=now,
     )
+    if data_dir is not None:
+        await keep_original(
+            session,
+            [plan.plan_id for plan in report.plans],
+            data_dir=data_dir,
+            content=content,
+            sha256=sha256,
+            file_name=file_name,
+            source_format=result.source_format,
+            importer_id=importer_id,
+            now=now,
+        )
     if importer_id is not None and roles is not None and not roles.is_admin:
         await make_importer_coordinator(session, report, importer_id)
     return report

@@ -22,7 +22,7 @@ from models.tables.people import (
     Role,
     display_name,
 )
-from models.tables.plans import Measure, Plan, Section, SectionKind
+from models.tables.plans import Measure, Plan, PlanSource, Section, SectionKind
 from models.tables.reports import Document, Report, ReportStatus
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "Official",
     "Organization",
     "Plan",
+    "PlanSource",
     "ReminderMark",
     "Report",
     "ReportStatus",

@@ -54,6 +54,29 @@ class Plan(TimestampMixin, Base):
     measures: Mapped[list[Measure]] = relationship(back_populates="plan", lazy="raise")
 
 
+class PlanSource(Base):
+    """The file a version of a plan was imported from, kept as it came (by content hash).
+
+    Version 1 is the first import; each import of a different file adds the next version. The
+    file itself lies at `DATA_DIR/<stored_path>` (`bot.plan_sources` writes it)."""
+
+    __tablename__ = "plan_sources"
+    # The (plan_id, version) key also finds a plan's latest version.
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(255))
+    # "docx", "xlsx", "txt", …: how the file is read again.
+    file_format: Mapped[str] = mapped_column(String(16))
+    # Relative to DATA_DIR, e.g. "plans/<sha256>.docx".
+    stored_path: Mapped[str] = mapped_column(String(1000))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+
+
 class Section(Base):
     """A section or year block of a plan; sections nest (year → section → subsection)."""
 
