@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -27,6 +28,7 @@ HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9E2F3", end_color="
 HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+EXCEL_EPOCH = date(1899, 12, 30)
 # Excel refuses a cell longer than this.
 CELL_LIMIT = 32_767
 
@@ -48,11 +50,19 @@ class SheetRow:
     overdue: bool = False
 
 
+def excel_day(day: date) -> int:
+    """A date as Excel stores it (days since 30.12.1899), shown as a date by the cell's format:
+    openpyxl's own conversion restyles every cell, which costs more than the whole row."""
+    return (day - EXCEL_EPOCH).days
+
+
 class _Sheet:
     def __init__(self, workbook: Workbook, title: str, columns: Sequence[Column]) -> None:
         self.sheet: WriteOnlyWorksheet = workbook.create_sheet(title)
         self.columns = tuple(columns)
         self.rows = 0
+        # Each combination of (date, wraps, overdue) styled once; cells get a copy of its ids.
+        self._styles: dict[tuple[bool, bool, bool], StyleArray] = {}
         # Widths and the frozen pane go before the first row in write-only mode.
         for index, column in enumerate(self.columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -79,16 +89,28 @@ class _Sheet:
     def _cell(self, value: Any, column: Column, overdue: bool) -> Any:
         if isinstance(value, str) and len(value) > CELL_LIMIT:
             value = value[: CELL_LIMIT - 1] + "…"
-        plain = not (overdue or column.wrap or isinstance(value, date))
-        if plain:
+        is_date = isinstance(value, date)
+        # Only a text longer than its column or of several lines needs wrapping.
+        wrap = (
+            column.wrap and isinstance(value, str) and (len(value) > column.width or "\n" in value)
+        )
+        if not (overdue or wrap or is_date):
             return value
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
-        cell.alignment = WRAP if column.wrap else TOP
-        if overdue:
-            cell.fill = OVERDUE_FILL
+        cell = WriteOnlyCell(self.sheet, value=excel_day(value) if is_date else value)
+        cell._style = StyleArray(self._style(is_date, wrap, overdue))
         return cell
+
+    def _style(self, is_date: bool, wrap: bool, overdue: bool) -> StyleArray:
+        key = (is_date, wrap, overdue)
+        if key not in self._styles:
+            model = WriteOnlyCell(self.sheet)
+            if is_date:
+                model.number_format = DATE_FORMAT
+            model.alignment = WRAP if wrap else TOP
+            if overdue:
+                model.fill = OVERDUE_FILL
+            self._styles[key] = model._style
+        return self._styles[key]
 
     def close(self) -> None:
         last = get_column_letter(len(self.columns))

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from bot.access import Roles
 from bot.entry.translations import create_i18n
 from bot.export import export_file_name, plan_workbook
 from bot.measure_status import StatusDates
 from bot.refusals import Refusal, Refused
+from models.engine import create_engine, create_sessionmaker
+from models.migrations import upgrade_database
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -29,6 +34,7 @@ from models.tables import (
     Section,
     SectionKind,
 )
+from tests.test_e2e_officials import database_url
 
 NOW = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 5, 20)
@@ -116,7 +122,7 @@ async def make_plan(session, *, coordinator_telegram_id: int = 7001) -> ExportPl
         plan,
         first,
         "1.3",
-        "Издан приказ",
+        "Издан приказ об утверждении регламента межведомственного взаимодействия органов",
         deadline=TODAY - timedelta(10),
         done_on=TODAY - timedelta(1),
     )
@@ -267,7 +273,8 @@ async def test_the_sheet_is_ready_to_read_frozen_header_filter_real_dates_red_ov
     assert sheet.column_dimensions["C"].width >= 40
     deadline = sheet["D2"]
     assert deadline.is_date and deadline.number_format == "DD.MM.YYYY"
-    assert sheet["C2"].alignment.wrap_text
+    # A title longer than its column wraps; a short one stays on its line.
+    assert sheet["C4"].alignment.wrap_text and not sheet["C2"].alignment.wrap_text
     fills = {sheet.cell(row, 1).value: sheet.cell(row, 1).fill.fgColor.rgb for row in range(2, 9)}
     red = fills.pop("1.1")
     assert red.endswith("F4CCCC")
@@ -334,3 +341,120 @@ def test_the_file_name_keeps_letters_and_digits_of_the_title():
         "План_Цифра_2026_27_2026-05-20.xlsx"
     )
     assert export_file_name("///", date(2026, 5, 20)) == "plan_2026-05-20.xlsx"
+
+
+# --- In the chat ------------------------------------------------------------------------------
+
+
+async def test_a_coordinator_sends_export_and_gets_a_spreadsheet_that_opens(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        made = await make_plan(session)
+    coordinator = running_bot.emulator.user(made.coordinator_telegram_id, first_name="Анна")
+
+    coordinator.send_command("/export")
+    sent = await coordinator.wait_for_message(lambda m: m.file is not None, timeout=30)
+
+    assert sent.method == "sendDocument"
+    assert sent.file.file_name.endswith(".xlsx")
+    assert sent.file.file_name.startswith("Дорожная_карта_клиентоцентричность_2026_")
+    assert sent.caption == "План в виде таблицы: мероприятий — 7."
+    rows = rows_of(open_workbook(sent.file.content)["Мероприятия"])
+    assert [row["№"] for row in rows] == ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.10"]
+    assert rows[0]["Исполнители (головной первым)"] == "КИС; Минфин"
+
+
+async def test_a_coordinator_of_two_plans_chooses_one_by_button(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        made = await make_plan(session)
+        coordinator_id = await session.scalar(
+            select(Official.id).where(Official.telegram_id == made.coordinator_telegram_id)
+        )
+        session.add(
+            Membership(
+                official_id=coordinator_id, role=Role.COORDINATOR, plan_id=made.other_plan_id
+            )
+        )
+    coordinator = running_bot.emulator.user(made.coordinator_telegram_id, first_name="Анна")
+
+    coordinator.send_command("/export")
+    choice = await coordinator.wait_for_message("Какой план выгрузить?")
+    assert running_bot.emulator.button_texts(choice) == [
+        ["Дорожная карта: клиентоцентричность / 2026"],
+        ["Другой план"],
+    ]
+    coordinator.press(choice, text="Другой план")
+    sent = await coordinator.wait_for_message(lambda m: m.file is not None, timeout=30)
+    rows = rows_of(open_workbook(sent.file.content)["Мероприятия"])
+    assert [row["№"] for row in rows] == ["1"]
+
+    # Words of the title choose at once.
+    coordinator.send_command("/export", "клиентоцентричность")
+    sent = await coordinator.wait_for_message(lambda m: m.file is not None, timeout=30)
+    assert sent.caption == "План в виде таблицы: мероприятий — 7."
+
+
+async def test_an_official_is_told_export_is_for_coordinators(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        made = await make_plan(session)
+    official = running_bot.emulator.user(made.official_telegram_id, first_name="Олег")
+
+    official.send_command("/export")
+    answer = await official.wait_for_message()
+
+    assert answer.text == "Эта команда доступна координаторам."
+    assert answer.file is None
+
+
+# --- From the command line --------------------------------------------------------------------
+
+
+async def run_export_cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "export",
+        *args,
+        cwd=env["DATA_DIR"],
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 90)
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+async def test_the_operator_writes_the_spreadsheet_from_the_command_line(bot_process_env, tmp_path):
+    env = bot_process_env
+    url = database_url(env)
+    await upgrade_database(url)
+    engine = create_engine(url)
+    async with create_sessionmaker(engine)() as session, session.begin():
+        await make_plan(session)
+        session.add(Plan(title="Другой план 2027"))
+    await engine.dispose()
+    out = tmp_path / "карта.xlsx"
+
+    code, stdout, stderr = await run_export_cli(env, "--plan", "дорожная карта", "--out", str(out))
+    assert code == 0, stderr
+    assert stdout.strip().splitlines()[-1] == str(out.resolve())
+    rows = rows_of(load_workbook(out)["Мероприятия"])
+    assert [row["№"] for row in rows] == ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.10"]
+
+    code, stdout, stderr = await run_export_cli(
+        env, "--plan", "другой", "--out", str(tmp_path / "x.xlsx"), "--lang", "en"
+    )
+    assert code == 2
+    assert "matches several plans" in stderr
+    assert "  - Другой план\n" in stderr and "  - Другой план 2027" in stderr
+    assert "Traceback" not in stderr
+
+    code, stdout, stderr = await run_export_cli(
+        env, "--plan", "Другой план 2027", "--out", str(tmp_path / "en.xlsx"), "--lang", "en"
+    )
+    assert code == 0, stderr
+    assert load_workbook(tmp_path / "en.xlsx").sheetnames == ["Measures", "Bodies"]
+
+    code, stdout, stderr = await run_export_cli(env, "--plan", "нет такого", "--out", str(out))
+    assert code == 1
+    assert stderr.startswith("error: no plan matches «нет такого»")
