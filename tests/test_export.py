@@ -130,7 +130,9 @@ async def make_plan(session, *, coordinator_telegram_id: int = 7001) -> ExportPl
         plan, second, "2.1", "Ежеквартальный мониторинг", deadline_text="ежеквартально"
     )
     removed = new_measure(plan, second, "2.2", "Исключено", deadline=TODAY, removed_at=NOW)
-    soon = new_measure(plan, second, "2.3", "Скоро", deadline=TODAY + timedelta(3))
+    soon = new_measure(
+        plan, second, "2.3", "Скоро\x0bс разрывом строки\x07", deadline=TODAY + timedelta(3)
+    )
     later = new_measure(plan, second, "2.10", "Позже", deadline=TODAY + timedelta(40))
     elsewhere = new_measure(other, None, "1", "Чужое", deadline=TODAY)
     session.add_all([late, waiting, done, no_deadline, removed, soon, later, elsewhere])
@@ -257,6 +259,8 @@ async def test_every_measure_is_a_row_with_its_status_dates_documents_and_commen
     assert rows["2.1"]["Срок"] == "ежеквартально"
     assert rows["2.2"]["Статус"] == "Исключено из плана"
     assert rows["2.3"]["Статус"] == "Срок в ближайшие 7 дней"
+    # Word's line break is a new line; other control characters cannot be in a cell.
+    assert rows["2.3"]["Мероприятие"] == "Скоро\nс разрывом строки"
     assert rows["2.10"]["Статус"] == "Позже"
     assert rows["2.10"]["Исполнители (головной первым)"] == "Администрация Северного района"
 
