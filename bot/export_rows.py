@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -106,9 +106,7 @@ async def measure_batches(
         )
         if after is not None:
             key, last_id = after
-            statement = statement.where(
-                (Measure.sort_key > key) | ((Measure.sort_key == key) & (Measure.id > last_id))
-            )
+            statement = statement.where(tuple_(Measure.sort_key, Measure.id) > tuple_(key, last_id))
         rows = [MeasureRow(*row) for row in await plain_rows(session, statement)]
         if not rows:
             return

@@ -8,6 +8,7 @@ table now): a new kind is one enum member and one branch in `exported_file`.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.config import Settings
-from bot.export import ExportablePlan, ExportedWorkbook, ExportKind, exportable_plans, plan_workbook
+from bot.export import ExportablePlan, ExportKind, exportable_plans, plan_workbook
 from bot.measure_status import StatusDates
 from bot.presentation.text_limits import page_of, shorten
 from handlers.replies import page_buttons, page_label, show
@@ -50,6 +51,13 @@ def parse_request(args: str | None) -> tuple[ExportKind, str]:
     return ExportKind.TABLE, " ".join(words)
 
 
+@dataclass(frozen=True, slots=True)
+class SentFile:
+    file_name: str
+    content: bytes
+    caption: str
+
+
 async def exported_file(
     kind: ExportKind,
     session: AsyncSession,
@@ -57,12 +65,14 @@ async def exported_file(
     plan_id: int,
     settings: Settings,
     now: datetime,
-) -> ExportedWorkbook:
+) -> SentFile:
     """The file of this kind for the plan (access is checked by the domain function)."""
     dates = StatusDates.at(now, settings.default_timezone)
-    return await plan_workbook(
+    table = await plan_workbook(
         session, roles, plan_id, dates, gettext=_, default_timezone=settings.default_timezone
     )
+    caption = _("The plan as a spreadsheet: {count} measures.").format(count=table.measures)
+    return SentFile(table.file_name, table.content, caption)
 
 
 async def send_export(
@@ -76,10 +86,9 @@ async def send_export(
     now: datetime,
 ) -> None:
     await bot.send_chat_action(chat_id, "upload_document")
-    exported = await exported_file(kind, session, roles, plan_id, settings, now)
-    caption = _("The plan as a spreadsheet: {count} measures.").format(count=exported.measures)
+    sent = await exported_file(kind, session, roles, plan_id, settings, now)
     await bot.send_document(
-        chat_id, BufferedInputFile(exported.content, exported.file_name), caption=caption
+        chat_id, BufferedInputFile(sent.content, sent.file_name), caption=sent.caption
     )
 
 
@@ -139,10 +148,11 @@ async def export_pressed(
     settings: Settings,
     now: datetime,
 ) -> None:
-    # The domain checks again that the person coordinates the plan (the data is not trusted).
+    # Answered first: a big plan takes seconds. The domain checks again that the person
+    # coordinates the plan (the data is not trusted); a refusal then comes as a message.
+    await query.answer(_("Preparing the file…"))
     kind, plan_id = callback_data.kind, callback_data.value
     await send_export(bot, query.from_user.id, kind, plan_id, session, roles, settings, now)
-    await query.answer()
 
 
 async def page_pressed(

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from bot.access import Roles
 from bot.entry.translations import create_i18n
-from bot.export import export_file_name, plan_workbook
+from bot.export import ExportKind, export_file_name, plan_workbook
 from bot.measure_status import StatusDates
 from bot.refusals import Refusal, Refused
+from handlers.export import ExportAction, ExportButton
 from models.engine import create_engine, create_sessionmaker
 from models.migrations import upgrade_database
 from models.tables import (
@@ -462,3 +463,28 @@ async def test_the_operator_writes_the_spreadsheet_from_the_command_line(bot_pro
     code, stdout, stderr = await run_export_cli(env, "--plan", "нет такого", "--out", str(out))
     assert code == 1
     assert stderr.startswith("error: no plan matches «нет такого»")
+
+
+async def test_a_forged_button_for_someone_elses_plan_sends_no_file(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        made = await make_plan(session)
+    coordinator = running_bot.emulator.user(made.coordinator_telegram_id, first_name="Анна")
+    coordinator.send_command("/help")
+    carrier = await coordinator.wait_for_message("Что можно сделать")
+    forged = ExportButton(action=ExportAction.PLAN, kind=ExportKind.TABLE, value=made.other_plan_id)
+
+    running_bot.emulator.inject_update(
+        {
+            "callback_query": {
+                "id": "forged-export",
+                "from": coordinator.user_dict,
+                "chat_instance": "1",
+                "message": carrier.payload,
+                "data": forged.pack(),
+            }
+        }
+    )
+    answer = await coordinator.wait_for_message()
+
+    assert answer.text == "Это вам недоступно."
+    assert all(message.file is None for message in coordinator.messages())
