@@ -487,4 +487,4 @@ async def test_a_forged_button_for_someone_elses_plan_sends_no_file(running_bot)
     answer = await coordinator.wait_for_message()
 
     assert answer.text == "Это вам недоступно."
-    assert all(message.file is None for message in coordinator.messages())
+    assert all(message.file is None for message in coordinator.messages)
