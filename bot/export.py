@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import enum
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles, require_coordinator
@@ -37,7 +37,8 @@ from bot.i18n import N_
 from bot.measure_status import STATUS_ORDER, Status, StatusDates, measure_status
 from bot.refusals import Refusal, Refused
 from bot.scope import coordinated_plan_ids
-from models.tables import Plan, ReportStatus
+from models.queries import active_assignment, live_plan
+from models.tables import Assignment, Measure, Plan, ReportStatus
 
 Gettext = Callable[[str], str]
 
@@ -101,16 +102,19 @@ class ExportablePlan:
 async def exportable_plans(
     session: AsyncSession, roles: Roles, words: str = ""
 ) -> list[ExportablePlan]:
-    """The plans this person may export (coordinated, not archived), those whose title holds
-    `words` if given: an exact title wins over titles that contain it."""
-    require_coordinator(roles)
+    """The plans this person may export: those they coordinate (every plan for an
+    administrator), or for a head of a body the plans their bodies execute; not archived.
+    With `words`, those whose title holds them: an exact title wins over titles containing it."""
+    _require_exporter(roles)
     ids = await coordinated_plan_ids(session, roles)
+    if roles.head_organization_ids:
+        ids = sorted(set(ids) | set(await session.scalars(_plans_of(roles.head_organization_ids))))
     if not ids:
         return []
     found = [
         ExportablePlan(plan_id, title)
         for plan_id, title in await session.execute(
-            select(Plan.id, Plan.title).where(Plan.id.in_(ids)).order_by(Plan.id)
+            select(Plan.id, Plan.title).where(Plan.id.in_(ids), live_plan()).order_by(Plan.id)
         )
     ]
     needle = " ".join(words.split()).casefold()
@@ -118,6 +122,45 @@ async def exportable_plans(
         return found
     exact = [plan for plan in found if plan.title.casefold() == needle]
     return exact or [plan for plan in found if needle in plan.title.casefold()]
+
+
+def _require_exporter(roles: Roles) -> None:
+    """Coordinators and heads of bodies export; an official alone is told it is not for them."""
+    if not roles.head_organization_ids:
+        require_coordinator(roles)
+
+
+def _plans_of(body_ids: Iterable[int]) -> Select[tuple[int]]:
+    return (
+        select(Measure.plan_id)
+        .join(Assignment, Assignment.measure_id == Measure.id)
+        .where(Assignment.organization_id.in_(sorted(body_ids)), active_assignment())
+        .distinct()
+    )
+
+
+async def export_scope(session: AsyncSession, roles: Roles, plan_id: int) -> tuple[int, ...] | None:
+    """What of the plan this person may export: all of it (None) for its coordinator or an
+    administrator; for a head of a body, the measures of their bodies that execute it (their
+    ids). Anyone else, or a plan that does not exist, is refused alike."""
+    _require_exporter(roles)
+    if roles.coordinates_plan(plan_id):
+        return None
+    if roles.head_organization_ids:
+        bodies = await session.scalars(
+            select(Assignment.organization_id)
+            .join(Measure, Measure.id == Assignment.measure_id)
+            .where(
+                Measure.plan_id == plan_id,
+                Assignment.organization_id.in_(sorted(roles.head_organization_ids)),
+                active_assignment(),
+            )
+            .distinct()
+        )
+        found = tuple(sorted(bodies))
+        if found:
+            return found
+    raise Refused(Refusal.NOT_AVAILABLE)
 
 
 def export_file_name(title: str, day: date) -> str:
@@ -135,11 +178,12 @@ async def plan_workbook(
     gettext: Gettext = str,
     default_timezone: str = DEFAULT_TIMEZONE,
 ) -> ExportedWorkbook:
-    """The .xlsx of the plan, for its coordinator or an administrator (anyone else, or a plan
-    that does not exist, is refused alike). Headers and words in the language of `gettext`."""
-    require_coordinator(roles)
+    """The .xlsx of the plan for its coordinator or an administrator; for a head of a body,
+    of their bodies' measures only (`export_scope`). Headers and words in the language of
+    `gettext`."""
+    body_ids = await export_scope(session, roles, plan_id)
     plan = await session.get(Plan, plan_id)
-    if plan is None or not roles.coordinates_plan(plan_id):
+    if plan is None:
         raise Refused(Refusal.NOT_AVAILABLE)
     zone = ZoneInfo(person_timezone(None, None, plan.timezone, default_timezone))
     words = {status: gettext(word) for status, word in STATUS_WORDS.items()}
@@ -151,7 +195,7 @@ async def plan_workbook(
         bodies_title=gettext("Bodies"),
         body_columns=_columns(BODY_COLUMNS, gettext),
     )
-    async for batch in measure_batches(session, plan_id):
+    async for batch in measure_batches(session, plan_id, body_ids):
         parts = await parts_of(session, [row.measure_id for row in batch], dates)
         assignment_ids = [part.assignment_id for rows in parts.values() for part in rows]
         reports = _by_assignment(await reports_of(session, assignment_ids))
@@ -161,7 +205,7 @@ async def plan_workbook(
         ]
         cells = [_measure_cells(row, zone, photo) for row in rows]
         await asyncio.to_thread(workbook.add_measures, cells)
-    bodies = await body_counts(session, plan_id, dates)
+    bodies = await body_counts(session, plan_id, dates, body_ids)
     await asyncio.to_thread(workbook.add_bodies, [_body_cells(body) for body in bodies])
     measures = workbook.measure_rows
     content = await asyncio.to_thread(workbook.finish)

@@ -81,9 +81,10 @@ class ReportRow:
 
 
 async def measure_batches(
-    session: AsyncSession, plan_id: int, batch: int = BATCH
+    session: AsyncSession, plan_id: int, body_ids: Sequence[int] | None = None, batch: int = BATCH
 ) -> AsyncIterator[list[MeasureRow]]:
-    """The plan's measures (removed ones too) in the plan's order, `batch` at a time."""
+    """The plan's measures (removed ones too) in the plan's order, `batch` at a time; with
+    `body_ids`, only the measures these bodies execute."""
     after: tuple[str, int] | None = None
     while True:
         statement = (
@@ -104,6 +105,11 @@ async def measure_batches(
             .order_by(Measure.sort_key, Measure.id)
             .limit(batch)
         )
+        if body_ids is not None:
+            theirs = select(Assignment.measure_id).where(
+                Assignment.organization_id.in_(list(body_ids)), active_assignment()
+            )
+            statement = statement.where(Measure.id.in_(theirs))
         if after is not None:
             key, last_id = after
             statement = statement.where(tuple_(Measure.sort_key, Measure.id) > tuple_(key, last_id))
@@ -220,23 +226,27 @@ class BodyCounts:
         return sum(self.counts.values())
 
 
-async def body_counts(session: AsyncSession, plan_id: int, dates: StatusDates) -> list[BodyCounts]:
-    """Each body executing the plan: its parts counted by status (in SQL), and how many people
-    answer for it; the bodies with the most overdue parts first."""
+async def body_counts(
+    session: AsyncSession, plan_id: int, dates: StatusDates, body_ids: Sequence[int] | None = None
+) -> list[BodyCounts]:
+    """Each body executing the plan (or these bodies): its parts counted by status (in SQL),
+    and how many people answer for it; the bodies with the most overdue parts first."""
     status = part_status_expression(
         assignment=Assignment,
         measure=Measure,
         dates=dates,
         zone_columns=(Organization.timezone, Plan.timezone),
     )
-    parts = (
+    selected = (
         select(Assignment.organization_id.label("body_id"), status.label("status"))
         .join(Measure, Measure.id == Assignment.measure_id)
         .join(Plan, Plan.id == Measure.plan_id)
         .join(Organization, Organization.id == Assignment.organization_id)
         .where(Measure.plan_id == plan_id, active_assignment())
-        .subquery()
     )
+    if body_ids is not None:
+        selected = selected.where(Assignment.organization_id.in_(list(body_ids)))
+    parts = selected.subquery()
     counted = select(parts.c.body_id, parts.c.status, func.count()).group_by(
         parts.c.body_id, parts.c.status
     )

@@ -1,4 +1,5 @@
-"""/export [PLAN WORDS]: a coordinator gets the plan as a spreadsheet (.xlsx) to forward.
+"""/export [PLAN WORDS]: a coordinator gets the plan as a spreadsheet (.xlsx) to forward (a
+head of a body, their body's measures of it).
 
 One plan coordinated: the file comes at once; several: a button per plan (paged), or words of
 the title after the command. The first word may name what to export (`ExportKind`; only the

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.access import Roles
 from bot.entry.translations import create_i18n
-from bot.export import ExportKind, export_file_name, plan_workbook
+from bot.export import ExportKind, export_file_name, exportable_plans, plan_workbook
 from bot.measure_status import StatusDates
 from bot.refusals import Refusal, Refused
 from handlers.export import ExportAction, ExportButton
@@ -339,6 +339,28 @@ async def test_only_the_plans_coordinator_or_an_administrator_gets_the_file(sess
     with pytest.raises(Refused) as refused:
         await plan_workbook(session, Roles(is_admin=True), 999_999, DATES)
     assert refused.value.refusal is Refusal.NOT_AVAILABLE
+
+
+async def test_a_head_of_a_body_gets_the_measures_of_their_body_only(session):
+    made = await make_plan(session)
+    kis, district = [
+        await session.scalar(select(Organization.id).where(Organization.name_key == key))
+        for key in ("кис", "север")
+    ]
+    head = Roles(head_organization_ids=frozenset({kis}))
+
+    exported = await plan_workbook(session, head, made.plan_id, DATES, gettext=russian)
+
+    workbook = open_workbook(exported.content)
+    numbers = [row["№"] for row in rows_of(workbook["Мероприятия"])]
+    assert numbers == ["1.1", "1.2", "2.1", "2.2"]
+    assert [body["Орган"] for body in rows_of(workbook["Органы"])] == ["КИС"]
+    # Not a body of theirs in the other plan: refused like an unknown plan.
+    with pytest.raises(Refused) as refused:
+        await plan_workbook(session, head, made.other_plan_id, DATES)
+    assert refused.value.refusal is Refusal.NOT_AVAILABLE
+    plans = await exportable_plans(session, Roles(head_organization_ids=frozenset({district})))
+    assert [plan.plan_id for plan in plans] == [made.plan_id]
 
 
 def test_the_file_name_keeps_letters_and_digits_of_the_title():
