@@ -35,6 +35,7 @@ from models.tables import (
     Section,
     SectionKind,
 )
+from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_e2e_officials import database_url
 
 NOW = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
@@ -510,3 +511,26 @@ async def test_a_forged_button_for_someone_elses_plan_sends_no_file(running_bot)
 
     assert answer.text == "Это вам недоступно."
     assert all(message.file is None for message in coordinator.messages)
+
+
+async def test_an_administrator_pages_through_many_plans(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        session.add_all([Plan(title=f"План района {number:02d}") for number in range(1, 13)])
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+
+    admin.send_command("/export")
+    choice = await admin.wait_for_message("Какой план выгрузить?")
+    buttons = running_bot.emulator.button_texts(choice)
+    assert buttons[0] == ["План района 01"] and buttons[-1] == ["›"]
+    assert len(buttons) == 11
+    admin.press(choice, text="›")
+    second = await admin.wait_for_edit(choice)
+    assert second.text == "Какой план выгрузить? (страница 2 из 2)"
+    assert running_bot.emulator.button_texts(second) == [
+        ["План района 11"],
+        ["План района 12"],
+        ["‹"],
+    ]
+    admin.press(second, text="План района 12")
+    sent = await admin.wait_for_message(lambda m: m.file is not None, timeout=30)
+    assert sent.file.file_name.startswith("План_района_12_")
