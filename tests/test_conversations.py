@@ -326,6 +326,7 @@ async def test_menus_are_set_per_scope_at_start(running_bot):
     assert [c["command"] for c in admin_menu] == [
         "start",
         "plans",
+        "export",
         "review",
         "find",
         "import",

@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--plan", help="the plan's title (required for a coordinator)")
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
     invite.add_argument("--days", type=int, default=14, help="days until it expires (14)")
+
+    export = commands.add_parser("export", help="write a plan as a spreadsheet (.xlsx)")
+    export.add_argument("--plan", required=True, help="the plan's title, or words of it")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    export.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
     return parser
 
 
@@ -119,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 uses=args.uses,
                 days=args.days,
             )
+        if args.command == "export":
+            from bot.entry.export_command import run_export
+
+            return run_export(settings, plan=args.plan, out=args.out, locale=args.lang)
         if args.command == "import":
             from bot.entry.import_command import run_import
 

@@ -39,11 +39,13 @@ OFFICIALS = MenuCommand("officials", N_("People registered with my plans' bodies
 INVITE = MenuCommand("invite", N_("Invite a person by link"))
 REVIEW = MenuCommand("review", N_("Reports waiting for my review"))
 REMINDERS = MenuCommand("reminders", N_("How often officials are reminded"))
+EXPORT = MenuCommand("export", N_("The plan as a spreadsheet"))
 COORDINATORS = MenuCommand("coordinators", N_("Coordinators of the plans (administrators)"))
 
 COORDINATOR_MENU = (
     START,
     PLANS,
+    EXPORT,
     REVIEW,
     FIND,
     IMPORT,
