@@ -39,6 +39,7 @@ OFFICIALS = MenuCommand("officials", N_("People registered with my plans' bodies
 INVITE = MenuCommand("invite", N_("Invite a person by link"))
 REVIEW = MenuCommand("review", N_("Reports waiting for my review"))
 REMINDERS = MenuCommand("reminders", N_("How often officials are reminded"))
+DIGEST = MenuCommand("digest", N_("My weekly digest: day and time"))
 COORDINATORS = MenuCommand("coordinators", N_("Coordinators of the plans (administrators)"))
 
 COORDINATOR_MENU = (
@@ -51,6 +52,7 @@ COORDINATOR_MENU = (
     ORGS,
     OFFICIALS,
     REMINDERS,
+    DIGEST,
     HELP,
     SETTINGS,
 )
