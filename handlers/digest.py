@@ -59,7 +59,8 @@ def digest_reply(view: DigestView, note: str = "") -> tuple[str, InlineKeyboardM
     if setting.enabled:
         lines.append(
             _(
-                "Every {weekday} at {time} ({zone}); a holiday moves it to the next working day."
+                "Every week: {weekday}, {time} ({zone}); "
+                "a holiday moves it to the next working day."
             ).format(
                 weekday=weekday_names()[setting.weekday],
                 time=setting.at.strftime("%H:%M"),
