@@ -91,6 +91,12 @@ async def test_the_digest_arrives_on_monday_at_nine_and_digest_moves_it(running_
     second = await coordinator.wait_for_message("Еженедельная сводка", timeout=20)
     assert "19.05.2025–28.05.2025" in second.text
     assert len(digests_to(running_bot)) == 2
+    # Nothing newly overdue this time; measure 1 of the first digest opens its card.
+    assert "новых просрочек, принятых и возвращённых отчётов нет" in second.text
+    button = next(t for t in digest.flat_button_texts() if t.startswith("1. Утвержден"))
+    coordinator.press(digest, text=button)
+    card = await coordinator.wait_for_edit(digest, "Утвержден регламент 1")
+    assert "16.05.2025" in card.text
 
 
 async def test_a_non_coordinator_is_refused_politely(running_bot):
