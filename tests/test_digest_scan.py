@@ -281,3 +281,19 @@ async def test_the_counts_agree_with_a_direct_count_over_generated_plans(session
     await session.flush()
     counted = await status_counts(session, [plan.id for plan in plans], dates)
     assert {plan_id: counts for plan_id, (counts, _) in counted.items()} == expected
+
+
+async def test_a_coordinator_of_many_plans_gets_them_in_several_messages(session):
+    plan, *_, coordinator, _ = await seed(session)
+    others = [Plan(title=f"План {n}") for n in range(4)]
+    session.add_all(others)
+    await session.flush()
+    for other in others:
+        session.add(Membership(official_id=coordinator.id, role=Role.COORDINATOR, plan_id=other.id))
+    await session.flush()
+    assert await scan(session, MONDAY_NINE) == 2
+    first, second = [WeeklyDigestNotice.from_json(n.payload) for n in await digests(session)]
+    assert (first.part, first.parts, second.part, second.parts) == (1, 2, 2, 2)
+    assert len(first.plans) == 3 and len(second.plans) == 2
+    assert {p.plan_id for p in first.plans + second.plans} == {plan.id} | {p.id for p in others}
+    assert await scan(session, MONDAY_NINE + timedelta(hours=1)) == 0
