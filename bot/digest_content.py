@@ -63,7 +63,10 @@ _ALL_DONE = len(STATUS_ORDER)  # above every rank: no deciding part is open
 
 
 def _measure_statuses(
-    plan_ids: Sequence[int], dates: StatusDates, since: StatusDates | None = None
+    plan_ids: Sequence[int],
+    dates: StatusDates,
+    since: StatusDates | None = None,
+    *conditions: ColumnElement[bool],
 ) -> Any:
     """A subquery, one row per measure of the plans: its status rank (the least rank of its
     deciding parts that are not done; `_ALL_DONE` when all are), whether it is past its
@@ -105,7 +108,7 @@ def _measure_statuses(
         .join(Plan, Plan.id == Measure.plan_id)
         .outerjoin(Assignment, deciding)
         .outerjoin(Organization, Organization.id == Assignment.organization_id)
-        .where(Measure.plan_id.in_(plan_ids))
+        .where(Measure.plan_id.in_(plan_ids), *conditions)
         .group_by(Measure.plan_id, Measure.id)
     )
 
@@ -144,7 +147,15 @@ async def newly_overdue(
     session: AsyncSession, plan_id: int, dates: StatusDates, since: StatusDates
 ) -> DigestList:
     """Measures overdue now whose deadline had not passed at the last digest."""
-    per_measure = _measure_statuses([plan_id], dates, since).subquery()
+    # Only open measures with deadlines between the earliest "today" then and the latest now
+    # can be newly overdue in some zone: the open-deadline index finds them.
+    window = (
+        open_measure(),
+        Measure.deadline.is_not(None),
+        Measure.deadline >= min(since.default_today, *since.today_by_zone.values()),
+        Measure.deadline < max(dates.default_today, *dates.today_by_zone.values()),
+    )
+    per_measure = _measure_statuses([plan_id], dates, since, *window).subquery()
     body = per_measure.c[len(per_measure.c) - 1]
     chosen = and_(per_measure.c.rank == _RANK[Status.OVERDUE.value], per_measure.c.fresh == 1)
     count = await session.scalar(select(func.count()).select_from(per_measure).where(chosen))
