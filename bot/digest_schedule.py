@@ -68,6 +68,20 @@ def scheduled_day(week: date, weekday: int, calendar: WorkingCalendar = DEFAULT_
     return day if calendar.is_working_day(day) else calendar.next_working_day(day)
 
 
+def _reached(day: date, weekday: int, calendar: WorkingCalendar) -> bool:
+    """Has the digest day of `day`'s week come by `day`: this week's own day, or last week's
+    moved into this one by holidays, and `day` a working day?"""
+    if not calendar.is_working_day(day):
+        return False
+    week = week_of(day)
+    days = (scheduled_day(week - _WEEK, weekday, calendar), scheduled_day(week, weekday, calendar))
+    return any(week <= scheduled <= day for scheduled in days)
+
+
+def _sent_for(week: date, last_sent_on: date | None) -> bool:
+    return last_sent_on is not None and last_sent_on >= week
+
+
 def due_digest(
     setting: DigestSetting,
     *,
@@ -84,18 +98,11 @@ def due_digest(
     local = now.astimezone(ZoneInfo(timezone))
     today = local.date()
     week = week_of(today)
-    if last_sent_on is not None and last_sent_on >= week:
-        return None  # this week's digest has gone
-    if local.time().replace(tzinfo=None) < setting.at or not calendar.is_working_day(today):
+    if _sent_for(week, last_sent_on) or local.time() < setting.at:
         return None
-    # This week's own day, or last week's moved into this one by holidays.
-    days = (
-        scheduled_day(week - _WEEK, setting.weekday, calendar),
-        scheduled_day(week, setting.weekday, calendar),
-    )
-    if any(week <= day <= today for day in days):
-        return DueDigest(week=week, local_date=today)
-    return None
+    if not _reached(today, setting.weekday, calendar):
+        return None
+    return DueDigest(week=week, local_date=today)
 
 
 def next_digest_day(
@@ -106,14 +113,13 @@ def next_digest_day(
     now: datetime,
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
 ) -> date | None:
-    """The local day the next digest goes (today if due now or later today), None when off."""
+    """The local day the next digest goes (today if it is due now or later today), None when
+    off: the first day on which `due_digest` says yes at the chosen time."""
     if not setting.enabled:
         return None
     today = now.astimezone(ZoneInfo(timezone)).date()
-    week = week_of(today)
-    for start in (week - _WEEK, week, week + _WEEK, week + 2 * _WEEK):
-        day = scheduled_day(start, setting.weekday, calendar)
-        if day < today or (last_sent_on is not None and week_of(day) <= week_of(last_sent_on)):
-            continue  # past, or its week's digest has gone
-        return day
+    for offset in range(4 * 7):
+        day = today + timedelta(days=offset)
+        if not _sent_for(week_of(day), last_sent_on) and _reached(day, setting.weekday, calendar):
+            return day
     return None

@@ -112,6 +112,18 @@ def test_the_next_digest_day_follows_the_setting() -> None:
     )
 
 
+def test_moving_the_day_back_before_this_weeks_digest_went_sends_it_now() -> None:
+    tuesday_ten = at(date(2025, 5, 20), 10)
+    monday = DigestSetting(weekday=0)
+    last_week = date(2025, 5, 14)
+    assert next_digest_day(monday, timezone=MOSCOW, last_sent_on=last_week, now=tuesday_ten) == (
+        date(2025, 5, 20)
+    )
+    assert due(tuesday_ten, last=last_week, setting=monday) == DueDigest(
+        date(2025, 5, 19), date(2025, 5, 20)
+    )
+
+
 ZONES = st.sampled_from([MOSCOW, VLADIVOSTOK, "Asia/Kamchatka", "Europe/Kaliningrad"])
 
 
@@ -130,6 +142,7 @@ def test_over_weeks_of_scans_every_week_gets_at_most_one_digest_on_a_working_day
     setting = DigestSetting(weekday=weekday, at=time(hour))
     now = start.replace(tzinfo=UTC)
     last: date | None = None
+    announced = next_digest_day(setting, timezone=zone, last_sent_on=None, now=now)
     sent: list[date] = []
     for _ in range(5 * 7 * 48):
         found = due_digest(setting, timezone=zone, last_sent_on=last, now=now)
@@ -142,6 +155,7 @@ def test_over_weeks_of_scans_every_week_gets_at_most_one_digest_on_a_working_day
         now += timedelta(minutes=30)
     weeks = [week_of(day) for day in sent]
     assert len(weeks) == len(set(weeks))
+    assert sent[0] == announced  # /digest says the day it comes
     first_week = week_of(start.date()) + timedelta(days=7)
     for week_index in range(3):
         week = first_week + timedelta(days=7 * week_index)
