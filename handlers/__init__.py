@@ -13,6 +13,7 @@ from handlers import (
     card_actions,
     coordinators,
     deadlines,
+    digest,
     due_lists,
     errors,
     export,
@@ -70,5 +71,6 @@ def build_routers() -> list[Router]:
         export.build_router(),
         plan_import.build_router(),
         reminder_settings.build_router(),
+        digest.build_router(),
         fallback.build_router(),
     ]

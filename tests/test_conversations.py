@@ -334,6 +334,7 @@ async def test_menus_are_set_per_scope_at_start(running_bot):
         "orgs",
         "officials",
         "reminders",
+        "digest",
         "coordinators",
         "help",
         "settings",

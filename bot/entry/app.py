@@ -41,9 +41,11 @@ from models.engine import create_engine, create_sessionmaker, create_update_sess
 from models.migrations import upgrade_database
 from scheduler import (
     BackgroundJobs,
+    digest_messages,  # noqa: F401  (registers the weekly digest renderer)
     reminder_messages,  # noqa: F401  (registers the reminder renderer)
     report_messages,  # noqa: F401  (registers the report renderers)
 )
+from scheduler.digests import scan_digests
 from scheduler.documents import DocumentFetcher
 from scheduler.reminders import scan_reminders
 from scheduler.sender import OutboxSender
@@ -108,6 +110,17 @@ def create_dispatcher(
     dispatcher["jobs"].add_interval(
         "reminder-scan",
         lambda: scan_reminders(
+            sessionmaker,
+            now=settings.now(),
+            default_timezone=settings.default_timezone,
+            admin_telegram_ids=settings.admin_ids,
+        ),
+        seconds=settings.reminder_scan_seconds,
+        start_now=True,
+    )
+    dispatcher["jobs"].add_interval(
+        "digest-scan",
+        lambda: scan_digests(
             sessionmaker,
             now=settings.now(),
             default_timezone=settings.default_timezone,

@@ -40,6 +40,7 @@ INVITE = MenuCommand("invite", N_("Invite a person by link"))
 REVIEW = MenuCommand("review", N_("Reports waiting for my review"))
 REMINDERS = MenuCommand("reminders", N_("How often officials are reminded"))
 EXPORT = MenuCommand("export", N_("The plan as a spreadsheet"))
+DIGEST = MenuCommand("digest", N_("My weekly digest: day and time"))
 COORDINATORS = MenuCommand("coordinators", N_("Coordinators of the plans (administrators)"))
 
 COORDINATOR_MENU = (
@@ -53,6 +54,7 @@ COORDINATOR_MENU = (
     ORGS,
     OFFICIALS,
     REMINDERS,
+    DIGEST,
     HELP,
     SETTINGS,
 )

@@ -14,6 +14,7 @@ from models.tables.assignments import (
 )
 from models.tables.audit import AuditEvent
 from models.tables.delivery import Notification, NotificationStatus, ReminderMark
+from models.tables.digests import DigestSubscription
 from models.tables.people import (
     Invitation,
     Membership,
@@ -31,6 +32,7 @@ __all__ = [
     "AuditEvent",
     "DeadlineChange",
     "DeadlineChangeStatus",
+    "DigestSubscription",
     "Document",
     "Invitation",
     "Measure",

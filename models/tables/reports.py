@@ -31,6 +31,8 @@ class Report(TimestampMixin, Base):
     __table_args__ = (
         Index(None, "assignment_id", "status"),
         Index(None, "status", "submitted_at"),
+        # The weekly digest: reports accepted or returned since the last one.
+        Index(None, "status", "reviewed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
