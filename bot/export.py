@@ -46,9 +46,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ExportKind(enum.StrEnum):
-    """What /export sends: the table of measures (the default)."""
+    """What /export sends: the table of measures (the default), or the plan's original file
+    with its marks column (`bot/original_form.py`)."""
 
     TABLE = "table"
+    ORIGINAL = "original"
 
 
 STATUS_WORDS: dict[Status, str] = {

@@ -2,8 +2,9 @@
 head of a body, their body's measures of it).
 
 One plan coordinated: the file comes at once; several: a button per plan (paged), or words of
-the title after the command. The first word may name what to export (`ExportKind`; only the
-table now): a new kind is one enum member and one branch in `exported_file`.
+the title after the command. The first word may name what to export (`ExportKind`): `/export
+original` gives the plan's original Word or Excel file with «Отметка об исполнении» on every
+measure row, in Russian whatever the person's language (it is the region's own form).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.config import Settings
 from bot.export import ExportablePlan, ExportKind, exportable_plans, plan_workbook
+from bot.i18n import DEFAULT_LOCALE
 from bot.measure_status import StatusDates
+from bot.original_form import marked_original
 from bot.presentation.text_limits import page_of, shorten
 from handlers.replies import page_buttons, page_label, show
 
@@ -69,6 +73,18 @@ async def exported_file(
 ) -> SentFile:
     """The file of this kind for the plan (access is checked by the domain function)."""
     dates = StatusDates.at(now, settings.default_timezone)
+    if kind is ExportKind.ORIGINAL:
+        i18n = get_i18n()
+        marked = await marked_original(
+            session,
+            roles,
+            plan_id,
+            dates,
+            settings.data_dir,
+            translate=lambda message: i18n.gettext(message, locale=DEFAULT_LOCALE),
+        )
+        caption = _("The plan in its original form, with a mark on every measure.")
+        return SentFile(marked.file_name, marked.content, caption)
     table = await plan_workbook(
         session, roles, plan_id, dates, gettext=_, default_timezone=settings.default_timezone
     )
