@@ -163,7 +163,11 @@ class StatusDates:
 
     def soon_limit_expression(self, *zone_columns: Any) -> ColumnElement[date]:
         """SQL: the last date that is still "due soon" in the body's zone."""
-        step = timedelta(days=DUE_SOON_DAYS)
+        return self.days_ahead_expression(DUE_SOON_DAYS, *zone_columns)
+
+    def days_ahead_expression(self, days: int, *zone_columns: Any) -> ColumnElement[date]:
+        """SQL: the date `days` calendar days after today in the body's zone."""
+        step = timedelta(days=days)
         limits = {name: day + step for name, day in self.today_by_zone.items()}
         return _by_zone(zone_columns, limits, self.default_today + step)
 

@@ -32,6 +32,7 @@ from handlers import (
     report_view,
     review_list,
     start,
+    summary,
     timezones,
 )
 
@@ -66,6 +67,7 @@ def build_routers() -> list[Router]:
         language.build_router(),
         timezones.build_router(),
         plans.build_router(),
+        summary.build_router(),
         plan_import.build_router(),
         reminder_settings.build_router(),
         fallback.build_router(),

@@ -12,6 +12,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.measures import ExecutorOnCard, Group, HistoryEntry, MeasureCard
+from bot.presentation.callbacks import MeasureList
 from bot.presentation.deadline_wording import deadline_phrase
 from bot.presentation.text_limits import (
     BUTTON_TEXT_LIMIT,
@@ -323,7 +324,8 @@ def card_keyboard(
     if card is not None:
         rows.extend(_card_rows(card, history, back, page))
     if back:
-        rows.append([_button(_("« Back to the list"), MyList(group=back, page=page))])
+        target = MeasureList.from_back(back, page) or MyList(group=back, page=page)
+        rows.append([_button(_("« Back to the list"), target)])
     if not rows:
         return None
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -1,0 +1,572 @@
+"""Where a plan stands, in numbers: counts by status per plan, per body and per section.
+
+Every count is made by the database (GROUP BY over the status expressions of
+`bot.measure_status`), nothing loads every measure. Two levels, as `bot.measure_status` says:
+
+* plan and section counts count **measures** (`measure_status`: the lead executor's part
+  decides; "today" is the date in the lead body's zone, else the plan's, else the default);
+* body counts count **parts** (`part_status`: each body's own share, in its own zone).
+
+Who sees what: a plan's coordinators and administrators see the plan; the head of a body sees
+their body (`body_summary`); officials get no summaries. The lists behind the numbers are in
+`bot.summary_lists`. No aiogram here: `bot.presentation.summary_view` renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.body_names import fold
+from bot.measure_status import (
+    OPEN_STATUSES,
+    STATUS_ORDER,
+    Status,
+    StatusDates,
+    part_status_expression,
+)
+from bot.refusals import Refusal, Refused
+from models.queries import (
+    active_assignment,
+    active_membership,
+    active_official,
+    live_plan,
+    one_of,
+    plain_rows,
+)
+from models.tables import (
+    Assignment,
+    AssignmentStatus,
+    Measure,
+    Membership,
+    Official,
+    Organization,
+    Plan,
+    Role,
+    Section,
+    display_name,
+)
+
+# How many months ahead the deadlines chart looks.
+MONTHS_AHEAD = 6
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCounts:
+    """How many measures (or parts) are in each status; `review_past_deadline` of those under
+    review are past their deadline."""
+
+    by_status: Mapping[Status, int] = field(default_factory=dict)
+    review_past_deadline: int = 0
+
+    def __getitem__(self, status: Status) -> int:
+        return self.by_status.get(status, 0)
+
+    @property
+    def total(self) -> int:
+        """Everything in the plan now (removed measures are history, not counted)."""
+        return sum(
+            count for status, count in self.by_status.items() if status is not Status.REMOVED
+        )
+
+    @property
+    def open(self) -> int:
+        return sum(self[status] for status in OPEN_STATUSES)
+
+    @property
+    def percent_done(self) -> int:
+        """Done of the total, rounded down (100 only when everything is done)."""
+        return self[Status.DONE] * 100 // self.total if self.total else 0
+
+
+def counts_from_rows(rows: Iterable[tuple[Any, int, int]]) -> StatusCounts:
+    """(status, count, past deadline) rows → counts."""
+    by_status: dict[Status, int] = {}
+    past = 0
+    for status, count, past_deadline in rows:
+        by_status[Status(status)] = by_status.get(Status(status), 0) + int(count)
+        if Status(status) is Status.UNDER_REVIEW:
+            past += int(past_deadline or 0)
+    return StatusCounts({s: by_status[s] for s in STATUS_ORDER if s in by_status}, past)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRow:
+    organization_id: int
+    name: str
+    counts: StatusCounts
+    has_people: bool  # anyone active registered as its official or head
+
+    @property
+    def nobody_to_remind(self) -> bool:
+        """Open work and nobody registered to be reminded of it."""
+        return self.counts.open > 0 and not self.has_people
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRow:
+    section_id: int | None  # None: measures outside any section
+    number: str | None
+    title: str
+    counts: StatusCounts
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    plan_id: int
+    title: str
+    counts: StatusCounts
+    bodies: tuple[BodyRow, ...]  # the worst first: most overdue parts
+    sections: tuple[SectionRow, ...]  # in the plan's order
+    section_id: int | None = None  # the summary of one section, when set
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class BodySummary:
+    organization_id: int
+    name: str
+    counts: StatusCounts  # the body's parts
+    sections: tuple[SectionRow, ...]  # the body's parts by section
+    people: tuple[Person, ...]
+    plan_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlinesByMonth:
+    """Open measures by the month of their deadline; overdue ones apart."""
+
+    overdue: int
+    months: tuple[tuple[date, int], ...]  # (first day of the month, count)
+
+
+# --- SQL: statuses of measures and of parts -------------------------------------------------
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def measure_status_rows(
+    dates: StatusDates, *where: ColumnElement[bool], within_days: int = 0
+) -> Subquery:
+    """SQL: one row per measure matching `where` (over measures joined to their plan), with
+    its `measure_status` as `status`, `past` (1 when its deadline has passed in its zone),
+    `within` (1 when due within `within_days` days of its today), `zone` and `plan_zone`.
+
+    The deciding parts: the lead executors', or every current body's when none leads; the
+    zone: the first (by name) set on a deciding body, else the plan's, else the default."""
+    lead = Assignment.is_lead.is_(True)
+    accepted = Assignment.status == AssignmentStatus.ACCEPTED
+    submitted = Assignment.status == AssignmentStatus.SUBMITTED
+    parts = (
+        select(
+            Assignment.measure_id.label("measure_id"),
+            _count_if(lead).label("leads"),
+            _count_if(and_(lead, accepted)).label("lead_accepted"),
+            _count_if(and_(lead, submitted)).label("lead_submitted"),
+            func.count().label("parts"),
+            _count_if(accepted).label("accepted"),
+            _count_if(submitted).label("submitted"),
+            func.min(case((lead, Organization.timezone))).label("lead_zone"),
+            func.min(Organization.timezone).label("any_zone"),
+        )
+        .join(Organization, Organization.id == Assignment.organization_id)
+        .join(Measure, Measure.id == Assignment.measure_id)
+        .join(Plan, Plan.id == Measure.plan_id)
+        .where(active_assignment(), *where)
+        .group_by(Assignment.measure_id)
+        .subquery()
+    )
+    has_lead = parts.c.leads > 0
+    deciding = case((has_lead, parts.c.leads), else_=func.coalesce(parts.c.parts, 0))
+    deciding_accepted = case((has_lead, parts.c.lead_accepted), else_=parts.c.accepted)
+    deciding_submitted = case((has_lead, parts.c.lead_submitted), else_=parts.c.submitted)
+    zone = case((has_lead, parts.c.lead_zone), else_=parts.c.any_zone)
+    today = dates.today_expression(zone, Plan.timezone)
+    soon_limit = dates.soon_limit_expression(zone, Plan.timezone)
+    status = case(
+        (Measure.removed_at.is_not(None), literal(Status.REMOVED.value)),
+        (Measure.done_on.is_not(None), literal(Status.DONE.value)),
+        (and_(deciding > 0, deciding_accepted == deciding), literal(Status.DONE.value)),
+        (func.coalesce(deciding_submitted, 0) > 0, literal(Status.UNDER_REVIEW.value)),
+        (Measure.deadline.is_(None), literal(Status.NO_DEADLINE.value)),
+        (Measure.deadline < today, literal(Status.OVERDUE.value)),
+        (Measure.deadline <= soon_limit, literal(Status.DUE_SOON.value)),
+        else_=literal(Status.LATER.value),
+    )
+    return (
+        select(
+            Measure.id.label("measure_id"),
+            Measure.plan_id.label("plan_id"),
+            Measure.section_id.label("section_id"),
+            Measure.deadline.label("deadline"),
+            status.label("status"),
+            case((Measure.deadline < today, 1), else_=0).label("past"),
+            case(
+                (
+                    Measure.deadline
+                    <= dates.days_ahead_expression(within_days, zone, Plan.timezone),
+                    1,
+                ),
+                else_=0,
+            ).label("within"),
+            zone.label("zone"),
+            Plan.timezone.label("plan_zone"),
+        )
+        .join(Plan, Plan.id == Measure.plan_id)
+        .outerjoin(parts, parts.c.measure_id == Measure.id)
+        .where(*where)
+        .subquery()
+    )
+
+
+def part_status_rows(
+    dates: StatusDates, *where: ColumnElement[bool], within_days: int = 0
+) -> Subquery:
+    """SQL: one row per current part (assignment) matching `where` (over assignments joined to
+    measure, plan and body), with `part_status` as `status`, `past`, `within` and the zones as
+    above."""
+    zones = (Organization.timezone, Plan.timezone)
+    today = dates.today_expression(*zones)
+    status = part_status_expression(
+        assignment=Assignment, measure=Measure, dates=dates, zone_columns=zones
+    )
+    return (
+        select(
+            Assignment.organization_id.label("organization_id"),
+            Assignment.measure_id.label("measure_id"),
+            Measure.plan_id.label("plan_id"),
+            Measure.section_id.label("section_id"),
+            Measure.deadline.label("deadline"),
+            status.label("status"),
+            case((Measure.deadline < today, 1), else_=0).label("past"),
+            case(
+                (Measure.deadline <= dates.days_ahead_expression(within_days, *zones), 1), else_=0
+            ).label("within"),
+            Organization.timezone.label("zone"),
+            Plan.timezone.label("plan_zone"),
+        )
+        .join(Measure, Measure.id == Assignment.measure_id)
+        .join(Plan, Plan.id == Measure.plan_id)
+        .join(Organization, Organization.id == Assignment.organization_id)
+        .where(active_assignment(), *where)
+        .subquery()
+    )
+
+
+def _grouped(rows: Subquery, *keys: Any) -> Any:
+    return select(
+        *keys, rows.c.status, func.count(), func.coalesce(func.sum(rows.c.past), 0)
+    ).group_by(*keys, rows.c.status)
+
+
+def _split(rows: Iterable[Any]) -> dict[Any, list[tuple[Any, int, int]]]:
+    """Rows (key, status, count, past) → {key: [(status, count, past)]}."""
+    found: dict[Any, list[tuple[Any, int, int]]] = {}
+    for key, status, count, past in rows:
+        found.setdefault(key, []).append((status, count, past))
+    return found
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+async def _coordinated_plan(session: AsyncSession, roles: Roles, plan_id: int) -> tuple[int, str]:
+    if not roles.is_coordinator:
+        raise Refused(Refusal.SUMMARIES_NOT_FOR_OFFICIALS)
+    rows = await plain_rows(
+        session, select(Plan.id, Plan.title).where(Plan.id == plan_id, live_plan())
+    )
+    if not rows or not roles.coordinates_plan(plan_id):
+        raise Refused(Refusal.NOT_AVAILABLE)
+    return rows[0][0], rows[0][1]
+
+
+async def summary_plans(session: AsyncSession, roles: Roles) -> list[tuple[int, str]]:
+    """(id, title) of the plans whose summaries the person may see, oldest first; refused to
+    anyone who coordinates nothing (a head asks for their body instead)."""
+    if not roles.is_coordinator:
+        raise Refused(Refusal.SUMMARIES_NOT_FOR_OFFICIALS)
+    statement = select(Plan.id, Plan.title).where(live_plan()).order_by(Plan.id)
+    if not roles.is_admin:
+        statement = statement.where(Plan.id.in_(sorted(roles.coordinator_plan_ids)))
+    return [(plan_id, title) for plan_id, title in await plain_rows(session, statement)]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Several plans (or, for a head of several bodies, bodies) fit: the person picks one."""
+
+    of_bodies: bool
+    options: tuple[tuple[int, str], ...]
+
+
+async def summary_for(
+    session: AsyncSession, roles: Roles, dates: StatusDates, plan_text: str = ""
+) -> PlanSummary | BodySummary | Choice:
+    """What /summary shows: a coordinator's plan (their only one, or the one whose title holds
+    the text typed) or a choice of plans; a head's body or a choice of their bodies; refused to
+    officials."""
+    if not roles.is_coordinator:
+        heads = sorted(roles.head_organization_ids)
+        if not heads:
+            raise Refused(Refusal.SUMMARIES_NOT_FOR_OFFICIALS)
+        if len(heads) == 1:
+            return await body_summary(session, roles, heads[0], dates)
+        names = await plain_rows(
+            session,
+            select(
+                Organization.id, func.coalesce(Organization.short_name, Organization.full_name)
+            ).where(Organization.id.in_(heads)),
+        )
+        return Choice(True, tuple((body_id, name) for body_id, name in names))
+    plans = await summary_plans(session, roles)
+    needle = fold(plan_text)
+    if needle:
+        plans = [plan for plan in plans if needle in fold(plan[1])] or plans
+    if len(plans) == 1:
+        return await plan_summary(session, roles, plans[0][0], dates)
+    return Choice(False, tuple(plans))
+
+
+# --- Summaries ------------------------------------------------------------------------------
+
+
+async def plan_summary(
+    session: AsyncSession,
+    roles: Roles,
+    plan_id: int,
+    dates: StatusDates,
+    section_id: int | None = None,
+) -> PlanSummary:
+    """The plan's counts (or one section's), its bodies worst first, its sections."""
+    plan_id, title = await _coordinated_plan(session, roles, plan_id)
+    where = [Measure.plan_id == plan_id]
+    if section_id is not None:
+        where.append(Measure.section_id == section_id)
+    measures = measure_status_rows(dates, *where)
+    by_section = _split(await plain_rows(session, _grouped(measures, measures.c.section_id)))
+    counts = counts_from_rows(row for rows in by_section.values() for row in rows)
+    parts = part_status_rows(dates, *where)
+    by_body = _split(await plain_rows(session, _grouped(parts, parts.c.organization_id)))
+    return PlanSummary(
+        plan_id=plan_id,
+        title=title,
+        counts=counts,
+        bodies=await _body_rows(session, by_body),
+        sections=await _section_rows(session, plan_id, by_section),
+        section_id=section_id,
+    )
+
+
+async def _body_rows(
+    session: AsyncSession, by_body: dict[int, list[tuple[Any, int, int]]]
+) -> tuple[BodyRow, ...]:
+    if not by_body:
+        return ()
+    ids = sorted(by_body)
+    names = {
+        body_id: short_name or full_name
+        for body_id, full_name, short_name in await plain_rows(
+            session,
+            select(Organization.id, Organization.full_name, Organization.short_name).where(
+                Organization.id.in_(ids)
+            ),
+        )
+    }
+    staffed = await bodies_with_people(session, ids)
+    rows = [
+        BodyRow(
+            body_id, names.get(body_id, "?"), counts_from_rows(by_body[body_id]), body_id in staffed
+        )
+        for body_id in ids
+    ]
+    rows.sort(key=lambda row: (-row.counts[Status.OVERDUE], -row.counts.open, row.name.casefold()))
+    return tuple(rows)
+
+
+async def bodies_with_people(session: AsyncSession, organization_ids: Iterable[int]) -> set[int]:
+    """Of these bodies, those with an active official or head registered (someone to remind)."""
+    ids = sorted(set(organization_ids))
+    if not ids:
+        return set()
+    statement = (
+        select(Membership.organization_id)
+        .join(Official, Official.id == Membership.official_id)
+        .where(
+            Membership.organization_id.in_(ids),
+            one_of(Membership.role, (Role.OFFICIAL, Role.HEAD)),
+            active_membership(),
+            active_official(),
+        )
+        .distinct()
+    )
+    return {row[0] for row in await plain_rows(session, statement)}
+
+
+async def _section_rows(
+    session: AsyncSession, plan_id: int, by_section: dict[Any, list[tuple[Any, int, int]]]
+) -> tuple[SectionRow, ...]:
+    known = {
+        section_id: (number, title)
+        for section_id, number, title in await plain_rows(
+            session,
+            select(Section.id, Section.number, Section.title)
+            .where(Section.plan_id == plan_id)
+            .order_by(Section.position, Section.id),
+        )
+    }
+    rows = [
+        SectionRow(section_id, number, title, counts_from_rows(by_section[section_id]))
+        for section_id, (number, title) in known.items()
+        if section_id in by_section
+    ]
+    if None in by_section:
+        rows.append(SectionRow(None, None, "", counts_from_rows(by_section[None])))
+    return tuple(rows)
+
+
+async def body_summary(
+    session: AsyncSession, roles: Roles, organization_id: int, dates: StatusDates
+) -> BodySummary:
+    """One body: its parts by status and by section, and its people. For the body's head and
+    officials and the coordinators of its plans (their plans' parts only); refused to anyone
+    else."""
+    where: list[ColumnElement[bool]] = [Assignment.organization_id == organization_id]
+    if not roles.serves_organization(organization_id):
+        if not roles.is_coordinator:
+            raise Refused(Refusal.SUMMARIES_NOT_FOR_OFFICIALS)
+        where.append(live_plan())
+        if not roles.is_admin:
+            where.append(Measure.plan_id.in_(sorted(roles.coordinator_plan_ids)))
+    else:
+        where.append(live_plan())
+    parts = part_status_rows(dates, *where)
+    rows = await plain_rows(session, _grouped(parts, parts.c.plan_id, parts.c.section_id))
+    if not rows and not roles.serves_organization(organization_id):
+        raise Refused(Refusal.NOT_AVAILABLE)
+    by_section = _split(((plan, section), *rest) for plan, section, *rest in rows)
+    plan_ids = sorted({plan for plan, _ in by_section})
+    sections: list[SectionRow] = []
+    for plan_id in plan_ids:
+        sections.extend(
+            await _section_rows(
+                session,
+                plan_id,
+                {
+                    section: value
+                    for (plan, section), value in by_section.items()
+                    if plan == plan_id
+                },
+            )
+        )
+    name = await session.scalar(
+        select(func.coalesce(Organization.short_name, Organization.full_name)).where(
+            Organization.id == organization_id
+        )
+    )
+    return BodySummary(
+        organization_id=organization_id,
+        name=name or "?",
+        counts=counts_from_rows((status, count, past) for _, _, status, count, past in rows),
+        sections=tuple(sections),
+        people=await body_people(session, organization_id),
+        plan_ids=tuple(plan_ids),
+    )
+
+
+async def body_people(session: AsyncSession, organization_id: int) -> tuple[Person, ...]:
+    """The body's active officials and heads (heads first), by name."""
+    rows = await plain_rows(
+        session,
+        select(
+            Membership.role,
+            Official.full_name,
+            Official.first_name,
+            Official.last_name,
+            Official.telegram_id,
+        )
+        .join(Official, Official.id == Membership.official_id)
+        .where(
+            Membership.organization_id == organization_id,
+            one_of(Membership.role, (Role.OFFICIAL, Role.HEAD)),
+            active_membership(),
+            active_official(),
+        ),
+    )
+    people = {
+        (Role(role), display_name(full, first, last, telegram_id))
+        for role, full, first, last, telegram_id in rows
+    }
+    ordered = sorted(people, key=lambda p: (p[0] is not Role.HEAD, p[1].casefold()))
+    return tuple(Person(name, role) for role, name in ordered)
+
+
+async def deadlines_by_month(
+    session: AsyncSession,
+    roles: Roles,
+    plan_id: int,
+    dates: StatusDates,
+    months: int = MONTHS_AHEAD,
+) -> DeadlinesByMonth:
+    """Open measures of the plan by their deadline's month, this month and `months - 1` after
+    it (overdue ones apart; under review, done and without deadline are not in it)."""
+    await _coordinated_plan(session, roles, plan_id)
+    rows = measure_status_rows(dates, Measure.plan_id == plan_id)
+    statement = (
+        select(rows.c.status, rows.c.deadline, func.count())
+        .where(or_(*(rows.c.status == status.value for status in OPEN_STATUSES)))
+        .group_by(rows.c.status, rows.c.deadline)
+    )
+    first = dates.default_today.replace(day=1)
+    starts = [_add_months(first, step) for step in range(months)]
+    counts = dict.fromkeys(starts, 0)
+    overdue = 0
+    for status, deadline, count in await plain_rows(session, statement):
+        if Status(status) is Status.OVERDUE:
+            overdue += int(count)
+        elif deadline is not None:
+            month = deadline.replace(day=1)
+            if month in counts:
+                counts[month] += int(count)
+            elif month < first:  # due today or later in a zone ahead, still this month
+                counts[first] += int(count)
+    return DeadlinesByMonth(overdue, tuple(counts.items()))
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    return day.replace(year=day.year + index // 12, month=index % 12 + 1)
+
+
+__all__ = [
+    "BodyRow",
+    "BodySummary",
+    "Choice",
+    "DeadlinesByMonth",
+    "Person",
+    "PlanSummary",
+    "SectionRow",
+    "StatusCounts",
+    "bodies_with_people",
+    "body_people",
+    "body_summary",
+    "deadlines_by_month",
+    "measure_status_rows",
+    "part_status_rows",
+    "plan_summary",
+    "summary_for",
+    "summary_plans",
+]
