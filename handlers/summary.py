@@ -106,8 +106,9 @@ async def show_list(
     settings: Settings,
     now: datetime,
 ) -> None:
+    text, markup = await _list(callback_data, session, roles, settings, now)
     await query.answer()
-    await show(query, *await _list(callback_data, session, roles, settings, now))
+    await show(query, text, markup)
 
 
 async def _list(

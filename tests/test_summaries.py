@@ -14,7 +14,7 @@ from bot.access import Roles
 from bot.measure_status import Status, StatusDates, measure_status, part_status
 from bot.refusals import Refused
 from bot.summaries import body_summary, deadlines_by_month, plan_summary, summary_for
-from bot.summary_lists import ListFilter, Listed, listed_measures
+from bot.summary_lists import Listed, ListFilter, listed_measures
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -181,7 +181,9 @@ async def store(session, draft: PlanDraft, serial: int) -> tuple[int, dict]:
                 today=body_today,
             )
             _add(expected["bodies"].setdefault(body.id, {}), part_is)
-    expected["registered"] = {body.id for body, yes in zip(bodies, draft.registered) if yes}
+    expected["registered"] = {
+        body.id for body, yes in zip(bodies, draft.registered, strict=True) if yes
+    }
     await session.flush()
     return plan.id, expected
 
