@@ -152,6 +152,11 @@ class StatusDates:
             today_by_zone={zone: today_in(zone, now) for zone in sorted(zones)},
         )
 
+    @property
+    def one_date(self) -> bool:
+        """Every zone has the same date now: the zones do not matter."""
+        return set(self.today_by_zone.values()) <= {self.default_today}
+
     def today(self, zone: str | None) -> date:
         """The date in this zone (the default's date for none or an unknown one)."""
         return self.today_by_zone.get(zone or "", self.default_today)
@@ -180,6 +185,9 @@ def _by_zone(
     zones_by_date: dict[date, list[str]] = {}
     for name, day in sorted(dates.items()):
         zones_by_date.setdefault(day, []).append(name)
+    if set(zones_by_date) <= {default}:
+        # Every zone has the same date (most of a Russian working day): no zone to look at.
+        return literal(default)
     whens = [
         (column.in_(names), literal(day))
         for column in zone_columns

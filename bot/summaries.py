@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.access import Roles
 from bot.body_names import fold
@@ -159,14 +160,15 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def measure_status_rows(
-    dates: StatusDates, *where: ColumnElement[bool], within_days: int = 0
+    dates: StatusDates, *where: ColumnElement[bool], within_days: int | None = None
 ) -> Subquery:
     """SQL: one row per measure matching `where` (over measures joined to their plan), with
     its `measure_status` as `status`, `past` (1 when its deadline has passed in its zone),
     `within` (1 when due within `within_days` days of its today), `zone` and `plan_zone`.
 
     The deciding parts: the lead executors', or every current body's when none leads; the
-    zone: the first (by name) set on a deciding body, else the plan's, else the default."""
+    zone: that of the first deciding body (by id), else the plan's, else the default. When
+    every zone has the same date the bodies' zones are not read at all."""
     lead = Assignment.is_lead.is_(True)
     accepted = Assignment.status == AssignmentStatus.ACCEPTED
     submitted = Assignment.status == AssignmentStatus.SUBMITTED
@@ -179,10 +181,15 @@ def measure_status_rows(
             func.count().label("parts"),
             _count_if(accepted).label("accepted"),
             _count_if(submitted).label("submitted"),
-            func.min(case((lead, Organization.timezone))).label("lead_zone"),
-            func.min(Organization.timezone).label("any_zone"),
+            *(
+                ()
+                if dates.one_date
+                else (
+                    func.min(case((lead, Assignment.organization_id))).label("lead_body"),
+                    func.min(Assignment.organization_id).label("any_body"),
+                )
+            ),
         )
-        .join(Organization, Organization.id == Assignment.organization_id)
         .join(Measure, Measure.id == Assignment.measure_id)
         .join(Plan, Plan.id == Measure.plan_id)
         .where(active_assignment(), *where)
@@ -193,7 +200,8 @@ def measure_status_rows(
     deciding = case((has_lead, parts.c.leads), else_=func.coalesce(parts.c.parts, 0))
     deciding_accepted = case((has_lead, parts.c.lead_accepted), else_=parts.c.accepted)
     deciding_submitted = case((has_lead, parts.c.lead_submitted), else_=parts.c.submitted)
-    zone = case((has_lead, parts.c.lead_zone), else_=parts.c.any_zone)
+    body = aliased(Organization)
+    zone: ColumnElement[Any] = literal(None) if dates.one_date else body.timezone
     today = dates.today_expression(zone, Plan.timezone)
     soon_limit = dates.soon_limit_expression(zone, Plan.timezone)
     status = case(
@@ -206,7 +214,7 @@ def measure_status_rows(
         (Measure.deadline <= soon_limit, literal(Status.DUE_SOON.value)),
         else_=literal(Status.LATER.value),
     )
-    return (
+    statement = (
         select(
             Measure.id.label("measure_id"),
             Measure.plan_id.label("plan_id"),
@@ -214,36 +222,41 @@ def measure_status_rows(
             Measure.deadline.label("deadline"),
             status.label("status"),
             case((Measure.deadline < today, 1), else_=0).label("past"),
-            case(
-                (
-                    Measure.deadline
-                    <= dates.days_ahead_expression(within_days, zone, Plan.timezone),
-                    1,
-                ),
-                else_=0,
-            ).label("within"),
+            _within(dates, within_days, zone, Plan.timezone).label("within"),
             zone.label("zone"),
             Plan.timezone.label("plan_zone"),
         )
         .join(Plan, Plan.id == Measure.plan_id)
         .outerjoin(parts, parts.c.measure_id == Measure.id)
         .where(*where)
-        .subquery()
     )
+    if not dates.one_date:
+        deciding_body = case((has_lead, parts.c.lead_body), else_=parts.c.any_body)
+        statement = statement.outerjoin(body, body.id == deciding_body)
+    return statement.subquery()
+
+
+def _within(dates: StatusDates, days: int | None, *zone_columns: Any) -> ColumnElement[int]:
+    if days is None:
+        return literal(0)
+    limit = dates.days_ahead_expression(days, *zone_columns)
+    return case((Measure.deadline <= limit, 1), else_=0)
 
 
 def part_status_rows(
-    dates: StatusDates, *where: ColumnElement[bool], within_days: int = 0
+    dates: StatusDates, *where: ColumnElement[bool], within_days: int | None = None
 ) -> Subquery:
     """SQL: one row per current part (assignment) matching `where` (over assignments joined to
-    measure, plan and body), with `part_status` as `status`, `past`, `within` and the zones as
-    above."""
-    zones = (Organization.timezone, Plan.timezone)
+    measure and plan), with `part_status` as `status`, `past`, `within` and the zones as
+    above (the body's zone read only when the zones' dates differ)."""
+    body = aliased(Organization)
+    zone: ColumnElement[Any] = literal(None) if dates.one_date else body.timezone
+    zones = (zone, Plan.timezone)
     today = dates.today_expression(*zones)
     status = part_status_expression(
         assignment=Assignment, measure=Measure, dates=dates, zone_columns=zones
     )
-    return (
+    statement = (
         select(
             Assignment.organization_id.label("organization_id"),
             Assignment.measure_id.label("measure_id"),
@@ -252,18 +265,17 @@ def part_status_rows(
             Measure.deadline.label("deadline"),
             status.label("status"),
             case((Measure.deadline < today, 1), else_=0).label("past"),
-            case(
-                (Measure.deadline <= dates.days_ahead_expression(within_days, *zones), 1), else_=0
-            ).label("within"),
-            Organization.timezone.label("zone"),
+            _within(dates, within_days, *zones).label("within"),
+            zone.label("zone"),
             Plan.timezone.label("plan_zone"),
         )
         .join(Measure, Measure.id == Assignment.measure_id)
         .join(Plan, Plan.id == Measure.plan_id)
-        .join(Organization, Organization.id == Assignment.organization_id)
         .where(active_assignment(), *where)
-        .subquery()
     )
+    if not dates.one_date:
+        statement = statement.join(body, body.id == Assignment.organization_id)
+    return statement.subquery()
 
 
 def _grouped(rows: Subquery, *keys: Any) -> Any:

@@ -138,7 +138,7 @@ def _lead_body(measure_id: Any) -> tuple[ColumnElement[str], ColumnElement[int]]
 
 
 def _statement(parts: bool, where: list, filters: ListFilter, dates: StatusDates) -> Select:
-    days = filters.days if filters.listed is Listed.UPCOMING else 0
+    days = filters.days if filters.listed is Listed.UPCOMING else None
     if parts:
         rows = part_status_rows(dates, *where, within_days=days)
         body = func.coalesce(Organization.short_name, Organization.full_name)

@@ -94,13 +94,15 @@ def plan_drafts() -> st.SearchStrategy[PlanDraft]:
     return build()
 
 
-def _today(zone: str | None, plan_zone: str | None) -> date:
-    if zone in DATES.today_by_zone:
-        return DATES.today(zone)
-    return DATES.today(plan_zone if plan_zone in DATES.today_by_zone else None)
+def _today(zone: str | None, plan_zone: str | None, dates: StatusDates = DATES) -> date:
+    if zone in dates.today_by_zone:
+        return dates.today(zone)
+    return dates.today(plan_zone if plan_zone in dates.today_by_zone else None)
 
 
-async def store(session, draft: PlanDraft, serial: int) -> tuple[int, dict]:
+async def store(
+    session, draft: PlanDraft, serial: int, dates: StatusDates = DATES
+) -> tuple[int, dict]:
     """The draft in the database; returns the plan id and what a direct count expects."""
     plan = Plan(title=f"План {serial}", timezone=draft.zone)
     session.add(plan)
@@ -156,9 +158,11 @@ async def store(session, draft: PlanDraft, serial: int) -> tuple[int, dict]:
             )
             if not part.ended:
                 current.append(part)
-        leads = [part for part in current if part.is_lead] or current
-        zones = [draft.body_zones[part.body] for part in leads if draft.body_zones[part.body]]
-        today = _today(min(zones) if zones else None, draft.zone)
+        # The measure's zone: that of its first deciding body (bodies are numbered in order).
+        deciding = [part for part in current if part.is_lead] or current
+        first = min((part.body for part in deciding), default=None)
+        zone = None if first is None else draft.body_zones[first]
+        today = _today(zone, draft.zone, dates)
         status = measure_status(
             deadline=deadline,
             done_on=measure.done_on,
@@ -172,7 +176,7 @@ async def store(session, draft: PlanDraft, serial: int) -> tuple[int, dict]:
             expected["past"] += 1
         for part in current:
             body = bodies[part.body]
-            body_today = _today(body.timezone, draft.zone)
+            body_today = _today(body.timezone, draft.zone, dates)
             part_is = part_status(
                 deadline=deadline,
                 assignment_status=part.status,
@@ -196,10 +200,16 @@ def _plain(counts) -> dict:
     return {status: count for status, count in counts.by_status.items() if count}
 
 
-async def test_every_count_of_the_summary_agrees_with_a_direct_count(session) -> None:
+@pytest.mark.parametrize(
+    "now",
+    [NOW, datetime(2026, 5, 20, 7, 0, tzinfo=UTC)],
+    ids=["zones-on-two-dates", "one-date-everywhere"],
+)
+async def test_every_count_of_the_summary_agrees_with_a_direct_count(session, now) -> None:
     """Generated plans (bodies in several zones, leads and co-executors, ended assignments,
     removed and done measures): plan, section and body counts equal the Python rules, and
     each list behind a number holds as many measures as the number says."""
+    dates = StatusDates.at(now, "Europe/Moscow")
     drafts: list[PlanDraft] = []
 
     @settings(
@@ -215,9 +225,9 @@ async def test_every_count_of_the_summary_agrees_with_a_direct_count(session) ->
     collect()
     assert len(drafts) >= 10
     for serial, draft in enumerate(drafts, start=1):
-        plan_id, expected = await store(session, draft, serial)
+        plan_id, expected = await store(session, draft, serial, dates)
         roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
-        summary = await plan_summary(session, roles, plan_id, DATES)
+        summary = await plan_summary(session, roles, plan_id, dates)
         assert _plain(summary.counts) == expected["plan"]
         assert summary.counts.review_past_deadline == expected["past"]
         sections = {row.section_id: _plain(row.counts) for row in summary.sections}
@@ -230,7 +240,7 @@ async def test_every_count_of_the_summary_agrees_with_a_direct_count(session) ->
         assert overdue == sorted(overdue, reverse=True)
         for status in (Status.OVERDUE, Status.UNDER_REVIEW, Status.DONE):
             listed = await listed_measures(
-                session, roles, ListFilter(Listed(status.value), plan_id=plan_id), DATES
+                session, roles, ListFilter(Listed(status.value), plan_id=plan_id), dates
             )
             assert len(listed) == summary.counts[status]
             for row in summary.bodies:
@@ -238,7 +248,7 @@ async def test_every_count_of_the_summary_agrees_with_a_direct_count(session) ->
                     session,
                     roles,
                     ListFilter(Listed(status.value), plan_id, row.organization_id),
-                    DATES,
+                    dates,
                 )
                 assert len(of_body) == row.counts[status]
 
