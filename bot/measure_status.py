@@ -35,7 +35,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, literal, or_
 
 from bot.clock import person_timezone, today_in
-from bot.timezones import RussianZone
 from models.tables import AssignmentStatus
 
 DUE_SOON_DAYS = 7
@@ -145,6 +144,10 @@ class StatusDates:
     def at(
         cls, now: datetime, default_timezone: str, extra_zones: Iterable[str] = ()
     ) -> StatusDates:
+        # Imported here: bot.timezones reaches bot.measures (through bot.scope), which uses
+        # this module.
+        from bot.timezones import RussianZone
+
         zones = {zone.value for zone in RussianZone} | {default_timezone}
         zones |= {zone for zone in extra_zones if zone and person_timezone(zone) == zone}
         return cls(

@@ -16,6 +16,7 @@ from bot.measure_status import STATUS_ORDER, Status
 from bot.presentation.callbacks import MeasureList, OpenMeasure, SummaryPage, View
 from bot.presentation.deadline_wording import GetText, NGetText, deadline_phrase
 from bot.presentation.paging import page_row
+from bot.presentation.status_labels import status_label
 from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, PageOf, page_of, shorten
 from bot.summaries import BodyRow, BodySummary, PlanSummary, SectionRow, StatusCounts
 from bot.summary_lists import Listed, ListedMeasure, MeasureListing
@@ -34,23 +35,6 @@ COLUMNS: tuple[tuple[str, Listed], ...] = (
     ("🔵", Listed.UNDER_REVIEW),
     ("✅", Listed.DONE),
 )
-
-
-def status_label(status: Status | Listed, gettext: GetText) -> str:
-    """What a status (or a list of several) is called."""
-    labels = {
-        Status.OVERDUE.value: gettext("Overdue"),
-        Status.DUE_SOON.value: gettext("Due within 7 days"),
-        Status.LATER.value: gettext("Later"),
-        Status.NO_DEADLINE.value: gettext("No deadline"),
-        Status.UNDER_REVIEW.value: gettext("Under review"),
-        Status.DONE.value: gettext("Done"),
-        Status.REMOVED.value: gettext("Removed from the plan"),
-        Listed.OPEN.value: gettext("Not done yet"),
-        Listed.ALL.value: gettext("All measures"),
-        Listed.UPCOMING.value: gettext("Coming deadlines"),
-    }
-    return labels[status.value]
 
 
 def _button(text: str, callback_data: object) -> InlineKeyboardButton:
