@@ -284,6 +284,14 @@ def _grouped(rows: Subquery, *keys: Any) -> Any:
     ).group_by(*keys, rows.c.status)
 
 
+async def grouped_status_counts(
+    session: AsyncSession, rows: Subquery, key: Any
+) -> dict[Any, list[tuple[Any, int, int]]]:
+    """{key: [(status, count, past)]} of status rows (`measure_status_rows`,
+    `part_status_rows`) grouped by one of their columns."""
+    return _split(await plain_rows(session, _grouped(rows, key)))
+
+
 def _split(rows: Iterable[Any]) -> dict[Any, list[tuple[Any, int, int]]]:
     """Rows (key, status, count, past) → {key: [(status, count, past)]}."""
     found: dict[Any, list[tuple[Any, int, int]]] = {}
@@ -575,7 +583,9 @@ __all__ = [
     "bodies_with_people",
     "body_people",
     "body_summary",
+    "counts_from_rows",
     "deadlines_by_month",
+    "grouped_status_counts",
     "measure_status_rows",
     "part_status_rows",
     "plan_summary",

@@ -336,3 +336,29 @@ async def test_upcoming_lists_open_measures_within_the_days_asked(session) -> No
     assert [item.deadline for item in week] == [TODAY + timedelta(days=2)]
     later = await listed_measures(session, roles, ListFilter(Listed.UPCOMING, days=60), DATES)
     assert len(later) == 2
+
+
+def test_reminders_chase_exactly_the_open_parts_that_have_a_deadline() -> None:
+    """`is_remindable` (the reminder scan) agrees with the one status definition: a part is
+    chased when it is overdue, due soon or later; never under review, done, removed or
+    without a deadline."""
+    from bot.reminder_policy import is_remindable
+
+    chased = {Status.OVERDUE, Status.DUE_SOON, Status.LATER}
+    for deadline in (None, TODAY - timedelta(days=3), TODAY, TODAY + timedelta(days=30)):
+        for done_on in (None, TODAY):
+            for removed in (False, True):
+                for status in AssignmentStatus:
+                    expected = part_status(
+                        deadline=deadline,
+                        assignment_status=status,
+                        measure_done_on=done_on,
+                        removed=removed,
+                        today=TODAY,
+                    )
+                    assert is_remindable(
+                        deadline=deadline,
+                        done_on=done_on,
+                        removed=removed,
+                        assignment_status=status.value,
+                    ) == (expected in chased)

@@ -150,3 +150,25 @@ async def test_overdue_upcoming_and_section_lists(running_bot, plan11) -> None:
     coordinator.send_command("/org", args="минтруд")
     labour = await coordinator.wait_for_message("Минтруд")
     assert "Registered" in labour.text and "Олег Трудов" in labour.text
+
+
+async def test_plans_and_start_show_reports_under_review_apart_from_overdue(
+    running_bot, plan11
+) -> None:
+    coordinator = user(running_bot, COORDINATOR)
+    coordinator.send_command("/plans")
+    plans = await coordinator.wait_for_message("План мероприятий")
+    assert "overdue: 2" in plans.text
+    assert "under review: 1 (past the deadline: 1)" in plans.text
+
+    head = user(running_bot, HEAD)
+    head.send_command("/start")
+    greeting = await head.wait_for_message()
+    assert "answer for 2 open measures" in greeting.text
+    assert "2 of them are overdue" in greeting.text
+    assert "1 report waits for review" in greeting.text
+
+    head.send_command("/my")
+    mine = await head.wait_for_message()
+    assert "Overdue: 2" in mine.text
+    assert "Under review: 1 (past the deadline: 1)" in mine.text
