@@ -122,6 +122,13 @@ async def generate_plan(engine: AsyncEngine, *, measures: int, bodies: int, seed
                 )
         await _insert(connection, Measure, measure_rows)
         await _insert(connection, Assignment, assignment_rows)
+        if connection.dialect.name == "postgresql":
+            # Ids were given: move the sequences past them for whoever inserts next.
+            for table in ("plans", "sections", "organizations", "officials", "measures"):
+                await connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
     return plan_id
 
 

@@ -362,3 +362,56 @@ def test_reminders_chase_exactly_the_open_parts_that_have_a_deadline() -> None:
                         removed=removed,
                         assignment_status=status.value,
                     ) == (expected in chased)
+
+
+async def test_a_plan_of_300_measures_and_60_bodies_fits_telegram_by_paging(engine) -> None:
+    """Every page of the summary (bodies and sections) and of a list fits one message, with at
+    most 100 buttons and callback data of at most 64 bytes; paging shows every body."""
+    from bench.generated_plan import generate_plan
+    from bot.presentation.callbacks import MeasureList, View
+    from bot.presentation.fits import button_count
+    from bot.presentation.summary_view import (
+        LIST_PAGE,
+        TABLE_PAGE,
+        list_keyboard,
+        plan_summary_keyboard,
+        render_list,
+        render_plan_summary,
+    )
+    from bot.presentation.text_limits import fits_message, page_of
+    from bot.summary_lists import measure_list
+    from models.engine import create_sessionmaker
+
+    def gettext(text: str) -> str:
+        return text
+
+    def ngettext(one: str, many: str, count: int) -> str:
+        return one if count == 1 else many
+
+    def check(text: str, markup) -> None:
+        assert fits_message(text)
+        assert button_count(markup) <= 100
+        for row in markup.inline_keyboard:
+            for button in row:
+                assert len(button.callback_data.encode()) <= 64
+
+    plan_id = await generate_plan(engine, measures=300, bodies=60, seed=3)
+    roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
+    async with create_sessionmaker(engine)() as session:
+        summary = await plan_summary(session, roles, plan_id, DATES)
+        assert len(summary.bodies) == 60
+        seen = []
+        for page in range(-(-60 // TABLE_PAGE)):
+            text = render_plan_summary(summary, page, gettext, ngettext)
+            check(text, plan_summary_keyboard(summary, page, gettext))
+            seen += [row.name for row in summary.bodies if f". {row.name} —" in text]
+            sections = render_plan_summary(summary, page, gettext, ngettext, sections=True)
+            check(sections, plan_summary_keyboard(summary, page, gettext, sections=True))
+        assert sorted(seen) == sorted(row.name for row in summary.bodies)
+        shown = MeasureList(listed=Listed.ALL, plan=plan_id, body=0, origin=View.PLAN)
+        listing = await measure_list(session, roles, shown.filters(), DATES)
+        assert len(listing.items) == summary.counts.total
+        for number in range(-(-len(listing.items) // LIST_PAGE)):
+            page = page_of(listing.items, number, LIST_PAGE)
+            text = render_list(listing, page, Listed.ALL, 0, gettext, ngettext)
+            check(text, list_keyboard(page, shown.model_copy(update={"page": number}), gettext))

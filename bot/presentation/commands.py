@@ -40,9 +40,19 @@ INVITE = MenuCommand("invite", N_("Invite a person by link"))
 REVIEW = MenuCommand("review", N_("Reports waiting for my review"))
 REMINDERS = MenuCommand("reminders", N_("How often officials are reminded"))
 COORDINATORS = MenuCommand("coordinators", N_("Coordinators of the plans (administrators)"))
+SUMMARY = MenuCommand("summary", N_("Where a plan stands: counts, bodies, sections"))
+OVERDUE = MenuCommand("overdue", N_("Overdue measures"))
+UPCOMING = MenuCommand("upcoming", N_("Deadlines in the coming days (/upcoming 30)"))
+ORG = MenuCommand("org", N_("One body: its measures and its people (/org NAME)"))
+SECTION = MenuCommand("section", N_("One section of a plan (/section NUMBER)"))
 
 COORDINATOR_MENU = (
     START,
+    SUMMARY,
+    OVERDUE,
+    UPCOMING,
+    ORG,
+    SECTION,
     PLANS,
     REVIEW,
     FIND,
@@ -57,7 +67,7 @@ COORDINATOR_MENU = (
 
 MENUS: dict[Audience, tuple[MenuCommand, ...]] = {
     Audience.GUEST: (START, HELP, LANG),
-    Audience.EXECUTOR: (START, MY, LEAVE, HELP, SETTINGS),
+    Audience.EXECUTOR: (START, MY, OVERDUE, UPCOMING, LEAVE, HELP, SETTINGS),
     Audience.COORDINATOR: COORDINATOR_MENU,
     Audience.ADMINISTRATOR: (*COORDINATOR_MENU[:-2], COORDINATORS, HELP, SETTINGS),
 }
