@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.measure_status import OPEN_STATUSES, Status, StatusDates
-from bot.summaries import part_status_rows
+from bot.status_counts import part_status_rows
 from models.queries import live_plan, plain_rows
 from models.tables import Assignment, Measure, Organization
 

@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.measure_status import Status, StatusDates
-from bot.summaries import StatusCounts, counts_from_rows, grouped_status_counts, measure_status_rows
+from bot.status_counts import (
+    StatusCounts,
+    counts_from_rows,
+    grouped_status_counts,
+    measure_status_rows,
+)
 from models.queries import live_plan, plain_rows
 from models.tables import Measure, Plan
 

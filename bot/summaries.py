@@ -1,10 +1,11 @@
 """Where a plan stands, in numbers: counts by status per plan, per body and per section.
 
-Every count is made by the database (GROUP BY over the status expressions of
-`bot.measure_status`), nothing loads every measure. Two levels, as `bot.measure_status` says:
+Every count is made by the database (GROUP BY over the status rows of `bot.status_counts`),
+nothing loads every measure. Two levels, as `bot.measure_status` says:
 
 * plan and section counts count **measures** (`measure_status`: the lead executor's part
-  decides; "today" is the date in the lead body's zone, else the plan's, else the default);
+  decides; "today" is the date in the first deciding body's zone, else the plan's, else the
+  default);
 * body counts count **parts** (`part_status`: each body's own share, in its own zone).
 
 Who sees what: a plan's coordinators and administrators see the plan; the head of a body sees
@@ -14,27 +15,26 @@ their body (`body_summary`); officials get no summaries. The lists behind the nu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.access import Roles
 from bot.body_names import fold
-from bot.measure_status import (
-    OPEN_STATUSES,
-    STATUS_ORDER,
-    Status,
-    StatusDates,
-    part_status_expression,
-)
+from bot.measure_status import OPEN_STATUSES, Status, StatusDates
 from bot.refusals import Refusal, Refused
+from bot.status_counts import (
+    StatusCounts,
+    counts_from_rows,
+    grouped_status_counts,
+    measure_status_rows,
+    part_status_rows,
+)
 from models.queries import (
-    active_assignment,
     active_membership,
     active_official,
     live_plan,
@@ -43,7 +43,6 @@ from models.queries import (
 )
 from models.tables import (
     Assignment,
-    AssignmentStatus,
     Measure,
     Membership,
     Official,
@@ -56,45 +55,6 @@ from models.tables import (
 
 # How many months ahead the deadlines chart looks.
 MONTHS_AHEAD = 6
-
-
-@dataclass(frozen=True, slots=True)
-class StatusCounts:
-    """How many measures (or parts) are in each status; `review_past_deadline` of those under
-    review are past their deadline."""
-
-    by_status: Mapping[Status, int] = field(default_factory=dict)
-    review_past_deadline: int = 0
-
-    def __getitem__(self, status: Status) -> int:
-        return self.by_status.get(status, 0)
-
-    @property
-    def total(self) -> int:
-        """Everything in the plan now (removed measures are history, not counted)."""
-        return sum(
-            count for status, count in self.by_status.items() if status is not Status.REMOVED
-        )
-
-    @property
-    def open(self) -> int:
-        return sum(self[status] for status in OPEN_STATUSES)
-
-    @property
-    def percent_done(self) -> int:
-        """Done of the total, rounded down (100 only when everything is done)."""
-        return self[Status.DONE] * 100 // self.total if self.total else 0
-
-
-def counts_from_rows(rows: Iterable[tuple[Any, int, int]]) -> StatusCounts:
-    """(status, count, past deadline) rows → counts."""
-    by_status: dict[Status, int] = {}
-    past = 0
-    for status, count, past_deadline in rows:
-        by_status[Status(status)] = by_status.get(Status(status), 0) + int(count)
-        if Status(status) is Status.UNDER_REVIEW:
-            past += int(past_deadline or 0)
-    return StatusCounts({s: by_status[s] for s in STATUS_ORDER if s in by_status}, past)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,154 +110,6 @@ class DeadlinesByMonth:
 
     overdue: int
     months: tuple[tuple[date, int], ...]  # (first day of the month, count)
-
-
-# --- SQL: statuses of measures and of parts -------------------------------------------------
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
-
-
-def measure_status_rows(
-    dates: StatusDates, *where: ColumnElement[bool], within_days: int | None = None
-) -> Subquery:
-    """SQL: one row per measure matching `where` (over measures joined to their plan), with
-    its `measure_status` as `status`, `past` (1 when its deadline has passed in its zone),
-    `within` (1 when due within `within_days` days of its today), `zone` and `plan_zone`.
-
-    The deciding parts: the lead executors', or every current body's when none leads; the
-    zone: that of the first deciding body (by id), else the plan's, else the default. When
-    every zone has the same date the bodies' zones are not read at all."""
-    lead = Assignment.is_lead.is_(True)
-    accepted = Assignment.status == AssignmentStatus.ACCEPTED
-    submitted = Assignment.status == AssignmentStatus.SUBMITTED
-    parts = (
-        select(
-            Assignment.measure_id.label("measure_id"),
-            _count_if(lead).label("leads"),
-            _count_if(and_(lead, accepted)).label("lead_accepted"),
-            _count_if(and_(lead, submitted)).label("lead_submitted"),
-            func.count().label("parts"),
-            _count_if(accepted).label("accepted"),
-            _count_if(submitted).label("submitted"),
-            *(
-                ()
-                if dates.one_date
-                else (
-                    func.min(case((lead, Assignment.organization_id))).label("lead_body"),
-                    func.min(Assignment.organization_id).label("any_body"),
-                )
-            ),
-        )
-        .join(Measure, Measure.id == Assignment.measure_id)
-        .join(Plan, Plan.id == Measure.plan_id)
-        .where(active_assignment(), *where)
-        .group_by(Assignment.measure_id)
-        .subquery()
-    )
-    has_lead = parts.c.leads > 0
-    deciding = case((has_lead, parts.c.leads), else_=func.coalesce(parts.c.parts, 0))
-    deciding_accepted = case((has_lead, parts.c.lead_accepted), else_=parts.c.accepted)
-    deciding_submitted = case((has_lead, parts.c.lead_submitted), else_=parts.c.submitted)
-    body = aliased(Organization)
-    zone: ColumnElement[Any] = literal(None) if dates.one_date else body.timezone
-    today = dates.today_expression(zone, Plan.timezone)
-    soon_limit = dates.soon_limit_expression(zone, Plan.timezone)
-    status = case(
-        (Measure.removed_at.is_not(None), literal(Status.REMOVED.value)),
-        (Measure.done_on.is_not(None), literal(Status.DONE.value)),
-        (and_(deciding > 0, deciding_accepted == deciding), literal(Status.DONE.value)),
-        (func.coalesce(deciding_submitted, 0) > 0, literal(Status.UNDER_REVIEW.value)),
-        (Measure.deadline.is_(None), literal(Status.NO_DEADLINE.value)),
-        (Measure.deadline < today, literal(Status.OVERDUE.value)),
-        (Measure.deadline <= soon_limit, literal(Status.DUE_SOON.value)),
-        else_=literal(Status.LATER.value),
-    )
-    statement = (
-        select(
-            Measure.id.label("measure_id"),
-            Measure.plan_id.label("plan_id"),
-            Measure.section_id.label("section_id"),
-            Measure.deadline.label("deadline"),
-            status.label("status"),
-            case((Measure.deadline < today, 1), else_=0).label("past"),
-            _within(dates, within_days, zone, Plan.timezone).label("within"),
-            zone.label("zone"),
-            Plan.timezone.label("plan_zone"),
-        )
-        .join(Plan, Plan.id == Measure.plan_id)
-        .outerjoin(parts, parts.c.measure_id == Measure.id)
-        .where(*where)
-    )
-    if not dates.one_date:
-        deciding_body = case((has_lead, parts.c.lead_body), else_=parts.c.any_body)
-        statement = statement.outerjoin(body, body.id == deciding_body)
-    return statement.subquery()
-
-
-def _within(dates: StatusDates, days: int | None, *zone_columns: Any) -> ColumnElement[int]:
-    if days is None:
-        return literal(0)
-    limit = dates.days_ahead_expression(days, *zone_columns)
-    return case((Measure.deadline <= limit, 1), else_=0)
-
-
-def part_status_rows(
-    dates: StatusDates, *where: ColumnElement[bool], within_days: int | None = None
-) -> Subquery:
-    """SQL: one row per current part (assignment) matching `where` (over assignments joined to
-    measure and plan), with `part_status` as `status`, `past`, `within` and the zones as
-    above (the body's zone read only when the zones' dates differ)."""
-    body = aliased(Organization)
-    zone: ColumnElement[Any] = literal(None) if dates.one_date else body.timezone
-    zones = (zone, Plan.timezone)
-    today = dates.today_expression(*zones)
-    status = part_status_expression(
-        assignment=Assignment, measure=Measure, dates=dates, zone_columns=zones
-    )
-    statement = (
-        select(
-            Assignment.organization_id.label("organization_id"),
-            Assignment.measure_id.label("measure_id"),
-            Measure.plan_id.label("plan_id"),
-            Measure.section_id.label("section_id"),
-            Measure.deadline.label("deadline"),
-            status.label("status"),
-            case((Measure.deadline < today, 1), else_=0).label("past"),
-            _within(dates, within_days, *zones).label("within"),
-            zone.label("zone"),
-            Plan.timezone.label("plan_zone"),
-        )
-        .join(Measure, Measure.id == Assignment.measure_id)
-        .join(Plan, Plan.id == Measure.plan_id)
-        .where(active_assignment(), *where)
-    )
-    if not dates.one_date:
-        statement = statement.join(body, body.id == Assignment.organization_id)
-    return statement.subquery()
-
-
-def _grouped(rows: Subquery, *keys: Any) -> Any:
-    return select(
-        *keys, rows.c.status, func.count(), func.coalesce(func.sum(rows.c.past), 0)
-    ).group_by(*keys, rows.c.status)
-
-
-async def grouped_status_counts(
-    session: AsyncSession, rows: Subquery, key: Any
-) -> dict[Any, list[tuple[Any, int, int]]]:
-    """{key: [(status, count, past)]} of status rows (`measure_status_rows`,
-    `part_status_rows`) grouped by one of their columns."""
-    return _split(await plain_rows(session, _grouped(rows, key)))
-
-
-def _split(rows: Iterable[Any]) -> dict[Any, list[tuple[Any, int, int]]]:
-    """Rows (key, status, count, past) → {key: [(status, count, past)]}."""
-    found: dict[Any, list[tuple[Any, int, int]]] = {}
-    for key, status, count, past in rows:
-        found.setdefault(key, []).append((status, count, past))
-    return found
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -377,10 +189,10 @@ async def plan_summary(
     if section_id is not None:
         where.append(Measure.section_id == section_id)
     measures = measure_status_rows(dates, *where)
-    by_section = _split(await plain_rows(session, _grouped(measures, measures.c.section_id)))
+    by_section = await grouped_status_counts(session, measures, measures.c.section_id)
     counts = counts_from_rows(row for rows in by_section.values() for row in rows)
     parts = part_status_rows(dates, *where)
-    by_body = _split(await plain_rows(session, _grouped(parts, parts.c.organization_id)))
+    by_body = await grouped_status_counts(session, parts, parts.c.organization_id)
     return PlanSummary(
         plan_id=plan_id,
         title=title,
@@ -474,10 +286,9 @@ async def body_summary(
     else:
         where.append(live_plan())
     parts = part_status_rows(dates, *where)
-    rows = await plain_rows(session, _grouped(parts, parts.c.plan_id, parts.c.section_id))
-    if not rows and not roles.serves_organization(organization_id):
+    by_section = await grouped_status_counts(session, parts, parts.c.plan_id, parts.c.section_id)
+    if not by_section and not roles.serves_organization(organization_id):
         raise Refused(Refusal.NOT_AVAILABLE)
-    by_section = _split(((plan, section), *rest) for plan, section, *rest in rows)
     plan_ids = sorted({plan for plan, _ in by_section})
     sections: list[SectionRow] = []
     for plan_id in plan_ids:
@@ -500,7 +311,7 @@ async def body_summary(
     return BodySummary(
         organization_id=organization_id,
         name=name or "?",
-        counts=counts_from_rows((status, count, past) for _, _, status, count, past in rows),
+        counts=counts_from_rows(row for rows in by_section.values() for row in rows),
         sections=tuple(sections),
         people=await body_people(session, organization_id),
         plan_ids=tuple(plan_ids),

@@ -26,7 +26,7 @@ from bot.body_names import match_bodies
 from bot.measure_status import OPEN_STATUSES, Status, StatusDates
 from bot.refusals import Refusal, Refused
 from bot.scope import coordinated_bodies, coordinated_plan_ids
-from bot.summaries import measure_status_rows, part_status_rows
+from bot.status_counts import measure_status_rows, part_status_rows
 from models.queries import active_assignment, live_plan, plain_rows
 from models.tables import Assignment, Measure, Organization, Plan, Section
 
