@@ -57,7 +57,7 @@ def render(
     return _("Which plan?"), plan_choice_keyboard(found.options)
 
 
-def _choices(options: list) -> InlineKeyboardMarkup:
+def _choices(options: list[tuple[str, SummaryPage]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=shorten(text, BUTTON_TEXT_LIMIT), callback_data=data.pack())]

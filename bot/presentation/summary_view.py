@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.measure_status import STATUS_ORDER, Status
@@ -37,10 +38,10 @@ COLUMNS: tuple[tuple[str, Listed], ...] = (
 )
 
 
-def _button(text: str, callback_data: object) -> InlineKeyboardButton:
+def _button(text: str, callback_data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=shorten(text, BUTTON_TEXT_LIMIT),
-        callback_data=callback_data.pack(),  # type: ignore[attr-defined]
+        callback_data=callback_data.pack(),
     )
 
 
