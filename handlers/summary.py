@@ -39,7 +39,7 @@ def status_dates(settings: Settings, now: datetime) -> StatusDates:
 
 
 def render(
-    found: PlanSummary | BodySummary | Choice, page: int = 0, sections: bool = False
+    found: PlanSummary | BodySummary | Choice, page: int = 0, sections: bool = False, plan: int = 0
 ) -> Rendered:
     if isinstance(found, PlanSummary):
         return (
@@ -47,7 +47,7 @@ def render(
             plan_summary_keyboard(found, page, _, sections),
         )
     if isinstance(found, BodySummary):
-        return render_body_summary(found, page, _, _), body_summary_keyboard(found, page, _)
+        return render_body_summary(found, page, _, _), body_summary_keyboard(found, page, _, plan)
     if not found.options:
         return _("There are no plans yet."), None
     if found.of_bodies:
@@ -95,7 +95,9 @@ async def show_summary_page(
         section = callback_data.section if callback_data.view is View.SECTION else None
         found = await plan_summary(session, roles, callback_data.plan, dates, section)
     await query.answer()
-    await show(query, *render(found, callback_data.page, callback_data.sections))
+    await show(
+        query, *render(found, callback_data.page, callback_data.sections, callback_data.plan)
+    )
 
 
 async def show_list(

@@ -111,8 +111,17 @@ async def test_a_coordinator_opens_a_bodys_overdue_measures_then_a_card_and_goes
         card, lambda m: "Overdue — Минтруд: 2" in m.text, min_edits=card.edit_count + 1
     )
     coordinator.press(again, text="« Back")
-    await coordinator.wait_for_edit(
+    back = await coordinator.wait_for_edit(
         again, lambda m: "Summary: План мероприятий" in m.text, min_edits=again.edit_count + 1
+    )
+    # The body's name opens the body: its people; "Whole plan" returns.
+    coordinator.press(back, text="1. Минтруд")
+    labour = await coordinator.wait_for_edit(
+        back, lambda m: "Олег Трудов" in m.text, min_edits=back.edit_count + 1
+    )
+    coordinator.press(labour, text="« Whole plan")
+    await coordinator.wait_for_edit(
+        labour, lambda m: "Summary: План мероприятий" in m.text, min_edits=labour.edit_count + 1
     )
 
 

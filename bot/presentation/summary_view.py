@@ -71,8 +71,9 @@ def counts_lines(counts: StatusCounts, gettext: GetText, ngettext: NGetText) -> 
 def counts_buttons(
     counts: StatusCounts, make: Callable[[Listed], MeasureList], gettext: GetText
 ) -> list[list[InlineKeyboardButton]]:
-    """A button per status count, two a row."""
-    buttons = [
+    """A button for the total, then one per status count, two a row."""
+    buttons = [_button(f"{status_label(Listed.ALL, gettext)}: {counts.total}", make(Listed.ALL))]
+    buttons += [
         _button(f"{status_label(status, gettext)}: {counts[status]}", make(Listed(status.value)))
         for status in STATUS_ORDER
         if status is not Status.REMOVED or counts[status]
@@ -197,7 +198,7 @@ def plan_summary_keyboard(
         shown = page_of(summary.bodies, page, TABLE_PAGE)
         for index, row in enumerate(shown.items):
             name = f"{shown.first_number + index}. {row.name}"
-            opens = SummaryPage(view=View.BODY, body=row.organization_id)
+            opens = SummaryPage(view=View.BODY, body=row.organization_id, plan=summary.plan_id)
             rows.append(
                 [
                     _button(shorten(name, NAME_BUTTON_LENGTH), opens),
@@ -248,8 +249,10 @@ def render_body_summary(
 
 
 def body_summary_keyboard(
-    summary: BodySummary, page: int, gettext: GetText
+    summary: BodySummary, page: int, gettext: GetText, plan: int = 0
 ) -> InlineKeyboardMarkup:
+    """The body's counts and its sections, every number a button; "« Whole plan" when opened
+    from a plan's summary (`plan`)."""
     body = summary.organization_id
 
     def body_list(section: int = 0) -> Callable[[Listed], MeasureList]:
@@ -269,7 +272,11 @@ def body_summary_keyboard(
                 *_column_buttons(row.counts, body_list(row.section_id)),
             ]
         )
-    navigation = page_row(shown, lambda number: SummaryPage(view=View.BODY, body=body, page=number))
+    navigation = page_row(
+        shown, lambda number: SummaryPage(view=View.BODY, body=body, plan=plan, page=number)
+    )
+    if plan:
+        navigation.append(_button(gettext("« Whole plan"), SummaryPage(view=View.PLAN, plan=plan)))
     if navigation:
         rows.append(navigation)
     return InlineKeyboardMarkup(inline_keyboard=rows)
