@@ -35,7 +35,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, literal, or_
 
 from bot.clock import person_timezone, today_in
-from bot.timezones import RussianZone
 from models.tables import AssignmentStatus
 
 DUE_SOON_DAYS = 7
@@ -145,12 +144,21 @@ class StatusDates:
     def at(
         cls, now: datetime, default_timezone: str, extra_zones: Iterable[str] = ()
     ) -> StatusDates:
+        # Imported here: bot.timezones reaches bot.measures (through bot.scope), which uses
+        # this module.
+        from bot.timezones import RussianZone
+
         zones = {zone.value for zone in RussianZone} | {default_timezone}
         zones |= {zone for zone in extra_zones if zone and person_timezone(zone) == zone}
         return cls(
             default_today=today_in(default_timezone, now),
             today_by_zone={zone: today_in(zone, now) for zone in sorted(zones)},
         )
+
+    @property
+    def one_date(self) -> bool:
+        """Every zone has the same date now: the zones do not matter."""
+        return set(self.today_by_zone.values()) <= {self.default_today}
 
     def today(self, zone: str | None) -> date:
         """The date in this zone (the default's date for none or an unknown one)."""
@@ -163,7 +171,11 @@ class StatusDates:
 
     def soon_limit_expression(self, *zone_columns: Any) -> ColumnElement[date]:
         """SQL: the last date that is still "due soon" in the body's zone."""
-        step = timedelta(days=DUE_SOON_DAYS)
+        return self.days_ahead_expression(DUE_SOON_DAYS, *zone_columns)
+
+    def days_ahead_expression(self, days: int, *zone_columns: Any) -> ColumnElement[date]:
+        """SQL: the date `days` calendar days after today in the body's zone."""
+        step = timedelta(days=days)
         limits = {name: day + step for name, day in self.today_by_zone.items()}
         return _by_zone(zone_columns, limits, self.default_today + step)
 
@@ -176,6 +188,9 @@ def _by_zone(
     zones_by_date: dict[date, list[str]] = {}
     for name, day in sorted(dates.items()):
         zones_by_date.setdefault(day, []).append(name)
+    if set(zones_by_date) <= {default}:
+        # Every zone has the same date (most of a Russian working day): no zone to look at.
+        return literal(default)
     whens = [
         (column.in_(names), literal(day))
         for column in zone_columns

@@ -1,8 +1,8 @@
-"""Measures as the people answering for them see them: groups for /my, and the measure card."""
+"""Measures as the people answering for them see them: groups for /my (by the one status
+definition, `bot.measure_status`), and the measure card."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,6 +12,12 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.measure_status import (
+    Status,
+    StatusDates,
+    is_past_deadline,
+    measure_status,
+)
 from bot.refusals import Refusal, Refused
 from models.queries import active_assignment, live_measure, live_plan, plain_rows
 from models.tables import (
@@ -27,48 +33,21 @@ from models.tables import (
     display_name,
 )
 
-DUE_SOON_DAYS = 7
-
-
-class Group(enum.StrEnum):
-    """The groups of /my, in the order they are shown."""
-
-    OVERDUE = "overdue"
-    DUE_SOON = "soon"
-    LATER = "later"
-    UNDER_REVIEW = "review"
-    DONE = "done"
-
-
-GROUP_ORDER = tuple(Group)
-
-
-def group_of(
-    deadline: date | None, done_on: date | None, statuses: Iterable[AssignmentStatus], today: date
-) -> Group:
-    """Where a measure belongs for the bodies whose assignment statuses are given.
-
-    Done (accepted, or done before import) beats everything; then a report waiting for review;
-    then by deadline: passed → overdue, within DUE_SOON_DAYS calendar days → due soon, else
-    (or no deadline) → later.
-    """
-    statuses = set(statuses)
-    if done_on is not None or (statuses and statuses <= {AssignmentStatus.ACCEPTED}):
-        return Group.DONE
-    if AssignmentStatus.SUBMITTED in statuses:
-        return Group.UNDER_REVIEW
-    if deadline is None:
-        return Group.LATER
-    if deadline < today:
-        return Group.OVERDUE
-    if (deadline - today).days <= DUE_SOON_DAYS:
-        return Group.DUE_SOON
-    return Group.LATER
+# The groups of /my, in the order they are shown (removed measures are not in /my).
+MY_ORDER: tuple[Status, ...] = (
+    Status.OVERDUE,
+    Status.DUE_SOON,
+    Status.LATER,
+    Status.NO_DEADLINE,
+    Status.UNDER_REVIEW,
+    Status.DONE,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class MeasureLine:
-    """One measure in a list: enough to show a button for it."""
+    """One measure in a list: enough to show a button for it; `status` for the reader's bodies
+    (`bot.measure_status.measure_status` over their parts), `today` in their body's zone."""
 
     measure_id: int
     plan_id: int
@@ -76,7 +55,12 @@ class MeasureLine:
     sort_key: str
     title: str
     deadline: date | None
-    group: Group
+    status: Status
+    today: date
+
+    @property
+    def past_deadline(self) -> bool:
+        return is_past_deadline(self.deadline, self.today)
 
 
 def _sort_key(line: MeasureLine) -> tuple[date, str]:
@@ -93,9 +77,13 @@ def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
             Measure.title,
             Measure.deadline,
             Measure.done_on,
+            Assignment.is_lead,
             Assignment.status,
+            Organization.timezone,
+            Plan.timezone,
         )
         .join(Assignment, Assignment.measure_id == Measure.id)
+        .join(Organization, Organization.id == Assignment.organization_id)
         .join(Plan, Plan.id == Measure.plan_id)
         .where(
             bodies,
@@ -103,6 +91,7 @@ def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
             live_measure(),
             live_plan(),
         )
+        .order_by(Assignment.is_lead.desc(), Assignment.organization_id)
     )
 
 
@@ -117,9 +106,11 @@ _BODIES_MEASURES = _executor_measures_statement(
 
 
 async def executor_measures(
-    session: AsyncSession, organization_ids: Iterable[int], today: date
+    session: AsyncSession, organization_ids: Iterable[int], dates: StatusDates
 ) -> list[MeasureLine]:
-    """Measures of these bodies (current assignments, measures not removed), grouped."""
+    """Measures of these bodies (current assignments, measures not removed), each with its
+    status for these bodies: their parts decide as `measure_status` says (their lead part, or
+    all of them), "today" in the first of their bodies' zones (lead first), else the plan's."""
     ids = list(organization_ids)
     if not ids:
         return []
@@ -127,44 +118,49 @@ async def executor_measures(
         rows = await plain_rows(session, _ONE_BODY_MEASURES, {"organization_id": ids[0]})
     else:
         rows = await plain_rows(session, _BODIES_MEASURES, {"organization_ids": ids})
-    by_measure: dict[int, tuple[tuple, set[AssignmentStatus]]] = {}
+    by_measure: dict[int, tuple[tuple, list[tuple[bool, AssignmentStatus]], list[str | None]]] = {}
     for row in rows:
-        entry = by_measure.setdefault(row.id, (tuple(row), set()))
-        entry[1].add(row.status)
+        entry = by_measure.setdefault(row[0], (tuple(row), [], []))
+        entry[1].append((row.is_lead, row.status))
+        entry[2].append(row[9])
     lines = []
-    for values, statuses in by_measure.values():
-        measure_id, plan_id, number, sort_key, title, deadline, done_on, _ = values
+    for values, parts, zones in by_measure.values():
+        measure_id, plan_id, number, sort_key, title, deadline, done_on = values[:7]
+        zone = next((zone for zone in zones if zone in dates.today_by_zone), values[10])
+        today = dates.today(zone)
+        status = measure_status(
+            deadline=deadline, done_on=done_on, removed=False, parts=parts, today=today
+        )
         lines.append(
-            MeasureLine(
-                measure_id=measure_id,
-                plan_id=plan_id,
-                number=number,
-                sort_key=sort_key,
-                title=title,
-                deadline=deadline,
-                group=group_of(deadline, done_on, statuses, today),
-            )
+            MeasureLine(measure_id, plan_id, number, sort_key, title, deadline, status, today)
         )
     lines.sort(key=_sort_key)
     return lines
 
 
 async def executor_measures_in(
-    session: AsyncSession, organization_ids: Iterable[int], today: date, group: Group
+    session: AsyncSession, organization_ids: Iterable[int], dates: StatusDates, status: Status
 ) -> list[MeasureLine]:
     """The measures of these bodies that are in one group of /my."""
     return [
         line
-        for line in await executor_measures(session, organization_ids, today)
-        if line.group is group
+        for line in await executor_measures(session, organization_ids, dates)
+        if line.status is status
     ]
 
 
-def count_by_group(lines: Sequence[MeasureLine]) -> dict[Group, int]:
-    counts = dict.fromkeys(GROUP_ORDER, 0)
+def count_by_status(lines: Sequence[MeasureLine]) -> dict[Status, int]:
+    """How many measures in each group of /my, in its order."""
+    counts = dict.fromkeys(MY_ORDER, 0)
     for line in lines:
-        counts[line.group] += 1
+        if line.status in counts:
+            counts[line.status] += 1
     return counts
+
+
+def review_past_deadline(lines: Sequence[MeasureLine]) -> int:
+    """Of the measures under review, how many are past their deadline."""
+    return sum(1 for line in lines if line.status is Status.UNDER_REVIEW and line.past_deadline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,14 +203,20 @@ class MeasureCard:
     def organization_ids(self) -> frozenset[int]:
         return frozenset(executor.organization_id for executor in self.executors)
 
-    def group_for(self, organization_ids: frozenset[int] | None, today: date) -> Group:
-        """The measure's state for these bodies (all executors when None)."""
-        statuses = [
-            executor.status
+    def status_for(self, organization_ids: frozenset[int] | None, today: date) -> Status:
+        """The measure's status for these bodies' parts (the whole measure when None)."""
+        parts = [
+            (executor.is_lead, executor.status)
             for executor in self.executors
             if organization_ids is None or executor.organization_id in organization_ids
         ]
-        return group_of(self.deadline, self.done_on, statuses, today)
+        return measure_status(
+            deadline=self.deadline,
+            done_on=self.done_on,
+            removed=self.removed,
+            parts=parts,
+            today=today,
+        )
 
 
 def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> bool:

@@ -13,6 +13,7 @@ import enum
 
 class Refusal(enum.StrEnum):
     # Access and existence
+    SUMMARIES_NOT_FOR_OFFICIALS = "summaries_not_for_officials"  # coordinators and heads only
     COORDINATORS_ONLY = "coordinators_only"  # a coordinator's command, sent by a registered person
     ADMINISTRATORS_ONLY = "administrators_only"  # managing coordinators
     NOT_REGISTERED = "not_registered"  # anything but /start and the language, before an invitation

@@ -34,6 +34,7 @@ from handlers import (
     report_view,
     review_list,
     start,
+    summary,
     timezones,
 )
 
@@ -69,6 +70,7 @@ def build_routers() -> list[Router]:
         timezones.build_router(),
         plans.build_router(),
         export.build_router(),
+        summary.build_router(),
         plan_import.build_router(),
         reminder_settings.build_router(),
         digest.build_router(),

@@ -7,7 +7,7 @@ forged button shows nobody else's measures. Each measure opens its card.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from html import escape
 
 from aiogram import Router
@@ -18,9 +18,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.clock import person_today
 from bot.config import Settings
 from bot.due_lists import DueList, DueMeasure, due_measures
+from bot.measure_status import StatusDates
 from bot.presentation.callbacks import DueListPage, OpenMeasure
 from bot.presentation.deadline_wording import deadline_phrase
 from bot.presentation.text_limits import PageOf, page_of, shorten
@@ -42,8 +42,8 @@ def heading(which: DueList, count: int) -> str:
     return _("<b>Overdue measures of the bodies you oversee</b>: {count}").format(count=count)
 
 
-def item_block(position: int, measure: DueMeasure, today: date) -> str:
-    phrase = deadline_phrase(measure.deadline, today, _, ngettext)
+def item_block(position: int, measure: DueMeasure) -> str:
+    phrase = deadline_phrase(measure.deadline, measure.today, _, ngettext)
     bodies = escape(shorten(", ".join(measure.bodies), BODIES_LENGTH))
     return (
         f"{position}. <b>{escape(shorten(measure.number, NUMBER_LENGTH))}</b> "
@@ -51,13 +51,12 @@ def item_block(position: int, measure: DueMeasure, today: date) -> str:
     )
 
 
-def render_page(which: DueList, page: PageOf[DueMeasure], today: date) -> str:
+def render_page(which: DueList, page: PageOf[DueMeasure]) -> str:
     blocks = [heading(which, page.total) + page_label(page)]
     if not page.items:
         blocks.append(_("Nothing is due now."))
     blocks += [
-        item_block(page.first_number + index, measure, today)
-        for index, measure in enumerate(page.items)
+        item_block(page.first_number + index, measure) for index, measure in enumerate(page.items)
     ]
     return "\n\n".join(blocks)
 
@@ -84,15 +83,14 @@ async def show_due_list(
     settings: Settings,
     now: datetime,
 ) -> None:
-    today = await person_today(session, official, now, settings.default_timezone)
     measures: Sequence[DueMeasure] | None = await due_measures(
-        session, roles, callback_data.which, today
+        session, roles, callback_data.which, StatusDates.at(now, settings.default_timezone)
     )
     if measures is None:
         await query.answer(_("This list is not available to you."), show_alert=True)
         return
     page = page_of(measures, callback_data.page, PAGE_SIZE)
-    text = render_page(callback_data.which, page, today)
+    text = render_page(callback_data.which, page)
     keyboard = page_keyboard(callback_data.which, page)
     await query.answer()
     if callback_data.fresh and isinstance(query.message, Message):

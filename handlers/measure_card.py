@@ -11,8 +11,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.measures import ExecutorOnCard, Group, HistoryEntry, MeasureCard
+from bot.measure_status import Status
+from bot.measures import ExecutorOnCard, HistoryEntry, MeasureCard
+from bot.presentation.callbacks import MeasureList
 from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.status_labels import status_label
 from bot.presentation.text_limits import (
     BUTTON_TEXT_LIMIT,
     PageOf,
@@ -77,14 +80,9 @@ class CardAction(CallbackData, prefix="mc"):
     measure_id: int
 
 
-def group_label(group: Group) -> str:
-    return {
-        Group.OVERDUE: _("Overdue"),
-        Group.DUE_SOON: _("Due within 7 days"),
-        Group.LATER: _("Later"),
-        Group.UNDER_REVIEW: _("Under review"),
-        Group.DONE: _("Done"),
-    }[group]
+def group_label(status: Status) -> str:
+    """What a status is called, in the reader's language."""
+    return status_label(status, _)
 
 
 def format_day(day: date) -> str:
@@ -185,7 +183,7 @@ def render_card(
                 result=escape(shorten(card.result, RESULT_LENGTH))
             )
         )
-    status = group_label(card.group_for(organization_ids, today))
+    status = group_label(card.status_for(organization_ids, today))
     if card.removed:
         status = _("removed from the plan")
     lines.append(_("Status: {status}").format(status=status))
@@ -323,7 +321,8 @@ def card_keyboard(
     if card is not None:
         rows.extend(_card_rows(card, history, back, page))
     if back:
-        rows.append([_button(_("« Back to the list"), MyList(group=back, page=page))])
+        target = MeasureList.from_back(back, page) or MyList(group=back, page=page)
+        rows.append([_button(_("« Back to the list"), target)])
     if not rows:
         return None
     return InlineKeyboardMarkup(inline_keyboard=rows)

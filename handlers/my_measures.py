@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from html import escape
 
 from aiogram import F, Router
@@ -20,13 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.clock import person_today
 from bot.config import Settings
+from bot.measure_status import OPEN_STATUSES, Status, StatusDates
 from bot.measures import (
-    GROUP_ORDER,
-    Group,
+    MY_ORDER,
     MeasureLine,
-    count_by_group,
+    count_by_status,
     executor_measures,
     executor_measures_in,
+    review_past_deadline,
     viewable_card,
 )
 from bot.presentation.callbacks import OpenMeasure
@@ -49,18 +50,20 @@ from models.tables import Official
 
 PAGE_SIZE = 8
 LINE_TITLE_LENGTH = 150
-OPEN_GROUPS = (Group.OVERDUE, Group.DUE_SOON, Group.LATER)
 
 
-def list_line(line: MeasureLine, today: date) -> str:
-    """A measure in a /my list: number, title and, while it is open, its deadline phrase."""
+def list_line(line: MeasureLine) -> str:
+    """A measure in a /my list: number, title and, while it is open or under review, its
+    deadline phrase (in its body's today)."""
     text = f"<b>{escape(line.number)}</b> {escape(shorten(line.title, LINE_TITLE_LENGTH))}"
-    if line.deadline is not None and line.group in OPEN_GROUPS:
-        text += " — " + deadline_phrase(line.deadline, today, _, _)
+    if line.deadline is not None and (
+        line.status in OPEN_STATUSES or line.status is Status.UNDER_REVIEW
+    ):
+        text += " — " + deadline_phrase(line.deadline, line.today, _, _)
     return text
 
 
-def overview_keyboard(counts: dict[Group, int]) -> InlineKeyboardMarkup:
+def overview_keyboard(counts: dict[Status, int]) -> InlineKeyboardMarkup:
     # Built from rows directly: InlineKeyboardBuilder copies its rows on every button.
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -70,32 +73,34 @@ def overview_keyboard(counts: dict[Group, int]) -> InlineKeyboardMarkup:
                     callback_data=MyList(group=group.value, page=0).pack(),
                 )
             ]
-            for group in GROUP_ORDER
+            for group in MY_ORDER
             if counts[group]
         ]
     )
 
 
-def overview_text(counts: dict[Group, int]) -> str:
+def overview_text(counts: dict[Status, int], late_reviews: int = 0) -> str:
     total = sum(counts.values())
     lines = [_("<b>Your measures</b>: {count}").format(count=total)]
-    lines.extend(f"{group_label(group)}: {counts[group]}" for group in GROUP_ORDER)
+    for group in MY_ORDER:
+        line = f"{group_label(group)}: {counts[group]}"
+        if group is Status.UNDER_REVIEW and late_reviews:
+            line += " " + _("(past the deadline: {count})").format(count=late_reviews)
+        lines.append(line)
     return "\n".join(lines)
 
 
-def group_page_text(
-    group: Group, lines: list[MeasureLine], page: PageOf[MeasureLine], today: date
-) -> str:
+def group_page_text(group: Status, lines: list[MeasureLine], page: PageOf[MeasureLine]) -> str:
     text = _("{group}: {count}").format(group=group_label(group), count=len(lines))
     text += page_label(page)
     if not lines:
         text += "\n" + _("Nothing here now.")
     else:
-        text += "\n\n" + "\n".join(list_line(line, today) for line in page.items)
+        text += "\n\n" + "\n".join(list_line(line) for line in page.items)
     return text
 
 
-def group_page_keyboard(group: Group, page: PageOf[MeasureLine]) -> InlineKeyboardMarkup:
+def group_page_keyboard(group: Status, page: PageOf[MeasureLine]) -> InlineKeyboardMarkup:
     """A button per measure of the page, then the page buttons and back to the overview."""
     rows = [
         [
@@ -132,13 +137,15 @@ async def show_overview(
         else:
             await message.answer(_("This is available after registration by invitation."))
         return
-    today = await person_today(session, official, now, settings.default_timezone)
-    lines = await executor_measures(session, roles.organization_ids, today)
+    dates = StatusDates.at(now, settings.default_timezone)
+    lines = await executor_measures(session, roles.organization_ids, dates)
     if not lines:
         await message.answer(_("Your bodies have no measures yet."))
         return
-    counts = count_by_group(lines)
-    await message.answer(overview_text(counts), reply_markup=overview_keyboard(counts))
+    counts = count_by_status(lines)
+    await message.answer(
+        overview_text(counts, review_past_deadline(lines)), reply_markup=overview_keyboard(counts)
+    )
 
 
 async def show_group(
@@ -151,15 +158,15 @@ async def show_group(
     now: datetime,
 ) -> None:
     try:
-        group = Group(callback_data.group)
+        group = Status(callback_data.group)
     except ValueError:
         await query.answer(_("This button is out of date."), show_alert=True)
         return
-    today = await person_today(session, official, now, settings.default_timezone)
-    lines = await executor_measures_in(session, roles.organization_ids, today, group)
+    dates = StatusDates.at(now, settings.default_timezone)
+    lines = await executor_measures_in(session, roles.organization_ids, dates, group)
     page = page_of(lines, callback_data.page, PAGE_SIZE)
     await query.answer()
-    await show(query, group_page_text(group, lines, page, today), group_page_keyboard(group, page))
+    await show(query, group_page_text(group, lines, page), group_page_keyboard(group, page))
 
 
 async def back_to_overview(
@@ -170,11 +177,12 @@ async def back_to_overview(
     settings: Settings,
     now: datetime,
 ) -> None:
-    today = await person_today(session, official, now, settings.default_timezone)
-    lines = await executor_measures(session, roles.organization_ids, today)
-    counts = count_by_group(lines)
+    lines = await executor_measures(
+        session, roles.organization_ids, StatusDates.at(now, settings.default_timezone)
+    )
+    counts = count_by_status(lines)
     await query.answer()
-    await show(query, overview_text(counts), overview_keyboard(counts))
+    await show(query, overview_text(counts, review_past_deadline(lines)), overview_keyboard(counts))
 
 
 async def open_measure(

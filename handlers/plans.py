@@ -12,8 +12,8 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles, require_coordinator
-from bot.clock import person_today
 from bot.config import Settings
+from bot.measure_status import StatusDates
 from bot.plans import PlanProgress, plans_progress_for
 from bot.presentation.text_limits import pack, shorten
 from models.tables import Official
@@ -27,6 +27,13 @@ def render_progress(progress: PlanProgress) -> str:
         _("done: {count}").format(count=progress.done),
         _("overdue: {count}").format(count=progress.overdue),
     ]
+    if progress.under_review:
+        review = _("under review: {count}").format(count=progress.under_review)
+        if progress.counts.review_past_deadline:
+            review += " " + _("(past the deadline: {count})").format(
+                count=progress.counts.review_past_deadline
+            )
+        parts.append(review)
     if progress.without_deadline:
         parts.append(_("without deadline: {count}").format(count=progress.without_deadline))
     return f"<b>{escape(shorten(progress.title, TITLE_LENGTH))}</b>\n" + ", ".join(parts)
@@ -41,8 +48,9 @@ async def list_plans(
     now: datetime,
 ) -> None:
     require_coordinator(roles)
-    today = await person_today(session, official, now, settings.default_timezone)
-    progress = await plans_progress_for(session, roles, today)
+    progress = await plans_progress_for(
+        session, roles, StatusDates.at(now, settings.default_timezone)
+    )
     if not progress:
         await message.answer(_("There are no plans yet."))
         return

@@ -13,6 +13,9 @@ def refusal_text(refused: Refused) -> str:
     texts = {
         Refusal.NOT_AVAILABLE: lambda: _("This is not available to you."),
         Refusal.COORDINATORS_ONLY: lambda: _("This command is for coordinators."),
+        Refusal.SUMMARIES_NOT_FOR_OFFICIALS: lambda: _(
+            "Summaries are for coordinators and heads of bodies. Use /my to see your measures."
+        ),
         Refusal.ADMINISTRATORS_ONLY: lambda: _("This command is for administrators."),
         Refusal.NOT_REGISTERED: lambda: _("This is available after registration by invitation."),
         Refusal.MEASURE_NOT_AVAILABLE: lambda: _("This measure is not available to you."),

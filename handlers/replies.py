@@ -8,12 +8,13 @@ from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.presentation import text_limits
 from bot.presentation.fits import button_count
+from bot.presentation.paging import page_row as page_row  # the one "‹ ›" row
 from bot.presentation.text_limits import PageOf
 
 logger = logging.getLogger(__name__)
@@ -101,19 +102,6 @@ def page_buttons(
     row = page_row(page, make)
     builder.add(*row)
     return len(row)
-
-
-def page_row(page: PageOf[Any], make: Callable[[int], CallbackData]) -> list[InlineKeyboardButton]:
-    """The same "‹ ›" buttons as `page_buttons`, as a row for a keyboard built from rows
-    (empty for a single page)."""
-    if page.pages <= 1:
-        return []
-    row = []
-    if page.has_previous:
-        row.append(InlineKeyboardButton(text="‹", callback_data=make(page.page - 1).pack()))
-    if page.has_next:
-        row.append(InlineKeyboardButton(text="›", callback_data=make(page.page + 1).pack()))
-    return row
 
 
 def page_label(page: PageOf[Any]) -> str:

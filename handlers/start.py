@@ -13,8 +13,8 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.clock import person_today
 from bot.config import Settings
+from bot.measure_status import StatusDates
 from bot.overview import PersonalOverview, personal_overview
 from bot.presentation.commands import MENUS, audience_of
 from bot.presentation.menus import set_personal_menu
@@ -58,6 +58,14 @@ def render_greeting(name: str, roles: Roles, overview: PersonalOverview) -> str:
                     overview.overdue_measures,
                 ).format(count=overview.overdue_measures)
             )
+        if overview.under_review:
+            lines.append(
+                _(
+                    "{count} report waits for review.",
+                    "{count} reports wait for review.",
+                    overview.under_review,
+                ).format(count=overview.under_review)
+            )
     lines.append(_("Send /help to see what you can do."))
     return "\n\n".join(lines)
 
@@ -72,8 +80,8 @@ async def start(
     settings: Settings,
     now: datetime,
 ) -> None:
-    today = await person_today(session, official, now, settings.default_timezone)
-    overview = await personal_overview(session, roles, today)
+    dates = StatusDates.at(now, settings.default_timezone)
+    overview = await personal_overview(session, roles, dates)
     await message.answer(render_greeting(official.display_name, roles, overview))
     if roles.is_registered:
         await set_personal_menu(bot, i18n, message.chat.id, audience_of(roles), i18n.current_locale)

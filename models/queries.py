@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -13,8 +12,6 @@ from sqlalchemy import (
     ScalarSelect,
     and_,
     bindparam,
-    case,
-    func,
     or_,
     select,
     union,
@@ -253,67 +250,6 @@ async def active_memberships(
         )
     )
     return [(row.role, row.plan_id, row.organization_id) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class PlanProgress:
-    plan_id: int
-    title: str
-    measures: int
-    done: int
-    overdue: int
-    without_deadline: int
-
-
-async def plan_progress(
-    session: AsyncSession, today: date, plan_ids: Iterable[int] | None = None
-) -> list[PlanProgress]:
-    """Counts per plan (all plans when plan_ids is None), in the order plans were created."""
-    done = Measure.done_on.is_not(None)
-    overdue = and_(Measure.done_on.is_(None), Measure.deadline < today)
-    no_deadline = and_(Measure.done_on.is_(None), Measure.deadline.is_(None))
-    statement = (
-        select(
-            Plan.id,
-            Plan.title,
-            func.count(Measure.id),
-            func.coalesce(func.sum(case((done, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((no_deadline, 1), else_=0)), 0),
-        )
-        .outerjoin(Measure, and_(Measure.plan_id == Plan.id, live_measure()))
-        .where(live_plan())
-        .group_by(Plan.id, Plan.title)
-        .order_by(Plan.id)
-    )
-    if plan_ids is not None:
-        statement = statement.where(Plan.id.in_(list(plan_ids)))
-    rows = await session.execute(statement)
-    return [PlanProgress(*row) for row in rows]
-
-
-async def open_measure_counts_for_organizations(
-    session: AsyncSession, organization_ids: Iterable[int], today: date
-) -> tuple[int, int]:
-    """(open measures, of them overdue) assigned to any of these bodies."""
-    ids = list(organization_ids)
-    if not ids:
-        return (0, 0)
-    assigned = (
-        select(Assignment.measure_id)
-        .where(Assignment.organization_id.in_(ids), active_assignment())
-        .distinct()
-        .scalar_subquery()
-    )
-    overdue = case((Measure.deadline < today, 1), else_=0)
-    row = (
-        await session.execute(
-            select(func.count(Measure.id), func.coalesce(func.sum(overdue), 0)).where(
-                Measure.id.in_(assigned), open_measure()
-            )
-        )
-    ).one()
-    return (int(row[0]), int(row[1]))
 
 
 async def coordinators_for_menus(session: AsyncSession) -> Sequence[tuple[int, str | None]]:

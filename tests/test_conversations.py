@@ -325,6 +325,11 @@ async def test_menus_are_set_per_scope_at_start(running_bot):
     admin_menu = emulator.get_commands("chat", chat_id=ADMIN_TELEGRAM_ID)
     assert [c["command"] for c in admin_menu] == [
         "start",
+        "summary",
+        "overdue",
+        "upcoming",
+        "org",
+        "section",
         "plans",
         "export",
         "review",

@@ -42,9 +42,19 @@ REMINDERS = MenuCommand("reminders", N_("How often officials are reminded"))
 EXPORT = MenuCommand("export", N_("The plan as a spreadsheet"))
 DIGEST = MenuCommand("digest", N_("My weekly digest: day and time"))
 COORDINATORS = MenuCommand("coordinators", N_("Coordinators of the plans (administrators)"))
+SUMMARY = MenuCommand("summary", N_("Where a plan stands: counts, bodies, sections"))
+OVERDUE = MenuCommand("overdue", N_("Overdue measures"))
+UPCOMING = MenuCommand("upcoming", N_("Deadlines in the coming days (/upcoming 30)"))
+ORG = MenuCommand("org", N_("One body: its measures and its people (/org NAME)"))
+SECTION = MenuCommand("section", N_("One section of a plan (/section NUMBER)"))
 
 COORDINATOR_MENU = (
     START,
+    SUMMARY,
+    OVERDUE,
+    UPCOMING,
+    ORG,
+    SECTION,
     PLANS,
     EXPORT,
     REVIEW,
@@ -61,7 +71,7 @@ COORDINATOR_MENU = (
 
 MENUS: dict[Audience, tuple[MenuCommand, ...]] = {
     Audience.GUEST: (START, HELP, LANG),
-    Audience.EXECUTOR: (START, MY, LEAVE, HELP, SETTINGS),
+    Audience.EXECUTOR: (START, MY, OVERDUE, UPCOMING, LEAVE, HELP, SETTINGS),
     Audience.COORDINATOR: COORDINATOR_MENU,
     Audience.ADMINISTRATOR: (*COORDINATOR_MENU[:-2], COORDINATORS, HELP, SETTINGS),
 }

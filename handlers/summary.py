@@ -1,0 +1,206 @@
+"""/summary, /overdue, /upcoming, /org, /section: where a plan stands and the lists behind every
+number (bot/summaries.py, bot/summary_lists.py; text and buttons in
+bot/presentation/summary_view.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import Roles
+from bot.config import Settings
+from bot.measure_status import StatusDates
+from bot.presentation.callbacks import MeasureList, SummaryPage, View
+from bot.presentation.summary_view import (
+    LIST_PAGE,
+    body_summary_keyboard,
+    list_keyboard,
+    plan_choice_keyboard,
+    plan_summary_keyboard,
+    render_body_summary,
+    render_list,
+    render_plan_summary,
+)
+from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
+from bot.summaries import BodySummary, Choice, PlanSummary, body_summary, plan_summary, summary_for
+from bot.summary_lists import Listed, find_bodies, find_sections, measure_list, upcoming_days
+from handlers.replies import answer, show
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+
+def status_dates(settings: Settings, now: datetime) -> StatusDates:
+    return StatusDates.at(now, settings.default_timezone)
+
+
+def render(
+    found: PlanSummary | BodySummary | Choice, page: int = 0, sections: bool = False, plan: int = 0
+) -> Rendered:
+    if isinstance(found, PlanSummary):
+        return (
+            render_plan_summary(found, page, _, _, sections),
+            plan_summary_keyboard(found, page, _, sections),
+        )
+    if isinstance(found, BodySummary):
+        return render_body_summary(found, page, _, _), body_summary_keyboard(found, page, _, plan)
+    if not found.options:
+        return _("There are no plans yet."), None
+    if found.of_bodies:
+        return _("Which body?"), _choices(
+            [(name, SummaryPage(view=View.BODY, body=body_id)) for body_id, name in found.options]
+        )
+    return _("Which plan?"), plan_choice_keyboard(found.options)
+
+
+def _choices(options: list[tuple[str, SummaryPage]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=shorten(text, BUTTON_TEXT_LIMIT), callback_data=data.pack())]
+            for text, data in options[:50]
+        ]
+    )
+
+
+async def send_summary(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    roles: Roles,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    found = await summary_for(session, roles, status_dates(settings, now), command.args or "")
+    await answer(message, *render(found))
+
+
+async def show_summary_page(
+    query: CallbackQuery,
+    callback_data: SummaryPage,
+    session: AsyncSession,
+    roles: Roles,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    dates = status_dates(settings, now)
+    if callback_data.view is View.BODY:
+        found: PlanSummary | BodySummary = await body_summary(
+            session, roles, callback_data.body, dates
+        )
+    else:
+        section = callback_data.section if callback_data.view is View.SECTION else None
+        found = await plan_summary(session, roles, callback_data.plan, dates, section)
+    await query.answer()
+    await show(
+        query, *render(found, callback_data.page, callback_data.sections, callback_data.plan)
+    )
+
+
+async def show_list(
+    query: CallbackQuery,
+    callback_data: MeasureList,
+    session: AsyncSession,
+    roles: Roles,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    text, markup = await _list(callback_data, session, roles, settings, now)
+    await query.answer()
+    await show(query, text, markup)
+
+
+async def _list(
+    shown: MeasureList, session: AsyncSession, roles: Roles, settings: Settings, now: datetime
+) -> Rendered:
+    listing = await measure_list(session, roles, shown.filters(), status_dates(settings, now))
+    page = page_of(listing.items, shown.page, LIST_PAGE)
+    return (
+        render_list(listing, page, shown.listed, shown.days, _, _),
+        list_keyboard(page, shown.model_copy(update={"page": page.page}), _),
+    )
+
+
+async def send_overdue(
+    message: Message, session: AsyncSession, roles: Roles, settings: Settings, now: datetime
+) -> None:
+    shown = MeasureList(listed=Listed.OVERDUE)
+    await answer(message, *await _list(shown, session, roles, settings, now))
+
+
+async def send_upcoming(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    roles: Roles,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    shown = MeasureList(listed=Listed.UPCOMING, days=upcoming_days(command.args))
+    await answer(message, *await _list(shown, session, roles, settings, now))
+
+
+async def send_body(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    roles: Roles,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    bodies = await find_bodies(session, roles, command.args or "")
+    if len(bodies) == 1:
+        found = await body_summary(session, roles, bodies[0][0], status_dates(settings, now))
+        await answer(message, *render(found))
+    elif not bodies:
+        await message.answer(_("No body matches. Send /org and a part of its name."))
+    else:
+        options = [(name, SummaryPage(view=View.BODY, body=body_id)) for body_id, name in bodies]
+        await answer(message, _("Which body?"), _choices(options))
+
+
+async def send_section(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    roles: Roles,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    sections = await find_sections(session, roles, command.args or "")
+    if not sections:
+        await message.answer(_("No section has this number. Send /section and its number."))
+        return
+    if not roles.is_coordinator:
+        shown = MeasureList(listed=Listed.ALL, section=sections[0].section_id)
+        await answer(message, *await _list(shown, session, roles, settings, now))
+        return
+    options = [
+        (
+            f"{section.number} {section.title}",
+            SummaryPage(view=View.SECTION, plan=section.plan_id, section=section.section_id),
+        )
+        for section in sections
+    ]
+    if len(options) > 1:
+        await answer(message, _("Which section?"), _choices(options))
+        return
+    found = await plan_summary(
+        session, roles, sections[0].plan_id, status_dates(settings, now), sections[0].section_id
+    )
+    await answer(message, *render(found))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(send_summary, Command("summary"))
+    router.message.register(send_overdue, Command("overdue"))
+    router.message.register(send_upcoming, Command("upcoming"))
+    router.message.register(send_body, Command("org"))
+    router.message.register(send_section, Command("section"))
+    router.callback_query.register(show_summary_page, SummaryPage.filter())
+    router.callback_query.register(show_list, MeasureList.filter())
+    return router
