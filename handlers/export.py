@@ -3,8 +3,8 @@ head of a body, their body's measures of it).
 
 One plan coordinated: the file comes at once; several: a button per plan (paged), or words of
 the title after the command. The first word may name what to export (`ExportKind`): `/export
-original` gives the plan's original Word or Excel file with «Отметка об исполнении» on every
-measure row, in Russian whatever the person's language (it is the region's own form).
+original` gives the plan's original Word or Excel file with the marks column on every measure
+row, in Russian whatever the person's language (it is the region's own form).
 """
 
 from __future__ import annotations
