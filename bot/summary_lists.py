@@ -314,4 +314,12 @@ async def find_bodies(session: AsyncSession, roles: Roles, name: str) -> list[tu
             )
             if body.id not in known
         ]
-    return [(body.id, body.short_name or body.full_name) for body in match_bodies(candidates, name)]
+    matched = match_bodies(candidates, name)
+    # A name typed whole picks its body even when it is part of others' names ("Район 7").
+    typed = " ".join(name.split()).casefold()
+    exact = [
+        body
+        for body in matched
+        if typed in {(body.short_name or "").casefold(), body.full_name.casefold()}
+    ]
+    return [(body.id, body.short_name or body.full_name) for body in exact or matched]

@@ -51,19 +51,30 @@ def render(
     if not found.options:
         return _("There are no plans yet."), None
     if found.of_bodies:
-        return _("Which body?"), _choices(
-            [(name, SummaryPage(view=View.BODY, body=body_id)) for body_id, name in found.options]
+        return _choices(
+            _("Which body?"),
+            [(name, SummaryPage(view=View.BODY, body=body_id)) for body_id, name in found.options],
         )
     return _("Which plan?"), plan_choice_keyboard(found.options)
 
 
-def _choices(options: list[tuple[str, SummaryPage]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+CHOICES = 30  # buttons a "which one?" question offers; more matches ask for more words
+
+
+def _choices(question: str, options: list[tuple[str, SummaryPage]]) -> Rendered:
+    """A question with a button per option; past CHOICES options, the first ones and a request
+    to narrow the search (the words typed cannot travel in a button to page through them)."""
+    if len(options) > CHOICES:
+        question += "\n" + _("{count} match: write more of the name to narrow them.").format(
+            count=len(options)
+        )
+    markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=shorten(text, BUTTON_TEXT_LIMIT), callback_data=data.pack())]
-            for text, data in options[:50]
+            for text, data in options[:CHOICES]
         ]
     )
+    return question, markup
 
 
 async def send_summary(
@@ -159,7 +170,7 @@ async def send_body(
         await message.answer(_("No body matches. Send /org and a part of its name."))
     else:
         options = [(name, SummaryPage(view=View.BODY, body=body_id)) for body_id, name in bodies]
-        await answer(message, _("Which body?"), _choices(options))
+        await answer(message, *_choices(_("Which body?"), options))
 
 
 async def send_section(
@@ -186,7 +197,7 @@ async def send_section(
         for section in sections
     ]
     if len(options) > 1:
-        await answer(message, _("Which section?"), _choices(options))
+        await answer(message, *_choices(_("Which section?"), options))
         return
     found = await plan_summary(
         session, roles, sections[0].plan_id, status_dates(settings, now), sections[0].section_id

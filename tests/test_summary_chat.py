@@ -181,3 +181,27 @@ async def test_plans_and_start_show_reports_under_review_apart_from_overdue(
     mine = await head.wait_for_message()
     assert "Overdue: 2" in mine.text
     assert "Under review: 1 (past the deadline: 1)" in mine.text
+
+
+async def test_a_name_matching_many_bodies_offers_the_first_ones_and_asks_for_more_words(
+    running_bot, plan11
+):
+    async with running_bot.sessionmaker() as session, session.begin():
+        districts = [body(f"Администрация района № {n}", f"Район {n}") for n in range(1, 36)]
+        session.add_all(districts)
+        await session.flush()
+        for number, district in enumerate(districts, start=10):
+            work = measure(await session.get(Plan, plan11.plan), str(number), "Работа", None)
+            session.add(work)
+            await session.flush()
+            session.add(Assignment(measure_id=work.id, organization_id=district.id, is_lead=True))
+    coordinator = user(running_bot, COORDINATOR)
+
+    coordinator.send_command("/org район")
+    question = await coordinator.wait_for_message("Which body?")
+
+    assert "35 match: write more of the name to narrow them." in question.text
+    assert len(running_bot.emulator.button_texts(question)) == 30
+    coordinator.send_command("/org район 7")
+    district = await coordinator.wait_for_message("Район 7")
+    assert "Which body?" not in district.text
