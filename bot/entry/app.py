@@ -7,6 +7,8 @@ in the shutdown hook, after the updates in flight have finished.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
@@ -88,6 +90,20 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
+async def _scan_now(
+    scan: Callable[..., Awaitable[int]],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> int:
+    """Run one outbox scan at the scheduler's `now` (Settings' clock, shifted in tests)."""
+    return await scan(
+        sessionmaker,
+        now=settings.now(),
+        default_timezone=settings.default_timezone,
+        admin_telegram_ids=settings.admin_ids,
+    )
+
+
 def create_dispatcher(
     settings: Settings,
     engine: AsyncEngine,
@@ -107,28 +123,14 @@ def create_dispatcher(
         pending_imports=PendingImports(),
         presence=presence,
     )
-    dispatcher["jobs"].add_interval(
-        "reminder-scan",
-        lambda: scan_reminders(
-            sessionmaker,
-            now=settings.now(),
-            default_timezone=settings.default_timezone,
-            admin_telegram_ids=settings.admin_ids,
-        ),
-        seconds=settings.reminder_scan_seconds,
-        start_now=True,
-    )
-    dispatcher["jobs"].add_interval(
-        "digest-scan",
-        lambda: scan_digests(
-            sessionmaker,
-            now=settings.now(),
-            default_timezone=settings.default_timezone,
-            admin_telegram_ids=settings.admin_ids,
-        ),
-        seconds=settings.reminder_scan_seconds,
-        start_now=True,
-    )
+    # The scans that write into the outbox: reminders and weekly digests, on one interval.
+    for name, scan in (("reminder-scan", scan_reminders), ("digest-scan", scan_digests)):
+        dispatcher["jobs"].add_interval(
+            name,
+            partial(_scan_now, scan, sessionmaker, settings),
+            seconds=settings.reminder_scan_seconds,
+            start_now=True,
+        )
     # Updates get sessions of their own: deferred on SQLite, committed before Telegram calls.
     # The update's one `now` first: recognising the person stamps it too.
     dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
