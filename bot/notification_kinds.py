@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
+from bot.measure_status import Status
 from bot.reminder_policy import Audience, PointKind, ReminderPoint
+from bot.status_counts import StatusCounts
+from bot.summaries import BodyRow
 
 __all__ = [
     "REMINDER",
@@ -337,10 +340,34 @@ class DigestList:
         )
 
 
+def _body_json(row: BodyRow) -> dict[str, Any]:
+    return {
+        "id": row.organization_id,
+        "name": row.name,
+        "counts": {status.value: count for status, count in row.counts.by_status.items()},
+        "review_past_deadline": row.counts.review_past_deadline,
+        "has_people": row.has_people,
+    }
+
+
+def _body_of_json(data: Mapping[str, Any]) -> BodyRow:
+    return BodyRow(
+        organization_id=int(data.get("id") or 0),
+        name=_text(data, "name"),
+        counts=StatusCounts(
+            {Status(k): int(v) for k, v in (data.get("counts") or {}).items()},
+            int(data.get("review_past_deadline") or 0),
+        ),
+        has_people=bool(data.get("has_people", True)),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class PlanDigest:
-    """One plan in a weekly digest: measures by status (`bot.measure_status.Status` values),
-    and what changed since the last digest."""
+    """One plan in a weekly digest: its summary as `bot.summaries.plan_summary` counts it
+    (measures by `bot.measure_status.Status` value, the worst bodies of `body_count`, the
+    chart's data as `bot.presentation.chart_payload` keeps it), and what changed since the
+    last digest."""
 
     plan_id: int
     title: str
@@ -350,6 +377,16 @@ class PlanDigest:
     accepted: DigestList
     returned: DigestList
     unregistered: DigestList  # bodies with open measures and nobody registered
+    bodies: tuple[BodyRow, ...] = ()  # the worst bodies of the summary, most overdue first
+    body_count: int = 0  # bodies in the summary
+    chart: Mapping[str, Any] | None = None
+
+    @property
+    def status_counts(self) -> StatusCounts:
+        return StatusCounts(
+            {Status(status): count for status, count in self.counts.items()},
+            self.review_past_deadline,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -361,6 +398,9 @@ class PlanDigest:
             "accepted": self.accepted.to_json(),
             "returned": self.returned.to_json(),
             "unregistered": self.unregistered.to_json(),
+            "bodies": [_body_json(row) for row in self.bodies],
+            "body_count": self.body_count,
+            "chart": dict(self.chart) if self.chart is not None else None,
         }
 
     @classmethod
@@ -374,6 +414,9 @@ class PlanDigest:
             accepted=DigestList.from_json(data.get("accepted")),
             returned=DigestList.from_json(data.get("returned")),
             unregistered=DigestList.from_json(data.get("unregistered")),
+            bodies=tuple(_body_of_json(row) for row in data.get("bodies") or ()),
+            body_count=int(data.get("body_count") or 0),
+            chart=data.get("chart") or None,
         )
 
 

@@ -3,7 +3,9 @@
 Who gets one: each live plan's coordinators (the administrators, for a plan without one, as
 reminders escalate: `models.queries.plan_reviewers`), one digest for all their plans. When:
 `bot.digest_schedule.due_digest` over the person's `digest_subscriptions` row (no row: Monday
-09:00, on) in their time zone.
+09:00, on) in their time zone. What: per plan its summary (counted as /summary counts it), the
+data of its chart, and what changed (`bot.digest_content`), stored in the payload; the sender
+renders the text and draws the chart at send time (`scheduler.digest_messages`).
 
 Exactly once: in one transaction the scan first claims the week (moves `last_sent_on` with an
 update conditional on it still lying before the week's Monday, or inserts the row; a
@@ -15,7 +17,7 @@ nothing; a digest missed while the bot was down goes when it is back, the same w
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -23,9 +25,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import person_timezone
-from bot.digest_content import plan_digests
+from bot.digest_content import plan_state
 from bot.digest_schedule import DEFAULT_SETTING, DigestSetting, DueDigest, due_digest, week_of
 from bot.notification_kinds import WEEKLY_DIGEST, WeeklyDigestNotice
+from bot.presentation.chart_payload import chart_to_json
+from bot.presentation.status_chart import summary_chart
 from models.outbox import enqueue_notification
 from models.queries import Recipient, live_plan, plan_reviewers, zone_candidates
 from models.tables import DigestSubscription, Plan
@@ -135,9 +139,13 @@ async def _enqueue(
     default_timezone: str,
 ) -> int:
     start = candidate.last_sent_at or now - FIRST_PERIOD
-    digests = await plan_digests(
-        session, candidate.plans, start=start, end=now, default_timezone=default_timezone
-    )
+    digests = []
+    for plan_id, _title in candidate.plans:
+        state = await plan_state(
+            session, plan_id, start=start, end=now, default_timezone=default_timezone
+        )
+        chart = chart_to_json(summary_chart(state.summary, state.deadlines))
+        digests.append(replace(state.digest, chart=chart))
     chunks = [
         digests[index : index + PLANS_PER_MESSAGE]
         for index in range(0, len(digests), PLANS_PER_MESSAGE)

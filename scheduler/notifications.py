@@ -17,12 +17,16 @@ Other modules add their kinds with the decorator::
     @register("reminder")
     def render_reminder(payload, gettext, ngettext, delivery):
         return gettext("…").format(...), None
+
+A kind may also carry pictures, sent before its text: `register_photos` adds an async
+function that returns them (PNG bytes and an HTML caption of at most 1,024 characters each),
+drawn at send time (in a worker thread: it must not hold the event loop).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,10 +40,14 @@ __all__ = [
     "Delivery",
     "GetText",
     "NGetText",
+    "Photo",
+    "PhotoRenderer",
     "Rendered",
     "Renderer",
     "UnknownKindError",
+    "photos_for",
     "register",
+    "register_photos",
     "render",
     "renderer_for",
 ]
@@ -61,12 +69,24 @@ class Delivery:
 
 Renderer = Callable[[Mapping[str, Any], GetText, NGetText, Delivery], Rendered]
 
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A picture sent before a notification's text: PNG bytes and an HTML caption."""
+
+    png: bytes
+    caption: str
+
+
+PhotoRenderer = Callable[[Mapping[str, Any], GetText, Delivery], Awaitable[list[Photo]]]
+
 # Bodies named in it (a person may serve many), and the length of a name.
 UNREACHABLE_BODIES = 10
 UNREACHABLE_BODIES_COMPACT = 3
 NAME_LENGTH = 150
 
 _RENDERERS: dict[str, Renderer] = {}
+_PHOTO_RENDERERS: dict[str, PhotoRenderer] = {}
 
 
 class UnknownKindError(LookupError):
@@ -86,6 +106,24 @@ def register(kind: str) -> Callable[[Renderer], Renderer]:
         return renderer
 
     return decorator
+
+
+def register_photos(kind: str) -> Callable[[PhotoRenderer], PhotoRenderer]:
+    """Register the decorated async function as the pictures of `kind` (at most one)."""
+
+    def decorator(renderer: PhotoRenderer) -> PhotoRenderer:
+        existing = _PHOTO_RENDERERS.get(kind)
+        if existing is not None and existing is not renderer:
+            raise ValueError(f"the photos of notification kind {kind!r} are already registered")
+        _PHOTO_RENDERERS[kind] = renderer
+        return renderer
+
+    return decorator
+
+
+def photos_for(kind: str) -> PhotoRenderer | None:
+    """The pictures of `kind`, if it has any."""
+    return _PHOTO_RENDERERS.get(kind)
 
 
 def renderer_for(kind: str) -> Renderer:
