@@ -29,7 +29,7 @@ import html
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.notification_kinds import UNREACHABLE, UnreachableNotice
 from bot.presentation.fits import ReplyMarkup
@@ -85,6 +85,7 @@ UNREACHABLE_BODIES = 10
 UNREACHABLE_BODIES_COMPACT = 3
 NAME_LENGTH = 150
 
+F = TypeVar("F")
 _RENDERERS: dict[str, Renderer] = {}
 _PHOTO_RENDERERS: dict[str, PhotoRenderer] = {}
 
@@ -93,32 +94,28 @@ class UnknownKindError(LookupError):
     """No renderer is registered for a notification kind."""
 
 
-def register(kind: str) -> Callable[[Renderer], Renderer]:
-    """Register the decorated function as the renderer of `kind` (one renderer per kind)."""
+def _registrar(table: dict[str, F], kind: str, what: str) -> Callable[[F], F]:
     if not kind or len(kind) > 32:
         raise ValueError(f"notification kind must be 1..32 characters, got {kind!r}")
 
-    def decorator(renderer: Renderer) -> Renderer:
-        existing = _RENDERERS.get(kind)
+    def decorator(renderer: F) -> F:
+        existing = table.get(kind)
         if existing is not None and existing is not renderer:
-            raise ValueError(f"a renderer for notification kind {kind!r} is already registered")
-        _RENDERERS[kind] = renderer
+            raise ValueError(f"{what} for notification kind {kind!r} is already registered")
+        table[kind] = renderer
         return renderer
 
     return decorator
+
+
+def register(kind: str) -> Callable[[Renderer], Renderer]:
+    """Register the decorated function as the renderer of `kind` (one renderer per kind)."""
+    return _registrar(_RENDERERS, kind, "a renderer")
 
 
 def register_photos(kind: str) -> Callable[[PhotoRenderer], PhotoRenderer]:
     """Register the decorated async function as the pictures of `kind` (at most one)."""
-
-    def decorator(renderer: PhotoRenderer) -> PhotoRenderer:
-        existing = _PHOTO_RENDERERS.get(kind)
-        if existing is not None and existing is not renderer:
-            raise ValueError(f"the photos of notification kind {kind!r} are already registered")
-        _PHOTO_RENDERERS[kind] = renderer
-        return renderer
-
-    return decorator
+    return _registrar(_PHOTO_RENDERERS, kind, "a photo renderer")
 
 
 def photos_for(kind: str) -> PhotoRenderer | None:
