@@ -157,12 +157,23 @@ async def reviewed_reports(
 
 
 @dataclass(frozen=True, slots=True)
-class PlanState:
-    """A plan's digest and what its chart is drawn from."""
+class PlanStanding:
+    """Where a plan stands at a moment, the same for each of its coordinators: its summary as
+    /summary counts it (read as the plan's coordinator), and its deadlines by month."""
 
-    digest: PlanDigest
     summary: PlanSummary
     deadlines: DeadlinesByMonth
+
+
+async def plan_standing(
+    session: AsyncSession, plan_id: int, *, end: datetime, default_timezone: str
+) -> PlanStanding:
+    dates = StatusDates.at(end, default_timezone)
+    roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
+    return PlanStanding(
+        await plan_summary(session, roles, plan_id, dates),
+        await deadlines_by_month(session, roles, plan_id, dates),
+    )
 
 
 def unregistered_bodies(summary: PlanSummary) -> DigestList:
@@ -178,21 +189,20 @@ def unregistered_bodies(summary: PlanSummary) -> DigestList:
     return DigestList(len(rows), items)
 
 
-async def plan_state(
+async def plan_digest(
     session: AsyncSession,
-    plan_id: int,
+    standing: PlanStanding,
     *,
     start: datetime,
     end: datetime,
     default_timezone: str,
-) -> PlanState:
-    """One plan's digest for the period (start, end]: its summary as /summary counts it (read
-    as the plan's coordinator), and what changed."""
+) -> PlanDigest:
+    """One plan's digest for the period (start, end]: where it stands, and what changed."""
+    summary = standing.summary
+    plan_id = summary.plan_id
     dates = StatusDates.at(end, default_timezone)
     since = StatusDates.at(start, default_timezone)
-    roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
-    summary = await plan_summary(session, roles, plan_id, dates)
-    digest = PlanDigest(
+    return PlanDigest(
         plan_id=plan_id,
         title=summary.title,
         counts={status.value: count for status, count in summary.counts.by_status.items()},
@@ -204,5 +214,3 @@ async def plan_state(
         bodies=summary.bodies[:SUMMARY_BODIES],
         body_count=len(summary.bodies),
     )
-    deadlines = await deadlines_by_month(session, roles, plan_id, dates)
-    return PlanState(digest, summary, deadlines)
