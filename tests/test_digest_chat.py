@@ -152,6 +152,10 @@ async def test_the_digest_arrives_on_monday_at_nine_and_digest_moves_it(running_
     coordinator.press(digest, text=button)
     card = await coordinator.wait_for_edit(digest, "Утвержден регламент 1")
     assert "16.05.2025" in card.text
+    # The summary button of the digest opens the whole summary, every number a button.
+    coordinator.press(second, text="📊 Сводка: План Томской области")
+    summary = await coordinator.wait_for_edit(second, "Сводка: План Томской области")
+    assert "Просрочено: 1" in summary.text
 
 
 async def test_a_non_coordinator_is_refused_politely(running_bot):
