@@ -1,11 +1,12 @@
-"""What a weekly digest says about a plan, counted in the database.
+"""What a weekly digest says about a plan.
 
-* measures by status (`bot.measure_status`: a measure stands where its deciding parts stand,
-  the lead executor's, or every body's without one; "today" in that body's zone), and how many
-  of those under review are past their deadline: one grouped query for all plans;
+* where the plan stands: its summary as /summary has it (`bot.summaries.plan_summary`: counts
+  by status, % done, bodies worst first, "no one registered") and its deadlines by month for
+  the chart (`deadlines_by_month`), read as the plan's coordinator; counting exists there only;
 * what changed since the last digest: measures newly overdue (the deadline passed in the
-  body's zone since then, still open and not under review), reports accepted and returned
-  (by `reports.reviewed_at`), and bodies that have open measures and nobody registered.
+  body's zone since then, still open and not under review) and reports accepted and returned
+  (by `reports.reviewed_at`), counted here; and the bodies of the summary that have open
+  measures and nobody registered.
 
 Each list is a count and the first few items. Nothing here loads every measure into Python.
 """
@@ -13,50 +14,25 @@ Each list is a count and the first few items. Nothing here loads every measure i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    case,
-    exists,
-    func,
-    literal,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.measure_status import (
-    STATUS_ORDER,
-    Status,
-    StatusDates,
-    part_status_expression,
-)
+from bot.access import Roles
+from bot.measure_status import STATUS_ORDER, Status, StatusDates, part_status_expression
 from bot.notification_kinds import DigestItem, DigestList, PlanDigest
-from models.queries import (
-    OPEN_STATUSES,
-    active_assignment,
-    active_membership,
-    active_official,
-    open_measure,
-)
-from models.tables import (
-    Assignment,
-    Measure,
-    Membership,
-    Official,
-    Organization,
-    Plan,
-    Report,
-    ReportStatus,
-    Role,
-)
+from bot.summaries import DeadlinesByMonth, PlanSummary, deadlines_by_month, plan_summary
+from models.queries import active_assignment, open_measure
+from models.tables import Assignment, Measure, Organization, Plan, Report, ReportStatus
 
 # The items of each list named in a digest; the rest are counted.
 LIST_ITEMS = 5
+# The worst bodies of a plan's summary shown in a digest.
+SUMMARY_BODIES = 5
 _RANK = {status.value: rank for rank, status in enumerate(STATUS_ORDER)}
 _DONE_RANK = _RANK[Status.DONE.value]
 _ALL_DONE = len(STATUS_ORDER)  # above every rank: no deciding part is open
@@ -65,12 +41,12 @@ _ALL_DONE = len(STATUS_ORDER)  # above every rank: no deciding part is open
 def _measure_statuses(
     plan_ids: Sequence[int],
     dates: StatusDates,
-    since: StatusDates | None = None,
+    since: StatusDates,
     *conditions: ColumnElement[bool],
 ) -> Any:
     """A subquery, one row per measure of the plans: its status rank (the least rank of its
     deciding parts that are not done; `_ALL_DONE` when all are), whether it is past its
-    deadline, and (with `since`) whether its deadline was still ahead at that moment."""
+    deadline, whether its deadline was still ahead at `since`, and a deciding body's name."""
     lead = aliased(Assignment)
     has_lead = (
         exists()
@@ -98,10 +74,9 @@ def _measure_statuses(
         func.min(open_rank).label("rank"),
         func.max(late).label("late"),
     ]
-    if since is not None:
-        fresh = case((Measure.deadline >= since.today_expression(*zones), 1), else_=0)
-        columns.append(func.max(fresh).label("fresh"))
-        columns.append(func.min(func.coalesce(Organization.short_name, Organization.full_name)))
+    fresh = case((Measure.deadline >= since.today_expression(*zones), 1), else_=0)
+    columns.append(func.max(fresh).label("fresh"))
+    columns.append(func.min(func.coalesce(Organization.short_name, Organization.full_name)))
     return (
         select(*columns)
         .select_from(Measure)
@@ -111,36 +86,6 @@ def _measure_statuses(
         .where(Measure.plan_id.in_(plan_ids), *conditions)
         .group_by(Measure.plan_id, Measure.id)
     )
-
-
-def _status_of_rank(rank: int | None) -> Status:
-    if rank is None or rank >= _ALL_DONE:
-        return Status.DONE
-    return STATUS_ORDER[rank]
-
-
-async def status_counts(
-    session: AsyncSession, plan_ids: Sequence[int], dates: StatusDates
-) -> dict[int, tuple[dict[str, int], int]]:
-    """Per plan: measures by `Status` value, and how many under review are past the deadline."""
-    per_measure = _measure_statuses(plan_ids, dates).subquery()
-    rows = await session.execute(
-        select(
-            per_measure.c.plan_id,
-            per_measure.c.rank,
-            func.count(),
-            func.sum(per_measure.c.late),
-        ).group_by(per_measure.c.plan_id, per_measure.c.rank)
-    )
-    result: dict[int, tuple[dict[str, int], int]] = {plan_id: ({}, 0) for plan_id in plan_ids}
-    for plan_id, rank, count, late in rows:
-        counts, past = result[plan_id]
-        status = _status_of_rank(rank)
-        counts[status.value] = counts.get(status.value, 0) + count
-        if status is Status.UNDER_REVIEW:
-            past += int(late or 0)
-        result[plan_id] = (counts, past)
-    return result
 
 
 async def newly_overdue(
@@ -211,84 +156,61 @@ async def reviewed_reports(
     return DigestList(int(count or 0), items)
 
 
-def _somebody_registered() -> ColumnElement[bool]:
-    return (
-        exists()
-        .where(
-            Membership.organization_id == Organization.id,
-            Membership.role.in_([Role.OFFICIAL, Role.HEAD]),
-            active_membership(),
-            Official.id == Membership.official_id,
-            active_official(),
-        )
-        .correlate(Organization)
+@dataclass(frozen=True, slots=True)
+class PlanStanding:
+    """Where a plan stands at a moment, the same for each of its coordinators: its summary as
+    /summary counts it (read as the plan's coordinator), and its deadlines by month."""
+
+    summary: PlanSummary
+    deadlines: DeadlinesByMonth
+
+
+async def plan_standing(
+    session: AsyncSession, plan_id: int, *, end: datetime, default_timezone: str
+) -> PlanStanding:
+    dates = StatusDates.at(end, default_timezone)
+    roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
+    return PlanStanding(
+        await plan_summary(session, roles, plan_id, dates),
+        await deadlines_by_month(session, roles, plan_id, dates),
     )
 
 
-async def unregistered_bodies(session: AsyncSession, plan_id: int) -> DigestList:
-    """Bodies with open measures of the plan and nobody registered, the most measures first."""
-    open_count = func.count(func.distinct(Measure.id))
-    grouped = (
-        select(
-            Organization.id,
-            func.coalesce(Organization.short_name, Organization.full_name).label("name"),
-            open_count.label("open"),
-        )
-        .join(Assignment, Assignment.organization_id == Organization.id)
-        .join(Measure, Measure.id == Assignment.measure_id)
-        .where(
-            Measure.plan_id == plan_id,
-            open_measure(),
-            active_assignment(),
-            Assignment.status.in_(OPEN_STATUSES),
-            ~_somebody_registered(),
-        )
-        .group_by(Organization.id)
-        .subquery()
-    )
-    count = await session.scalar(select(func.count()).select_from(grouped))
-    rows = await session.execute(
-        select(grouped.c.name, grouped.c.open)
-        .order_by(grouped.c.open.desc(), grouped.c.name)
-        .limit(LIST_ITEMS)
+def unregistered_bodies(summary: PlanSummary) -> DigestList:
+    """Bodies with open measures and nobody registered, the most open measures first."""
+    rows = sorted(
+        (row for row in summary.bodies if row.nobody_to_remind),
+        key=lambda row: (-row.counts.open, row.name.casefold()),
     )
     items = tuple(
-        DigestItem(measure_id=None, number="", title="", deadline=None, body=name, count=n)
-        for name, n in rows
+        DigestItem(None, "", "", None, body=row.name, count=row.counts.open)
+        for row in rows[:LIST_ITEMS]
     )
-    return DigestList(int(count or 0), items)
+    return DigestList(len(rows), items)
 
 
-async def plan_digests(
+async def plan_digest(
     session: AsyncSession,
-    plans: Sequence[tuple[int, str]],
+    standing: PlanStanding,
     *,
     start: datetime,
     end: datetime,
     default_timezone: str,
-) -> list[PlanDigest]:
-    """The digest of each plan (id, title) for the period (start, end]."""
-    plan_ids = [plan_id for plan_id, _ in plans]
+) -> PlanDigest:
+    """One plan's digest for the period (start, end]: where it stands, and what changed."""
+    summary = standing.summary
+    plan_id = summary.plan_id
     dates = StatusDates.at(end, default_timezone)
     since = StatusDates.at(start, default_timezone)
-    counts = await status_counts(session, plan_ids, dates)
-    digests = []
-    for plan_id, title in plans:
-        by_status, review_past = counts[plan_id]
-        digests.append(
-            PlanDigest(
-                plan_id=plan_id,
-                title=title,
-                counts=by_status,
-                review_past_deadline=review_past,
-                newly_overdue=await newly_overdue(session, plan_id, dates, since),
-                accepted=await reviewed_reports(
-                    session, plan_id, ReportStatus.ACCEPTED, start, end
-                ),
-                returned=await reviewed_reports(
-                    session, plan_id, ReportStatus.RETURNED, start, end
-                ),
-                unregistered=await unregistered_bodies(session, plan_id),
-            )
-        )
-    return digests
+    return PlanDigest(
+        plan_id=plan_id,
+        title=summary.title,
+        counts={status.value: count for status, count in summary.counts.by_status.items()},
+        review_past_deadline=summary.counts.review_past_deadline,
+        newly_overdue=await newly_overdue(session, plan_id, dates, since),
+        accepted=await reviewed_reports(session, plan_id, ReportStatus.ACCEPTED, start, end),
+        returned=await reviewed_reports(session, plan_id, ReportStatus.RETURNED, start, end),
+        unregistered=unregistered_bodies(summary),
+        bodies=summary.bodies[:SUMMARY_BODIES],
+        body_count=len(summary.bodies),
+    )

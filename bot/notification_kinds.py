@@ -1,20 +1,26 @@
 """The kinds of message the bot sends through the outbox, and the payload of each kind.
 
 A payload is written as JSON into `notifications.payload` by the domain (the reminder scan,
-reports, the blocked-recipient rule) and read back at send time by the kind's renderer
-(scheduler.reminder_messages, scheduler.report_messages, scheduler.notifications). Each kind
-has one frozen dataclass here: `to_json()` gives the stored shape, `from_json()` reads a stored
-row back. The stored shape is the one rows have always had, and `from_json` gives a field
-missing from an older or hand-written row its empty value, so every stored row still renders.
+reports, the blocked-recipient rule, the digest scan) and read back at send time by the kind's
+renderer (scheduler.reminder_messages, scheduler.report_messages, scheduler.digest_messages,
+scheduler.notifications). Each kind has one frozen dataclass here (the weekly digest's in
+bot.digest_payloads, re-exported): `to_json()` gives the stored shape, `from_json()` reads a
+stored row back. The stored shape is the one rows have always had, and `from_json` gives a
+field missing from an older or hand-written row its empty value, so every stored row still
+renders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Final
 
+from bot.digest_payloads import DigestItem, DigestList, PlanDigest, WeeklyDigestNotice
+from bot.payload_fields import optional_int as _optional_int
+from bot.payload_fields import optional_text as _optional_text
+from bot.payload_fields import text as _text
 from bot.reminder_policy import Audience, PointKind, ReminderPoint
 
 __all__ = [
@@ -45,21 +51,6 @@ REPORT_REVIEWED: Final = "report_reviewed"
 UNREACHABLE: Final = "unreachable"
 # To coordinators, weekly: where each of their plans stands and what changed since the last.
 WEEKLY_DIGEST: Final = "weekly_digest"
-
-
-def _text(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key)
-    return "" if value is None else str(value)
-
-
-def _optional_text(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    return None if value is None else str(value)
-
-
-def _optional_int(data: Mapping[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    return None if value is None else int(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,143 +263,4 @@ class UnreachableNotice:
             official_id=_optional_int(data, "official_id"),
             person=_text(data, "person"),
             bodies=tuple(str(body) for body in data.get("bodies") or () if body),
-        )
-
-
-def _optional_date(data: Mapping[str, Any], key: str) -> date | None:
-    value = data.get(key)
-    return date.fromisoformat(value) if value else None
-
-
-def _optional_moment(data: Mapping[str, Any], key: str) -> datetime | None:
-    value = data.get(key)
-    return datetime.fromisoformat(value) if value else None
-
-
-@dataclass(frozen=True, slots=True)
-class DigestItem:
-    """One measure named in a digest's list of changes (or a body, with no measure id)."""
-
-    measure_id: int | None
-    number: str
-    title: str
-    deadline: date | None
-    body: str
-    count: int = 0  # for a body: its open measures
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "measure_id": self.measure_id,
-            "number": self.number,
-            "title": self.title,
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "body": self.body,
-            "count": self.count,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> DigestItem:
-        return cls(
-            measure_id=_optional_int(data, "measure_id"),
-            number=_text(data, "number"),
-            title=_text(data, "title"),
-            deadline=_optional_date(data, "deadline"),
-            body=_text(data, "body"),
-            count=int(data.get("count") or 0),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class DigestList:
-    """How many, and the first few of them."""
-
-    count: int = 0
-    items: tuple[DigestItem, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {"count": self.count, "items": [item.to_json() for item in self.items]}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None) -> DigestList:
-        data = data or {}
-        return cls(
-            count=int(data.get("count") or 0),
-            items=tuple(DigestItem.from_json(item) for item in data.get("items") or ()),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class PlanDigest:
-    """One plan in a weekly digest: measures by status (`bot.measure_status.Status` values),
-    and what changed since the last digest."""
-
-    plan_id: int
-    title: str
-    counts: dict[str, int]
-    review_past_deadline: int  # of the measures under review, how many are past the deadline
-    newly_overdue: DigestList
-    accepted: DigestList
-    returned: DigestList
-    unregistered: DigestList  # bodies with open measures and nobody registered
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "plan_id": self.plan_id,
-            "title": self.title,
-            "counts": dict(self.counts),
-            "review_past_deadline": self.review_past_deadline,
-            "newly_overdue": self.newly_overdue.to_json(),
-            "accepted": self.accepted.to_json(),
-            "returned": self.returned.to_json(),
-            "unregistered": self.unregistered.to_json(),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PlanDigest:
-        return cls(
-            plan_id=int(data["plan_id"]),
-            title=_text(data, "title"),
-            counts={str(k): int(v) for k, v in (data.get("counts") or {}).items()},
-            review_past_deadline=int(data.get("review_past_deadline") or 0),
-            newly_overdue=DigestList.from_json(data.get("newly_overdue")),
-            accepted=DigestList.from_json(data.get("accepted")),
-            returned=DigestList.from_json(data.get("returned")),
-            unregistered=DigestList.from_json(data.get("unregistered")),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class WeeklyDigestNotice:
-    """Kind WEEKLY_DIGEST: one coordinator's weekly digest (or one part of it, when their
-    plans need several messages): the period it covers and each plan."""
-
-    plan_ids: tuple[int, ...]
-    period_start: datetime | None  # the last digest (None: the first one, a week back)
-    period_end: datetime
-    timezone: str  # the recipient's, in which the period is told
-    plans: tuple[PlanDigest, ...]
-    part: int = 1
-    parts: int = 1
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "plan_ids": list(self.plan_ids),
-            "period_start": self.period_start.isoformat() if self.period_start else None,
-            "period_end": self.period_end.isoformat(),
-            "timezone": self.timezone,
-            "plans": [plan.to_json() for plan in self.plans],
-            "part": self.part,
-            "parts": self.parts,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> WeeklyDigestNotice:
-        return cls(
-            plan_ids=tuple(int(plan_id) for plan_id in data.get("plan_ids") or ()),
-            period_start=_optional_moment(data, "period_start"),
-            period_end=datetime.fromisoformat(data["period_end"]),
-            timezone=str(data.get("timezone") or "UTC"),
-            plans=tuple(PlanDigest.from_json(plan) for plan in data.get("plans") or ()),
-            part=int(data.get("part") or 1),
-            parts=int(data.get("parts") or 1),
         )

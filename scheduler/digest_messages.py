@@ -1,10 +1,12 @@
-"""The text of a weekly digest, rendered at send time in the coordinator's language.
+"""A weekly digest as messages, rendered at send time in the coordinator's language.
 
-Per plan: measures by status with the share done, then what changed since the last digest
-(newly overdue, accepted, returned, bodies with open measures and nobody registered), each a
-count and the first few items, the measures with a button to their card. The message fits
-Telegram whatever the payload: fewer items are named until it does; the compact form keeps the
-counts only.
+Per plan a chart (status by body, deadlines by month: `bot.presentation.status_chart`), sent
+as a photo before the text; then the text: the plan's summary as /summary says it (counts by
+status, % done, the worst bodies: `bot.presentation.summary_view`) with a button opening the
+whole summary, then what changed since the last digest (newly overdue, accepted, returned,
+bodies with open measures and nobody registered), each a count and the first few items, the
+measures with a button to their card. The message fits Telegram whatever the payload: fewer
+bodies and items are named until it does; the compact form keeps the counts only.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.measure_status import STATUS_ORDER, Status
 from bot.notification_kinds import (
     WEEKLY_DIGEST,
     DigestItem,
@@ -26,51 +27,29 @@ from bot.notification_kinds import (
     PlanDigest,
     WeeklyDigestNotice,
 )
-from bot.presentation.callbacks import OpenMeasure
+from bot.presentation.callbacks import OpenMeasure, SummaryPage, View
+from bot.presentation.chart_payload import chart_from_json
 from bot.presentation.fits import message_fits
+from bot.presentation.status_chart import chart_caption, status_chart_png
+from bot.presentation.summary_view import digest_summary_lines
 from bot.presentation.text_limits import shorten
-from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
+from scheduler.notifications import (
+    Delivery,
+    GetText,
+    NGetText,
+    Photo,
+    Rendered,
+    register,
+    register_photos,
+)
 
-ITEMS_SHOWN = (5, 3, 1, 0)  # items named per list, fewer until the message fits
+# (worst bodies of the summary, items named per list), fewer until the message fits.
+ITEMS_SHOWN = ((5, 5), (3, 3), (0, 1), (0, 0))
 TITLE_LENGTH = 120
 PLAN_LENGTH = 150
 BODY_LENGTH = 80
 NUMBER_LENGTH = 20
 BUTTON_TITLE_LENGTH = 40
-
-
-def _status_labels(gettext: GetText) -> dict[Status, str]:
-    return {
-        Status.DONE: gettext("done"),
-        Status.UNDER_REVIEW: gettext("under review"),
-        Status.OVERDUE: gettext("overdue"),
-        Status.DUE_SOON: gettext("due within 7 days"),
-        Status.LATER: gettext("later"),
-        Status.NO_DEADLINE: gettext("no deadline"),
-        Status.REMOVED: gettext("removed from the plan"),
-    }
-
-
-def counts_lines(plan: PlanDigest, gettext: GetText) -> list[str]:
-    """Measures by status and the share done. (Where the summary of `/summary` may go.)"""
-    counts = plan.counts
-    total = sum(n for status, n in counts.items() if status != Status.REMOVED.value)
-    done = counts.get(Status.DONE.value, 0)
-    percent = round(100 * done / total) if total else 0
-    labels = _status_labels(gettext)
-    parts = []
-    for status in STATUS_ORDER:
-        count = counts.get(status.value, 0)
-        if not count:
-            continue
-        part = f"{labels[status]}: {count}"
-        if status is Status.UNDER_REVIEW and plan.review_past_deadline:
-            part += " " + gettext("({count} past the deadline)").format(
-                count=plan.review_past_deadline
-            )
-        parts.append(part)
-    head = gettext("Measures: {total}, done {percent}%").format(total=total, percent=percent)
-    return [head, " · ".join(parts)] if parts else [head]
 
 
 def _measure_line(item: DigestItem, gettext: GetText) -> str:
@@ -152,7 +131,11 @@ def _period(notice: WeeklyDigestNotice) -> str:
 
 
 def _digest(
-    notice: WeeklyDigestNotice, shown: int, gettext: GetText, ngettext: NGetText, compact: bool
+    notice: WeeklyDigestNotice,
+    shown: tuple[int, int],
+    gettext: GetText,
+    ngettext: NGetText,
+    compact: bool,
 ) -> Rendered:
     heading = gettext("📊 <b>Weekly digest</b>, {period}").format(period=_period(notice))
     if notice.parts > 1:
@@ -163,8 +146,17 @@ def _digest(
     builder = None if compact else InlineKeyboardBuilder()
     for plan in notice.plans:
         lines += ["", f"<b>{escape(shorten(plan.title, PLAN_LENGTH))}</b>"]
-        lines += counts_lines(plan, gettext)
-        lines += changes_lines(plan, 0 if compact else shown, gettext, ngettext, builder)
+        bodies, items = (0, 0) if compact else shown
+        worst = plan.bodies[:bodies]
+        lines += digest_summary_lines(plan.status_counts, worst, plan.body_count, gettext, ngettext)
+        if builder is not None:
+            builder.button(
+                text=gettext("📊 Summary: {plan}").format(
+                    plan=shorten(plan.title, BUTTON_TITLE_LENGTH)
+                ),
+                callback_data=SummaryPage(view=View.PLAN, plan=plan.plan_id),
+            )
+        lines += ["", *changes_lines(plan, items, gettext, ngettext, builder)]
     if not notice.plans:
         lines.append(gettext("You coordinate no plans now."))
     markup: InlineKeyboardMarkup | None = None
@@ -184,4 +176,18 @@ def render_weekly_digest(
             text, markup = _digest(notice, shown, gettext, ngettext, compact=False)
             if message_fits(text, markup):
                 return text, markup
-    return _digest(notice, 0, gettext, ngettext, compact=True)
+    return _digest(notice, (0, 0), gettext, ngettext, compact=True)
+
+
+@register_photos(WEEKLY_DIGEST)
+async def weekly_digest_charts(
+    payload: Mapping[str, Any], gettext: GetText, delivery: Delivery
+) -> list[Photo]:
+    """The chart of each plan, drawn in a worker thread."""
+    photos = []
+    for plan in WeeklyDigestNotice.from_json(payload).plans:
+        if plan.chart is None:
+            continue
+        chart = chart_from_json(plan.chart)
+        photos.append(Photo(await status_chart_png(chart, gettext), chart_caption(chart, gettext)))
+    return photos

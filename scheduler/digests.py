@@ -3,7 +3,9 @@
 Who gets one: each live plan's coordinators (the administrators, for a plan without one, as
 reminders escalate: `models.queries.plan_reviewers`), one digest for all their plans. When:
 `bot.digest_schedule.due_digest` over the person's `digest_subscriptions` row (no row: Monday
-09:00, on) in their time zone.
+09:00, on) in their time zone. What: per plan its summary (counted as /summary counts it), the
+data of its chart, and what changed (`bot.digest_content`), stored in the payload; the sender
+renders the text and draws the chart at send time (`scheduler.digest_messages`).
 
 Exactly once: in one transaction the scan first claims the week (moves `last_sent_on` with an
 update conditional on it still lying before the week's Monday, or inserts the row; a
@@ -15,17 +17,20 @@ nothing; a digest missed while the bot was down goes when it is back, the same w
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import person_timezone
-from bot.digest_content import plan_digests
+from bot.digest_content import PlanStanding, plan_digest, plan_standing
 from bot.digest_schedule import DEFAULT_SETTING, DigestSetting, DueDigest, due_digest, week_of
 from bot.notification_kinds import WEEKLY_DIGEST, WeeklyDigestNotice
+from bot.presentation.chart_payload import chart_to_json
+from bot.presentation.status_chart import summary_chart
 from models.outbox import enqueue_notification
 from models.queries import Recipient, live_plan, plan_reviewers, zone_candidates
 from models.tables import DigestSubscription, Plan
@@ -126,8 +131,28 @@ async def claim_week(
     return bool(result.rowcount)
 
 
+class Standings:
+    """Where each plan stands, and its chart's data, counted once per scan whoever of its
+    coordinators gets a digest."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[PlanStanding, dict[str, Any]]] = {}
+
+    async def of(
+        self, session: AsyncSession, plan_id: int, now: datetime, default_timezone: str
+    ) -> tuple[PlanStanding, dict[str, Any]]:
+        if plan_id not in self._known:
+            standing = await plan_standing(
+                session, plan_id, end=now, default_timezone=default_timezone
+            )
+            chart = chart_to_json(summary_chart(standing.summary, standing.deadlines))
+            self._known[plan_id] = (standing, chart)
+        return self._known[plan_id]
+
+
 async def _enqueue(
     session: AsyncSession,
+    standings: Standings,
     candidate: Candidate,
     due: DueDigest,
     timezone: str,
@@ -135,9 +160,13 @@ async def _enqueue(
     default_timezone: str,
 ) -> int:
     start = candidate.last_sent_at or now - FIRST_PERIOD
-    digests = await plan_digests(
-        session, candidate.plans, start=start, end=now, default_timezone=default_timezone
-    )
+    digests = []
+    for plan_id, _title in candidate.plans:
+        standing, chart = await standings.of(session, plan_id, now, default_timezone)
+        digest = await plan_digest(
+            session, standing, start=start, end=now, default_timezone=default_timezone
+        )
+        digests.append(replace(digest, chart=chart))
     chunks = [
         digests[index : index + PLANS_PER_MESSAGE]
         for index in range(0, len(digests), PLANS_PER_MESSAGE)
@@ -174,6 +203,7 @@ async def write_due_digests(
 ) -> int:
     """Add to the outbox every weekly digest due at `now`; returns how many messages."""
     written = 0
+    standings = Standings()
     for candidate in (await _candidates(session, admin_telegram_ids)).values():
         if _surely_sent_this_week(candidate, now):
             continue
@@ -183,7 +213,9 @@ async def write_due_digests(
         )
         if due is None or not await claim_week(session, candidate, due, now):
             continue
-        written += await _enqueue(session, candidate, due, timezone, now, default_timezone)
+        written += await _enqueue(
+            session, standings, candidate, due, timezone, now, default_timezone
+        )
     return written
 
 

@@ -17,15 +17,19 @@ Other modules add their kinds with the decorator::
     @register("reminder")
     def render_reminder(payload, gettext, ngettext, delivery):
         return gettext("…").format(...), None
+
+A kind may also carry pictures, sent before its text: `register_photos` adds an async
+function that returns them (PNG bytes and an HTML caption of at most 1,024 characters each),
+drawn at send time (in a worker thread: it must not hold the event loop).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.notification_kinds import UNREACHABLE, UnreachableNotice
 from bot.presentation.fits import ReplyMarkup
@@ -36,10 +40,14 @@ __all__ = [
     "Delivery",
     "GetText",
     "NGetText",
+    "Photo",
+    "PhotoRenderer",
     "Rendered",
     "Renderer",
     "UnknownKindError",
+    "photos_for",
     "register",
+    "register_photos",
     "render",
     "renderer_for",
 ]
@@ -61,31 +69,58 @@ class Delivery:
 
 Renderer = Callable[[Mapping[str, Any], GetText, NGetText, Delivery], Rendered]
 
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A picture sent before a notification's text: PNG bytes and an HTML caption."""
+
+    png: bytes
+    caption: str
+
+
+PhotoRenderer = Callable[[Mapping[str, Any], GetText, Delivery], Awaitable[list[Photo]]]
+
 # Bodies named in it (a person may serve many), and the length of a name.
 UNREACHABLE_BODIES = 10
 UNREACHABLE_BODIES_COMPACT = 3
 NAME_LENGTH = 150
 
+F = TypeVar("F")
 _RENDERERS: dict[str, Renderer] = {}
+_PHOTO_RENDERERS: dict[str, PhotoRenderer] = {}
 
 
 class UnknownKindError(LookupError):
     """No renderer is registered for a notification kind."""
 
 
-def register(kind: str) -> Callable[[Renderer], Renderer]:
-    """Register the decorated function as the renderer of `kind` (one renderer per kind)."""
+def _registrar(table: dict[str, F], kind: str, what: str) -> Callable[[F], F]:
     if not kind or len(kind) > 32:
         raise ValueError(f"notification kind must be 1..32 characters, got {kind!r}")
 
-    def decorator(renderer: Renderer) -> Renderer:
-        existing = _RENDERERS.get(kind)
+    def decorator(renderer: F) -> F:
+        existing = table.get(kind)
         if existing is not None and existing is not renderer:
-            raise ValueError(f"a renderer for notification kind {kind!r} is already registered")
-        _RENDERERS[kind] = renderer
+            raise ValueError(f"{what} for notification kind {kind!r} is already registered")
+        table[kind] = renderer
         return renderer
 
     return decorator
+
+
+def register(kind: str) -> Callable[[Renderer], Renderer]:
+    """Register the decorated function as the renderer of `kind` (one renderer per kind)."""
+    return _registrar(_RENDERERS, kind, "a renderer")
+
+
+def register_photos(kind: str) -> Callable[[PhotoRenderer], PhotoRenderer]:
+    """Register the decorated async function as the pictures of `kind` (at most one)."""
+    return _registrar(_PHOTO_RENDERERS, kind, "a photo renderer")
+
+
+def photos_for(kind: str) -> PhotoRenderer | None:
+    """The pictures of `kind`, if it has any."""
+    return _PHOTO_RENDERERS.get(kind)
 
 
 def renderer_for(kind: str) -> Renderer:

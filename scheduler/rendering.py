@@ -3,7 +3,7 @@
 The renderers of each kind are registered in scheduler.notifications. A message that does not
 fit Telegram, or that Telegram refused, is sent once more in its safe form: the renderer's
 compact form, or, should even that not fit, the text cut to fit and the buttons Telegram
-would accept.
+would accept. Pictures of a kind (`photos`) are drawn at send time too.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from datetime import datetime
 from aiogram.utils.i18n import I18n
 
 from bot.presentation.fits import button_count, cut_to_fit, keyboard_that_fits, message_fits
-from bot.presentation.text_limits import visible_length
+from bot.presentation.text_limits import CAPTION_LIMIT, visible_length
 from scheduler.notifications import (
     Delivery,
+    Photo,
     Rendered,
     UnknownKindError,
+    photos_for,
     renderer_for,
 )
 from scheduler.outbox import Claimed
@@ -78,6 +80,28 @@ class NotificationRenderer:
         # Outside an update there is no i18n context: renderers that use aiogram's `_` need one.
         with i18n.context(), i18n.use_locale(locale):
             return renderer(row.payload, gettext, ngettext, delivery)
+
+    async def photos(self, row: Claimed) -> list[Photo]:
+        """The pictures sent before the text of `row` (none if its kind has none). A picture
+        that cannot be drawn, or whose caption is too long, is left out: the text still goes."""
+        renderer = photos_for(row.kind)
+        if renderer is None:
+            return []
+        locale = row.locale if row.locale in self.i18n.available_locales else self.default_locale
+        i18n = self.i18n
+
+        def gettext(message: str) -> str:
+            return i18n.gettext(message, locale=locale)
+
+        try:
+            photos = await renderer(row.payload, gettext, Delivery(now=self._clock()))
+        except Exception:
+            logger.exception("Notification %s (%s): drawing its pictures failed", row.id, row.kind)
+            return []
+        fitting = [photo for photo in photos if visible_length(photo.caption) <= CAPTION_LIMIT]
+        if len(fitting) < len(photos):
+            logger.error("Notification %s (%s): a caption is too long", row.id, row.kind)
+        return fitting
 
     def render_safe(self, row: Claimed) -> Rendered | None:
         """The safe form: the renderer's compact form, or, if even that does not fit, the text

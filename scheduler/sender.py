@@ -15,6 +15,12 @@ A process killed between 1 and 3 leaves rows in `sending`; `recover_stuck` (run 
 every drain) puts rows claimed long ago back to `pending`. So nothing is lost, and only the
 messages in flight at a crash may be delivered twice.
 
+A notification with pictures (the weekly digest's charts) sends them first, then its text; it
+counts as delivered when the text is. A picture Telegram refuses is left out and the text still
+sent; any other failure of a picture is that of the notification (retried, failed, blocked),
+so a retry, or a crash between a picture and the text, may send the picture again, never
+loses the text. Each picture takes its slot of the rate limits like a text.
+
 Telegram's answers other than success are handled in scheduler.telegram_answers (429 pauses,
 403 applies the blocked-recipient rule of bot.delivery_rules, a refused message is sent once
 more in its safe form from scheduler.rendering, anything else is retried later).
@@ -32,7 +38,7 @@ from datetime import datetime, timedelta
 from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import LinkPreviewOptions
+from aiogram.types import BufferedInputFile, LinkPreviewOptions
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -244,7 +250,7 @@ class OutboxSender:
 
     async def _deliver(self, row: Claimed, batch: Batch) -> None:
         message = await self._prepare(row, batch.stats)
-        if message is None:
+        if message is None or not await self._send_photos(row, message, batch):
             return
         while True:
             await self.limiter.acquire(row.chat_id)
@@ -266,6 +272,31 @@ class OutboxSender:
                 batch.stats.sent += 1
                 return
 
+    async def _send_photos(self, row: Claimed, message: Outgoing, batch: Batch) -> bool:
+        """Send the pictures before the text, each within the rate limits; False when the row
+        is done with (handed back to the outbox, failed, or its recipient blocked the bot)."""
+        while message.photos:
+            photo = message.photos[0]
+            await self.limiter.acquire(row.chat_id)
+            try:
+                await self.bot.send_photo(
+                    chat_id=row.chat_id,
+                    photo=BufferedInputFile(photo.png, filename="chart.png"),
+                    caption=photo.caption,
+                    parse_mode=ParseMode.HTML,
+                )
+            except (TelegramAPIError, TimeoutError, OSError) as error:
+                self.limiter.done(row.chat_id)
+                again = await self.answers.answer_photo(row, message, error, batch)
+                if again is None:
+                    message.photos.pop(0)
+                elif not again:
+                    return False
+            else:
+                self.limiter.done(row.chat_id)
+                message.photos.pop(0)
+        return True
+
     async def _prepare(self, row: Claimed, stats: DrainStats) -> Outgoing | None:
         """The message to send (see `NotificationRenderer.first_form`); None, the row recorded
         as failed, if none can be built."""
@@ -281,7 +312,7 @@ class OutboxSender:
             stats.failed += 1
             return None
         text, markup = rendered
-        return Outgoing(text, markup, safe, row.attempts)
+        return Outgoing(text, markup, safe, row.attempts, await self.renderer.photos(row))
 
     async def _record_sent(self, batch: list[Sent]) -> None:
         await self.outbox.record_sent(batch)

@@ -3,8 +3,9 @@
 429 (flood control) pauses the whole sender: a short wait is waited and the message sent
 again, a long one hands the row back to the outbox. 403 (the person blocked the bot) applies
 the domain rule of bot.delivery_rules. A refused message (400 and the like, a bug of the bot)
-is sent once more in its safe form. Anything else (server and network errors, timeouts) is
-retried later with a growing backoff until the attempts are used up.
+is sent once more in its safe form; a refused picture (sent before a text) is left out and
+the text sent. Anything else (server and network errors, timeouts) is retried later with a
+growing backoff until the attempts are used up.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from aiogram.exceptions import (
 
 from bot.presentation.fits import button_count
 from bot.presentation.text_limits import visible_length
-from scheduler.notifications import ReplyMarkup
+from scheduler.notifications import Photo, ReplyMarkup
 from scheduler.outbox import Claimed, OutboxStore, SentLog
 from scheduler.rate_limit import RateLimiter
 from scheduler.rendering import NotificationRenderer
@@ -85,6 +86,8 @@ class Outgoing:
     # The safe form (see `NotificationRenderer.render_safe`), tried once, after a refusal.
     safe: bool
     attempts: int
+    # Pictures still to send before the text, first to last.
+    photos: list[Photo] = field(default_factory=list)
 
 
 class TelegramAnswers:
@@ -130,6 +133,22 @@ class TelegramAnswers:
         # TelegramNetworkError), and anything else Telegram says: try later.
         await self._try_later(row, message, error, batch.stats)
         return False
+
+    async def answer_photo(
+        self, row: Claimed, message: Outgoing, error: BaseException, batch: Batch
+    ) -> bool | None:
+        """An error answered to a picture sent before the text: as `answer` (True: send it
+        again now, False: the row is done with), but a refused picture (a bug) is left out,
+        logged, and the text goes on (None)."""
+        if isinstance(error, REFUSED):
+            logger.error(
+                "Notification %s (%s): picture refused by Telegram, the text goes without it: %s",
+                row.id,
+                row.kind,
+                describe(error),
+            )
+            return None
+        return await self.answer(row, message, error, batch)
 
     async def _flood_control(
         self, row: Claimed, message: Outgoing, error: TelegramRetryAfter, stats: DrainStats

@@ -1,14 +1,24 @@
 """A coordinator's weekly digest over the Bot API emulator: it arrives on Monday at 09:00 in
-their zone through the outbox with what changed, once; /digest moves it, and the next one
-follows."""
+their zone through the outbox, the chart first, then the summary and what changed, once;
+/digest moves it, and the next one follows. A chart Telegram refuses does not lose the text."""
 
 from __future__ import annotations
 
+import io
+import logging
+import re
 from datetime import UTC, date, datetime, timedelta
 
+from PIL import Image
+from sqlalchemy import select
+
+from bot.access import Roles
 from bot.entry.translations import create_i18n
+from bot.measure_status import Status, StatusDates
 from bot.notification_kinds import DigestItem, DigestList, PlanDigest, WeeklyDigestNotice
 from bot.presentation.fits import message_fits
+from bot.presentation.summary_view import counts_lines
+from bot.summaries import BodyRow, StatusCounts, plan_summary
 from models.tables import Assignment, Measure, Membership, Official, Organization, Plan, Role
 from scheduler.digest_messages import render_weekly_digest
 from scheduler.digests import scan_digests
@@ -58,6 +68,41 @@ def digests_to(running_bot) -> list:
     return [m for m in messages if "Еженедельная сводка," in (m.text or "")]
 
 
+def charts_to(running_bot) -> list:
+    return [m for m in running_bot.emulator.messages(COORDINATOR) if m.photo]
+
+
+def ru_translations():
+    i18n = create_i18n()
+
+    def gettext(message: str) -> str:
+        return i18n.gettext(message, locale="ru")
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return i18n.gettext(singular, plural, n, locale="ru")
+
+    return gettext, ngettext
+
+
+async def summary_lines(running_bot, plan_title: str, moment: datetime) -> list[str]:
+    """The counts /summary gives for the plan now, as plain text lines."""
+    async with running_bot.sessionmaker() as session:
+        plan_id = await session.scalar(select(Plan.id).where(Plan.title == plan_title))
+        roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
+        dates = StatusDates.at(moment, running_bot.settings.default_timezone)
+        summary = await plan_summary(session, roles, plan_id, dates)
+    return [
+        re.sub(r"<[^>]+>", "", line) for line in counts_lines(summary.counts, *ru_translations())
+    ]
+
+
+def assert_a_png_chart(running_bot, message, plan_title: str) -> None:
+    assert message.method == "sendPhoto"
+    image = Image.open(io.BytesIO(running_bot.emulator.file_content(message.photo[0]["file_id"])))
+    assert image.format == "PNG" and image.width >= 1000
+    assert plan_title in message.caption
+
+
 async def test_the_digest_arrives_on_monday_at_nine_and_digest_moves_it(running_bot):
     set_clock(running_bot, MONDAY_NINE - timedelta(hours=1))
     await seed(running_bot.sessionmaker)
@@ -65,9 +110,19 @@ async def test_the_digest_arrives_on_monday_at_nine_and_digest_moves_it(running_
     assert await scan(running_bot, MONDAY_NINE - timedelta(minutes=1)) == 0
 
     assert await scan(running_bot, MONDAY_NINE) == 1
+    chart = await coordinator.wait_for_message(lambda m: m.photo is not None, timeout=20)
+    assert_a_png_chart(running_bot, chart, "План Томской области")
     digest = await coordinator.wait_for_message("Еженедельная сводка", timeout=20)
+    assert digest.message_id > chart.message_id
     assert "План Томской области" in digest.text
-    assert "Мероприятий: 2, выполнено 0%" in digest.text
+    # The summary of /summary: its counts, the body with "no one registered".
+    lines = await summary_lines(running_bot, "План Томской области", MONDAY_NINE)
+    assert lines[0] == "2 мероприятия, выполнено 0%" and "Просрочено: 1" in lines
+    assert all(line in digest.text.splitlines() for line in lines)
+    assert "1. Комитет по делам молодёжи — 🔴1 🟡0 🔵0 ✅0 из 2 ⚠️ никто не зарегистрирован" in (
+        digest.text
+    )
+    assert "📊 Сводка: План Томской области" in digest.flat_button_texts()
     assert "Стали просроченными: 1" in digest.text
     assert "1. Утвержден регламент 1 — Комитет по делам молодёжи, срок 16.05.2025" in digest.text
     assert "Комитет по делам молодёжи — 2 открытых мероприятия" in digest.text
@@ -90,13 +145,17 @@ async def test_the_digest_arrives_on_monday_at_nine_and_digest_moves_it(running_
     assert await scan(running_bot, next_wednesday_three) == 1
     second = await coordinator.wait_for_message("Еженедельная сводка", timeout=20)
     assert "19.05.2025–28.05.2025" in second.text
-    assert len(digests_to(running_bot)) == 2
+    assert len(digests_to(running_bot)) == 2 and len(charts_to(running_bot)) == 2
     # Nothing newly overdue this time; measure 1 of the first digest opens its card.
     assert "новых просрочек, принятых и возвращённых отчётов нет" in second.text
     button = next(t for t in digest.flat_button_texts() if t.startswith("1. Утвержден"))
     coordinator.press(digest, text=button)
     card = await coordinator.wait_for_edit(digest, "Утвержден регламент 1")
     assert "16.05.2025" in card.text
+    # The summary button of the digest opens the whole summary, every number a button.
+    coordinator.press(second, text="📊 Сводка: План Томской области")
+    summary = await coordinator.wait_for_edit(second, "Сводка: План Томской области")
+    assert "Просрочено: 1" in summary.text
 
 
 async def test_a_non_coordinator_is_refused_politely(running_bot):
@@ -136,6 +195,11 @@ def test_a_digest_of_long_lists_fits_telegram_and_has_a_compact_form() -> None:
         title=long,
         counts={"overdue": 100, "review": 20, "done": 180},
         review_past_deadline=7,
+        bodies=tuple(
+            BodyRow(n, long, StatusCounts({Status.OVERDUE: 20, Status.DONE: 36}), n % 2 == 0)
+            for n in range(5)
+        ),
+        body_count=60,
         newly_overdue=listed,
         accepted=listed,
         returned=listed,
@@ -153,9 +217,54 @@ def test_a_digest_of_long_lists_fits_telegram_and_has_a_compact_form() -> None:
     payload = notice.to_json()
     text, markup = render_weekly_digest(payload, gettext, ngettext, Delivery(now=MONDAY_NINE))
     assert message_fits(text, markup)
-    assert "и ещё" in text and "(из них после срока: 7)" in text
+    assert "и ещё" in text and "На проверке: 20 (из них после срока: 7)" in text
     compact, none = render_weekly_digest(
         payload, gettext, ngettext, Delivery(now=MONDAY_NINE, compact=True)
     )
     assert none is None and message_fits(compact, None)
     assert "Стали просроченными: <b>300</b>" in compact
+
+
+async def test_a_refused_chart_still_delivers_the_text_and_is_logged(running_bot, caplog):
+    set_clock(running_bot, MONDAY_NINE - timedelta(hours=1))
+    await seed(running_bot.sessionmaker)
+    coordinator = running_bot.emulator.user(COORDINATOR, first_name="Ирина")
+    running_bot.emulator.fail_next(
+        "sendPhoto", 400, description="Bad Request: IMAGE_PROCESS_FAILED"
+    )
+    with caplog.at_level(logging.ERROR):
+        assert await scan(running_bot, MONDAY_NINE) == 1
+        digest = await coordinator.wait_for_message("Еженедельная сводка", timeout=20)
+    assert "2 мероприятия, выполнено 0%" in digest.text
+    assert charts_to(running_bot) == []
+    assert any("picture refused" in record.getMessage() for record in caplog.records)
+    assert await scan(running_bot, MONDAY_NINE + timedelta(minutes=5)) == 0
+
+
+async def test_a_coordinator_of_five_plans_gets_each_chart_and_text_once(running_bot):
+    set_clock(running_bot, MONDAY_NINE - timedelta(hours=1))
+    await seed(running_bot.sessionmaker)
+    async with running_bot.sessionmaker() as session, session.begin():
+        coordinator_id = await session.scalar(
+            select(Official.id).where(Official.telegram_id == COORDINATOR)
+        )
+        for n in range(4):
+            plan = Plan(title=f"План {n + 2}")
+            session.add(plan)
+            await session.flush()
+            session.add(
+                Membership(official_id=coordinator_id, role=Role.COORDINATOR, plan_id=plan.id)
+            )
+    coordinator = running_bot.emulator.user(COORDINATOR, first_name="Ирина")
+    assert await scan(running_bot, MONDAY_NINE) == 2
+    first, second = await coordinator.wait_for_messages(2, "Еженедельная сводка", timeout=40)
+    assert "(часть 1 из 2)" in first.text and "(часть 2 из 2)" in second.text
+    # A restart's scan writes nothing more; a later drain sends nothing twice.
+    assert await scan(running_bot, MONDAY_NINE + timedelta(minutes=5)) == 0
+    set_clock(running_bot, MONDAY_NINE + timedelta(minutes=10))
+    await running_bot.dispatcher["sender"].drain_once()
+    charts = charts_to(running_bot)
+    assert len(digests_to(running_bot)) == 2 and len(charts) == 5
+    titles = sorted(chart.caption.split("»")[0].removeprefix("«") for chart in charts)
+    assert titles == ["План 2", "План 3", "План 4", "План 5", "План Томской области"]
+    assert charts[2].message_id < first.message_id < charts[3].message_id < second.message_id

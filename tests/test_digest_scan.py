@@ -1,18 +1,22 @@
 """The weekly digest scan: one digest per coordinator and week, whatever the restarts, with
-the plan's counts (the same as a direct count by `measure_status`) and what changed."""
+the plan's summary (the same as `plan_summary`'s), its chart's data, and what changed."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.digest_content import status_counts
+from bot.access import Roles
 from bot.digest_schedule import DueDigest
-from bot.measure_status import StatusDates, measure_status
+from bot.measure_status import StatusDates
 from bot.notification_kinds import WEEKLY_DIGEST, WeeklyDigestNotice
+from bot.presentation.chart_payload import chart_from_json
+from bot.presentation.status_chart import SHOWN
+from bot.summaries import plan_summary
 from models.queries import Recipient
 from models.tables import (
     Assignment,
@@ -217,24 +221,34 @@ async def test_what_changed_since_the_last_digest(session):
     assert body.body == "Комитет по делам молодёжи" and body.count == 2
 
 
-async def test_the_counts_agree_with_a_direct_count_over_generated_plans(session):
-    """Random measures (lead or not, co-executors, every status, bodies in three zones, done,
-    removed) at a moment when Moscow and Vladivostok have different dates."""
+async def test_the_digest_says_what_the_summary_says_over_generated_plans(session):
+    """Random measures (lead or not, co-executors, every status, bodies in three zones, some
+    with nobody registered, done, removed) at a moment when Moscow and Vladivostok have
+    different dates: each plan's counts, worst bodies and chart in the digest are those of
+    `plan_summary` (whose counts `tests/test_summaries.py` checks against a direct count)."""
     rng = random.Random(11)
-    now = datetime(2026, 5, 20, 17, 0, tzinfo=UTC)
+    now = datetime(2026, 5, 18, 6, 0, tzinfo=UTC)  # Monday 09:00 in Moscow
     zones = [None, MOSCOW, "Asia/Vladivostok"]
     plans = [Plan(title=f"План {n}", timezone=zones[n % 3]) for n in range(3)]
     bodies = [
         Organization(full_name=f"Орган {n}", name_key=f"орган {n}", timezone=zones[n % 3])
-        for n in range(6)
+        for n in range(20)
     ]
-    session.add_all(plans + bodies)
+    coordinator = Official(telegram_id=COORDINATOR, first_name="Ирина")
+    official = Official(telegram_id=502, first_name="Анна")
+    session.add_all([*plans, *bodies, coordinator, official])
     await session.flush()
-    expected: dict[int, dict[str, int]] = {plan.id: {} for plan in plans}
-    dates = StatusDates.at(now, MOSCOW)
+    session.add_all(
+        Membership(official_id=coordinator.id, role=Role.COORDINATOR, plan_id=plan.id)
+        for plan in plans
+    )
+    session.add_all(
+        Membership(official_id=official.id, role=Role.OFFICIAL, organization_id=body.id)
+        for body in bodies[::2]
+    )
     for number in range(240):
         plan = rng.choice(plans)
-        deadline = date(2026, 5, 20) + timedelta(days=rng.randint(-10, 12))
+        deadline = date(2026, 5, 18) + timedelta(days=rng.randint(-10, 90))
         item = measure(
             plan,
             number,
@@ -244,43 +258,37 @@ async def test_the_counts_agree_with_a_direct_count_over_generated_plans(session
         )
         session.add(item)
         await session.flush()
-        parts = []
-        lead_body = None
         for position, body in enumerate(rng.sample(bodies, rng.randint(0, 3))):
-            is_lead = position == 0 and rng.random() < 0.7
-            status = rng.choice(list(AssignmentStatus))
             session.add(
                 Assignment(
-                    measure_id=item.id, organization_id=body.id, is_lead=is_lead, status=status
+                    measure_id=item.id,
+                    organization_id=body.id,
+                    is_lead=position == 0 and rng.random() < 0.7,
+                    status=rng.choice(list(AssignmentStatus)),
                 )
             )
-            parts.append((is_lead, status, body))
-            if is_lead:
-                lead_body = body
-        deciding_body = lead_body or (parts[0][2] if parts else None)
-        zone = (deciding_body.timezone if deciding_body else None) or plan.timezone
-        # Without a lead, every body decides: a measure is "today" by its deciding bodies.
-        todays = {dates.today(zone)}
-        if lead_body is None and parts:
-            todays = {dates.today(body.timezone or plan.timezone) for *_, body in parts}
-        statuses = {
-            measure_status(
-                deadline=item.deadline,
-                done_on=item.done_on,
-                removed=item.removed_at is not None,
-                parts=[(lead, status) for lead, status, _ in parts],
-                today=today,
-            )
-            for today in todays
-        }
-        if len(statuses) > 1:
-            # Co-executing bodies on different dates: the SQL takes the most urgent.
-            statuses = {min(statuses, key=lambda s: list(type(s)).index(s))}
-        (status,) = statuses
-        expected[plan.id][status.value] = expected[plan.id].get(status.value, 0) + 1
     await session.flush()
-    counted = await status_counts(session, [plan.id for plan in plans], dates)
-    assert {plan_id: counts for plan_id, (counts, _) in counted.items()} == expected
+
+    assert await scan(session, now) == 1
+    (digest,) = await digests(session)
+    dates = StatusDates.at(now, MOSCOW)
+    for plan_digest in WeeklyDigestNotice.from_json(digest.payload).plans:
+        roles = Roles(coordinator_plan_ids=frozenset({plan_digest.plan_id}))
+        summary = await plan_summary(session, roles, plan_digest.plan_id, dates)
+        assert plan_digest.status_counts == summary.counts
+        assert plan_digest.bodies == summary.bodies[: len(plan_digest.bodies)]
+        assert plan_digest.body_count == len(summary.bodies)
+        unregistered = [row for row in summary.bodies if row.nobody_to_remind]
+        assert plan_digest.unregistered.count == len(unregistered)
+        chart = chart_from_json(plan_digest.chart)
+        drawn = Counter(chart.summed)
+        for body in chart.bodies:
+            drawn.update(body.counts)
+        expected = Counter()
+        for row in summary.bodies:
+            expected.update(row.counts.by_status)
+        assert all(drawn[status] == expected[status] for status in SHOWN)
+        assert len(chart.bodies) + chart.summed_bodies == len(summary.bodies)
 
 
 async def test_a_coordinator_of_many_plans_gets_them_in_several_messages(session):

@@ -6,6 +6,7 @@ import asyncio
 import bisect
 import contextlib
 import html
+import io
 import itertools
 import random
 from datetime import timedelta
@@ -26,7 +27,7 @@ from models.tables import (
     Plan,
     Role,
 )
-from scheduler.notifications import UNREACHABLE, Delivery, register, render
+from scheduler.notifications import UNREACHABLE, Delivery, Photo, register, register_photos, render
 from scheduler.sender import OutboxSender, RateLimiter
 
 TEST_KIND = "test_plain"
@@ -585,3 +586,99 @@ async def test_rendered_in_recipients_locale(emulator, sessionmaker, clock, make
     assert (await make_sender().drain_once()).sent == 2
     assert emulator.messages(7801)[0].text == "Сменить язык | Сменить язык"
     assert emulator.messages(7802)[0].text == "Change the language | Change the language"
+
+
+PHOTO_KIND = "test_photo"
+
+
+def tiny_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@register(PHOTO_KIND)
+def render_photo_text(payload, gettext, ngettext, delivery):
+    return html.escape(payload["text"]), None
+
+
+@register_photos(PHOTO_KIND)
+async def render_photos(payload, gettext, delivery):
+    return [Photo(tiny_png(), f"<b>{n}</b>") for n in payload["photos"]]
+
+
+def record_all_sends(bot, stopwatch: FakeMonotonic) -> list[tuple[float, str]]:
+    """(time on the stopwatch, method) of every send the bot starts."""
+    sends: list[tuple[float, str]] = []
+
+    async def note(make_request, bot, method):
+        if method.__api_method__ in ("sendMessage", "sendPhoto"):
+            sends.append((stopwatch(), method.__api_method__))
+        return await make_request(bot, method)
+
+    bot.session.middleware(note)
+    return sends
+
+
+async def test_pictures_go_first_then_the_text_each_within_the_limits(
+    emulator, sessionmaker, clock, make_sender
+):
+    official = await add_official(sessionmaker, emulator, 7901)
+    payload = {"text": "the digest", "photos": ["chart 1", "chart 2"]}
+    await enqueue(sessionmaker, clock, official, 7901, "pics", kind=PHOTO_KIND, payload=payload)
+    stopwatch = FakeMonotonic()
+    sender = make_sender(monotonic=stopwatch, sleep=stopwatch.sleep, per_chat_interval=1.0)
+    sends = record_all_sends(sender.bot, stopwatch)
+
+    stats = await sender.drain_once()
+    assert stats.sent == 1
+    first, second, text = emulator.messages(7901)
+    assert (first.caption, second.caption, text.text) == ("chart 1", "chart 2", "the digest")
+    assert [method for _, method in sends] == ["sendPhoto", "sendPhoto", "sendMessage"]
+    # One chat gets one send a second, pictures included.
+    assert all(later - earlier >= 1.0 for (earlier, _), (later, _) in itertools.pairwise(sends))
+    row = await by_key(sessionmaker, "pics")
+    assert (row.status, row.sent_message_id) == (NotificationStatus.SENT, text.message_id)
+    assert (await sender.drain_once()).claimed == 0
+
+
+async def test_a_picture_that_fails_for_a_while_is_retried_with_its_text_never_losing_it(
+    emulator, sessionmaker, clock, make_sender
+):
+    official = await add_official(sessionmaker, emulator, 7902)
+    payload = {"text": "the digest", "photos": ["chart"]}
+    await enqueue(sessionmaker, clock, official, 7902, "flaky", kind=PHOTO_KIND, payload=payload)
+    emulator.fail_next("sendPhoto", 429, retry_after=1)
+    emulator.fail_next("sendPhoto", 500)
+    stopwatch = FakeMonotonic()
+    sender = make_sender(monotonic=stopwatch, sleep=stopwatch.sleep)
+
+    stats = await sender.drain_once()
+    assert (stats.sent, stats.retried) == (0, 1)  # 429 waited out, then 500: later
+    assert emulator.messages(7902) == []
+    row = await by_key(sessionmaker, "flaky")
+    assert (row.status, row.attempts) == (NotificationStatus.PENDING, 2)
+    clock.advance(seconds=10)
+    assert (await sender.drain_once()).sent == 1
+    picture, text = emulator.messages(7902)
+    assert picture.photo and text.text == "the digest"
+
+
+async def test_a_refused_picture_is_left_out_and_the_text_sent(
+    emulator, sessionmaker, clock, make_sender, caplog
+):
+    official = await add_official(sessionmaker, emulator, 7903)
+    payload = {"text": "the digest", "photos": ["refused", "fine"]}
+    await enqueue(sessionmaker, clock, official, 7903, "bad", kind=PHOTO_KIND, payload=payload)
+    emulator.fail_next("sendPhoto", 400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
+    sender = make_sender()
+    with caplog.at_level("ERROR"):
+        stats = await sender.drain_once()
+    assert (stats.sent, stats.failed) == (1, 0)
+    picture, text = emulator.messages(7903)
+    assert (picture.caption, text.text) == ("fine", "the digest")
+    assert any("picture refused" in record.getMessage() for record in caplog.records)
+    row = await by_key(sessionmaker, "bad")
+    assert row.status == NotificationStatus.SENT

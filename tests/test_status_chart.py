@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 from datetime import date
 
 import numpy as np
@@ -13,6 +14,7 @@ from matplotlib.text import Text
 
 from bot.entry.translations import create_i18n
 from bot.measure_status import Status
+from bot.presentation.chart_payload import chart_from_json, chart_to_json
 from bot.presentation.status_chart import (
     COLOURS,
     MAX_BODIES,
@@ -25,8 +27,10 @@ from bot.presentation.status_chart import (
     chart_rows,
     render_status_chart,
     status_chart_png,
+    summary_chart,
     synthetic_chart,
 )
+from bot.summaries import BodyRow, DeadlinesByMonth, PlanSummary, StatusCounts
 
 
 def russian(message: str) -> str:
@@ -172,3 +176,38 @@ def test_the_caption_fits_a_photo_and_escapes_the_title():
     assert len(caption) <= 1024
     assert "&lt;НСО&gt;" in caption
     assert caption.endswith("статус по органам и открытые мероприятия по месяцам срока")
+
+
+def test_a_chart_kept_in_a_notification_draws_the_same_bars_from_a_small_payload():
+    chart = synthetic_chart(2_000)
+    payload = chart_to_json(chart)
+    assert len(json.dumps(payload, ensure_ascii=False)) < 10_000
+    kept = chart_from_json(json.loads(json.dumps(payload)))
+    assert chart_rows(kept.bodies, russian, kept.summed_bodies, kept.summed) == chart_rows(
+        chart.bodies, russian
+    )
+    assert kept.deadlines_by_month == tuple(chart.deadlines_by_month)
+    assert kept.overdue_open == chart.overdue_open
+    # A plan of 16 bodies keeps its 16 bars, as the chart of /summary draws them.
+    small = synthetic_chart(MAX_BODIES + 1)
+    kept = chart_from_json(chart_to_json(small))
+    assert chart_rows(kept.bodies, russian, kept.summed_bodies, kept.summed) == chart_rows(
+        small.bodies, russian
+    )
+
+
+def test_the_chart_of_a_summary_has_a_bar_per_body_and_its_deadline_months():
+    counts = StatusCounts({Status.OVERDUE: 2, Status.DONE: 1})
+    summary = PlanSummary(
+        plan_id=1,
+        title="План",
+        counts=counts,
+        bodies=(BodyRow(7, "Минфин", counts, has_people=False),),
+        sections=(),
+    )
+    deadlines = DeadlinesByMonth(overdue=2, months=((date(2026, 6, 1), 3),))
+    chart = summary_chart(summary, deadlines)
+    assert chart.plan_title == "План" and chart.overdue_open == 2
+    assert chart.bodies == (BodyStatusCounts("Минфин", {Status.OVERDUE: 2, Status.DONE: 1}),)
+    assert chart.deadlines_by_month == (MonthDeadlines(date(2026, 6, 1), 3),)
+    assert render_status_chart(chart, russian).startswith(b"\x89PNG")

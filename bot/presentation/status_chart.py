@@ -33,6 +33,7 @@ from matplotlib.patches import Patch
 from bot.i18n import N_
 from bot.measure_status import OPEN_STATUSES, Status
 from bot.presentation.text_limits import shorten
+from bot.summaries import DeadlinesByMonth, PlanSummary
 
 Translate = Callable[[str], str]
 
@@ -128,6 +129,23 @@ class StatusChart:
     bodies: Sequence[BodyStatusCounts] = field(default_factory=tuple)
     deadlines_by_month: Sequence[MonthDeadlines] = field(default_factory=tuple)
     overdue_open: int = 0
+    # Bodies already summed into `summed` (a chart kept in a notification keeps only the bars
+    # it draws): drawn in the "other bodies" bar with those in `bodies` beyond `MAX_BODIES`.
+    summed_bodies: int = 0
+    summed: Mapping[Status, int] = field(default_factory=dict)
+
+
+def summary_chart(summary: PlanSummary, deadlines: DeadlinesByMonth) -> StatusChart:
+    """The chart of a plan's summary (`bot.summaries.plan_summary`) and its deadlines by month
+    (`deadlines_by_month`): one bar per body with its parts by status."""
+    return StatusChart(
+        plan_title=summary.title,
+        bodies=tuple(
+            BodyStatusCounts(row.name, dict(row.counts.by_status)) for row in summary.bodies
+        ),
+        deadlines_by_month=tuple(MonthDeadlines(month, count) for month, count in deadlines.months),
+        overdue_open=deadlines.overdue,
+    )
 
 
 def render_status_chart(chart: StatusChart, translate: Translate) -> bytes:
@@ -152,7 +170,7 @@ def chart_caption(chart: StatusChart, translate: Translate) -> str:
 
 def build_status_figure(chart: StatusChart, translate: Translate) -> Figure:
     """The laid-out figure, drawn once (tests measure its texts)."""
-    rows = chart_rows(chart.bodies, translate)
+    rows = chart_rows(chart.bodies, translate, chart.summed_bodies, chart.summed)
     months = month_bars(chart, translate)
     body_height = max(2.4, 0.7 * len(rows) + 1.6)
     month_height = 4.6
@@ -201,20 +219,35 @@ class BodyRow:
         return sum(self.counts.values())
 
 
-def chart_rows(bodies: Sequence[BodyStatusCounts], translate: Translate) -> list[BodyRow]:
-    """The bars of the first panel, top to bottom: the bodies with the most open parts (the
-    most overdue first among equals), then the others summed in one bar."""
-    ranked = sorted(
+def ranked_bodies(bodies: Sequence[BodyStatusCounts]) -> list[BodyStatusCounts]:
+    """The most open parts first (the most overdue first among equals)."""
+    return sorted(
         bodies, key=lambda body: (-body.open, -body.counts.get(Status.OVERDUE, 0), body.name)
     )
+
+
+def chart_rows(
+    bodies: Sequence[BodyStatusCounts],
+    translate: Translate,
+    summed_bodies: int = 0,
+    summed: Mapping[Status, int] | None = None,
+) -> list[BodyRow]:
+    """The bars of the first panel, top to bottom: the bodies with the most open parts (the
+    most overdue first among equals), then the others (and `summed_bodies` summed before
+    into `summed`) in one bar."""
+    ranked = ranked_bodies(bodies)
     shown, rest = ranked[:MAX_BODIES], ranked[MAX_BODIES:]
-    if len(rest) == 1:
+    if len(rest) == 1 and not summed_bodies:
         shown, rest = ranked, []
     rows = [BodyRow(body_label(body.name), _counts(body.counts)) for body in shown]
-    if rest:
-        summed = {status: sum(body.counts.get(status, 0) for body in rest) for status in SHOWN}
-        label = translate(N_("Other bodies ({count})")).format(count=len(rest))
-        rows.append(BodyRow(label, summed, summed=True))
+    if rest or summed_bodies:
+        before = summed or {}
+        totals = {
+            status: before.get(status, 0) + sum(body.counts.get(status, 0) for body in rest)
+            for status in SHOWN
+        }
+        label = translate(N_("Other bodies ({count})")).format(count=len(rest) + summed_bodies)
+        rows.append(BodyRow(label, totals, summed=True))
     return rows
 
 

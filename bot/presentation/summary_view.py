@@ -151,19 +151,46 @@ def render_plan_summary(
             + gettext("<b>Bodies, the most overdue first</b>")
             + _page_label(shown_bodies, gettext)
         )
-        lines.extend(
-            _body_line(shown_bodies.first_number + index, row, gettext)
-            for index, row in enumerate(shown_bodies.items)
-        )
         nobody = sum(1 for row in summary.bodies if row.nobody_to_remind)
-        if nobody:
-            lines.append(
-                gettext("⚠️ Bodies with open measures and no one registered: {count}").format(
-                    count=nobody
-                )
-            )
+        lines.extend(body_lines(shown_bodies.items, shown_bodies.first_number, nobody, gettext))
     lines.append(legend(gettext))
     return "\n".join(lines)
+
+
+def body_lines(
+    rows: Sequence[BodyRow], first_number: int, nobody: int, gettext: GetText
+) -> list[str]:
+    """Numbered lines of bodies (their counts, "no one registered"), then how many bodies
+    have open measures and no one registered, if any."""
+    lines = [_body_line(first_number + index, row, gettext) for index, row in enumerate(rows)]
+    if nobody:
+        lines.append(
+            gettext("⚠️ Bodies with open measures and no one registered: {count}").format(
+                count=nobody
+            )
+        )
+    return lines
+
+
+def digest_summary_lines(
+    counts: StatusCounts,
+    worst: Sequence[BodyRow],
+    bodies: int,
+    gettext: GetText,
+    ngettext: NGetText,
+) -> list[str]:
+    """The summary in the weekly digest: the counts of /summary and its worst `worst` bodies
+    (of `bodies`), without buttons (the digest opens the full summary with one)."""
+    lines = counts_lines(counts, gettext, ngettext)
+    if not worst:
+        return lines
+    heading = gettext("<b>Bodies, the most overdue first</b>")
+    if bodies > len(worst):
+        heading += " " + gettext("({shown} of {count})").format(shown=len(worst), count=bodies)
+    lines.append(heading)
+    lines.extend(body_lines(worst, 1, 0, gettext))
+    lines.append(legend(gettext))
+    return lines
 
 
 def plan_summary_keyboard(
