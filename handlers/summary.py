@@ -8,7 +8,13 @@ from datetime import datetime
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +22,7 @@ from bot.access import Roles
 from bot.config import Settings
 from bot.measure_status import StatusDates
 from bot.presentation.callbacks import MeasureList, SummaryPage, View
+from bot.presentation.status_chart import chart_caption, status_chart_png, summary_chart
 from bot.presentation.summary_view import (
     LIST_PAGE,
     body_summary_keyboard,
@@ -27,7 +34,15 @@ from bot.presentation.summary_view import (
     render_plan_summary,
 )
 from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
-from bot.summaries import BodySummary, Choice, PlanSummary, body_summary, plan_summary, summary_for
+from bot.summaries import (
+    BodySummary,
+    Choice,
+    PlanSummary,
+    body_summary,
+    deadlines_by_month,
+    plan_summary,
+    summary_for,
+)
 from bot.summary_lists import Listed, find_bodies, find_sections, measure_list, upcoming_days
 from handlers.replies import answer, show
 
@@ -85,8 +100,22 @@ async def send_summary(
     settings: Settings,
     now: datetime,
 ) -> None:
-    found = await summary_for(session, roles, status_dates(settings, now), command.args or "")
+    dates = status_dates(settings, now)
+    found = await summary_for(session, roles, dates, command.args or "")
+    if isinstance(found, PlanSummary):
+        await send_chart(message, session, roles, found, dates)
     await answer(message, *render(found))
+
+
+async def send_chart(
+    message: Message, session: AsyncSession, roles: Roles, summary: PlanSummary, dates: StatusDates
+) -> None:
+    """The plan's chart (status by body, open measures by deadline month) as a photo, before
+    the summary's text (a caption could not hold the text: 1,024 characters)."""
+    deadlines = await deadlines_by_month(session, roles, summary.plan_id, dates)
+    chart = summary_chart(summary, deadlines)
+    picture = BufferedInputFile(await status_chart_png(chart, _), filename="summary.png")
+    await message.answer_photo(picture, caption=chart_caption(chart, _))
 
 
 async def show_summary_page(

@@ -3,9 +3,11 @@ and back; an official is refused politely; a head sees their own body."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import matplotlib.image
 import pytest
 
 from bot.clock import today_in
@@ -82,6 +84,10 @@ async def test_a_coordinator_opens_a_bodys_overdue_measures_then_a_card_and_goes
 ) -> None:
     coordinator = user(running_bot, COORDINATOR)
     coordinator.send_command("/summary")
+    chart = await coordinator.wait_for_message(lambda m: m.method == "sendPhoto")
+    assert "План мероприятий" in chart.caption
+    picture = matplotlib.image.imread(io.BytesIO(chart.file.content), format="png")
+    assert picture.shape[1] >= 1000  # a phone-width PNG that opens
     summary = await coordinator.wait_for_message("Summary: План мероприятий")
     assert "Overdue: 2" in summary.text
     assert "Under review: 1 (past the deadline: 1)" in summary.text
