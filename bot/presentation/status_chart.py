@@ -33,6 +33,7 @@ from matplotlib.patches import Patch
 from bot.i18n import N_
 from bot.measure_status import OPEN_STATUSES, Status
 from bot.presentation.text_limits import shorten
+from bot.summaries import DeadlinesByMonth, PlanSummary
 
 Translate = Callable[[str], str]
 
@@ -128,6 +129,17 @@ class StatusChart:
     bodies: Sequence[BodyStatusCounts] = field(default_factory=tuple)
     deadlines_by_month: Sequence[MonthDeadlines] = field(default_factory=tuple)
     overdue_open: int = 0
+
+
+def summary_chart(summary: PlanSummary, deadlines: DeadlinesByMonth) -> StatusChart:
+    """The chart of a plan's summary (`bot.summaries.plan_summary`) and its open measures by
+    deadline month (`bot.summaries.deadlines_by_month`)."""
+    return StatusChart(
+        summary.title,
+        tuple(BodyStatusCounts(body.name, body.counts.by_status) for body in summary.bodies),
+        tuple(MonthDeadlines(month, count) for month, count in deadlines.months),
+        overdue_open=deadlines.overdue,
+    )
 
 
 def render_status_chart(chart: StatusChart, translate: Translate) -> bytes:
