@@ -63,9 +63,10 @@ def counts_from_rows(rows: Iterable[tuple[Any, int, int]]) -> StatusCounts:
     """(status, count, past deadline) rows → counts."""
     by_status: dict[Status, int] = {}
     past = 0
-    for status, count, past_deadline in rows:
-        by_status[Status(status)] = by_status.get(Status(status), 0) + int(count)
-        if Status(status) is Status.UNDER_REVIEW:
+    for value, count, past_deadline in rows:
+        status = Status(value)
+        by_status[status] = by_status.get(status, 0) + int(count)
+        if status is Status.UNDER_REVIEW:
             past += int(past_deadline or 0)
     return StatusCounts({s: by_status[s] for s in STATUS_ORDER if s in by_status}, past)
 
