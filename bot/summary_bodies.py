@@ -27,12 +27,9 @@ class BodyRow:
     organization_id: int
     name: str  # the short name, else the full one
     counts: StatusCounts  # the body's parts
-    registered: int  # active officials and heads registered for it (people to remind)
+    has_people: bool  # anyone active registered as its official or head
+    registered: int = 0  # how many: active officials and heads (people to remind)
     full_name: str = ""
-
-    @property
-    def has_people(self) -> bool:
-        return self.registered > 0
 
     @property
     def nobody_to_remind(self) -> bool:
@@ -83,6 +80,7 @@ async def body_rows(
             body_id,
             names.get(body_id, ("?", "?"))[0],
             counts_from_rows(by_body[body_id]),
+            registered.get(body_id, 0) > 0,
             registered.get(body_id, 0),
             names.get(body_id, ("?", "?"))[1],
         )
