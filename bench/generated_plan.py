@@ -6,6 +6,11 @@ One plan in an already migrated database (SQLite or PostgreSQL), written with bu
 to two co-executors each, every status an assignment may have, about a quarter done and 1%
 removed from the plan. A coordinator (Telegram id 1_000_000 + plan id) coordinates it.
 The same seed gives the same plan. Returns the plan's id.
+
+`add_reports(engine, plan_id, seed=)` then gives the parts submitted, accepted or returned a
+report with two documents each, and the measures titles of about 150 characters: what a
+spreadsheet of the plan shows (`bench/summary_bench.py` times the export over it). Statuses
+do not change.
 """
 
 from __future__ import annotations
@@ -14,17 +19,20 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from models.tables import (
     Assignment,
     AssignmentStatus,
+    Document,
     Measure,
     Membership,
     Official,
     Organization,
     Plan,
+    Report,
+    ReportStatus,
     Role,
     Section,
 )
@@ -173,3 +181,108 @@ async def _people(
             ),
         ],
     )
+
+
+WORDS = [
+    "утверждение",
+    "порядка",
+    "межведомственного",
+    "взаимодействия",
+    "при",
+    "предоставлении",
+    "государственных",
+    "услуг",
+    "в",
+    "электронном",
+    "виде",
+    "с",
+    "учетом",
+    "принципов",
+    "клиентоцентричности",
+    "и",
+    "жизненных",
+    "ситуаций",
+]
+REPORTED = {
+    AssignmentStatus.SUBMITTED: ReportStatus.SUBMITTED,
+    AssignmentStatus.ACCEPTED: ReportStatus.ACCEPTED,
+    AssignmentStatus.RETURNED: ReportStatus.RETURNED,
+}
+
+
+async def add_reports(engine: AsyncEngine, plan_id: int, *, seed: int) -> None:
+    """Reports (with two documents each) for the plan's parts that were reported on, and long
+    titles for its measures; statuses stay as they are."""
+    rng = random.Random(seed)
+    reviewed = datetime(2026, 5, 15, 9, 0, tzinfo=UTC)
+    async with engine.begin() as connection:
+        coordinator = await connection.scalar(
+            select(Official.id).where(Official.telegram_id == 1_000_000 + plan_id)
+        )
+        measures = (
+            await connection.execute(select(Measure.id).where(Measure.plan_id == plan_id))
+        ).scalars()
+        titles = [
+            {
+                "measure": measure_id,
+                "title": " ".join(
+                    rng.choice(WORDS) for _ in range(rng.randint(12, 22))
+                ).capitalize(),
+            }
+            for measure_id in measures
+        ]
+        retitle = (
+            update(Measure)
+            .where(Measure.id == bindparam("measure"))
+            .values(title=bindparam("title"))
+            .execution_options(synchronize_session=False)
+        )
+        for start in range(0, len(titles), BATCH):
+            await connection.execute(retitle, titles[start : start + BATCH])
+        parts = (
+            await connection.execute(
+                select(Assignment.id, Assignment.status)
+                .join(Measure, Measure.id == Assignment.measure_id)
+                .where(Measure.plan_id == plan_id)
+                .order_by(Assignment.id)
+            )
+        ).all()
+        first_report = await _next_id(connection, Report)
+        reports, documents = [], []
+        for assignment_id, status in parts:
+            if AssignmentStatus(status) not in REPORTED:
+                continue
+            report_status = REPORTED[AssignmentStatus(status)]
+            report_id = first_report + len(reports)
+            decided = report_status is not ReportStatus.SUBMITTED
+            reports.append(
+                {
+                    "id": report_id,
+                    "assignment_id": assignment_id,
+                    "author_id": coordinator,
+                    "status": report_status,
+                    "comment": f"Приказ № {assignment_id} от 15.05.2026",
+                    "submitted_at": reviewed - timedelta(days=rng.randint(1, 90)),
+                    "reviewer_id": coordinator if decided else None,
+                    "reviewed_at": reviewed if decided else None,
+                    "review_reason": (
+                        "Нет подписи" if report_status is ReportStatus.RETURNED else None
+                    ),
+                }
+            )
+            documents += [
+                {
+                    "report_id": report_id,
+                    "telegram_file_id": f"f{report_id}.{n}",
+                    "telegram_file_unique_id": f"u{report_id}.{n}",
+                    "file_name": f"приказ-{report_id}-{n}.pdf",
+                }
+                for n in range(2)
+            ]
+        await _insert(connection, Report, reports)
+        await _insert(connection, Document, documents)
+        if connection.dialect.name == "postgresql":
+            await connection.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('reports', 'id'), "
+                "(SELECT max(id) FROM reports))"
+            )

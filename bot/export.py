@@ -23,11 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles, require_coordinator
 from bot.clock import DEFAULT_TIMEZONE, person_timezone
 from bot.export_rows import (
-    BodyCounts,
     MeasureRow,
     PartRow,
     ReportRow,
-    body_counts,
     measure_batches,
     parts_of,
     reports_of,
@@ -37,6 +35,7 @@ from bot.i18n import N_
 from bot.measure_status import STATUS_ORDER, Status, StatusDates, measure_status
 from bot.refusals import Refusal, Refused
 from bot.scope import coordinated_plan_ids
+from bot.summary_bodies import BodyRow, plan_bodies
 from models.queries import active_assignment, live_plan
 from models.tables import Assignment, Measure, Plan, ReportStatus
 
@@ -207,7 +206,7 @@ async def plan_workbook(
         ]
         cells = [_measure_cells(row, zone, photo) for row in rows]
         await asyncio.to_thread(workbook.add_measures, cells)
-    bodies = await body_counts(session, plan_id, dates, body_ids)
+    bodies = await plan_bodies(session, dates, plan_id, body_ids=body_ids)
     await asyncio.to_thread(workbook.add_bodies, [_body_cells(body) for body in bodies])
     measures = workbook.measure_rows
     content = await asyncio.to_thread(workbook.finish)
@@ -308,7 +307,8 @@ def _labelled(body: str, text: str | None, several: bool) -> str:
     return f"{body}: {text}" if several else (text or "")
 
 
-def _body_cells(body: BodyCounts) -> SheetRow:
-    counts = [body.counts.get(status, 0) for status in STATUS_ORDER]
-    overdue = body.counts.get(Status.OVERDUE, 0) > 0
-    return SheetRow((body.name, body.full_name, body.total, *counts, body.registered), overdue)
+def _body_cells(body: BodyRow) -> SheetRow:
+    counts = [body.counts[status] for status in STATUS_ORDER]
+    total = sum(counts)  # removed measures too: every part the body was given
+    overdue = body.counts[Status.OVERDUE] > 0
+    return SheetRow((body.name, body.full_name, total, *counts, body.registered), overdue)

@@ -1,6 +1,6 @@
 """What the spreadsheet of a plan reads: its measures a batch at a time (keyset paging by sort
 key), each batch's executors with their part's status (`bot.measure_status`, in SQL), reports
-and documents; and per body the count of parts by status and who is registered.
+and documents. The sheet of bodies is counted by `bot.summary_bodies`, as the summary's.
 
 Explicit column queries only (`plain_rows`), never the whole plan in memory at once.
 """
@@ -18,9 +18,6 @@ from sqlalchemy.orm import aliased
 from bot.measure_status import Status, StatusDates, part_status_expression
 from models.queries import (
     active_assignment,
-    active_membership,
-    active_official,
-    one_of,
     plain_rows,
 )
 from models.tables import (
@@ -28,13 +25,11 @@ from models.tables import (
     AssignmentStatus,
     Document,
     Measure,
-    Membership,
     Official,
     Organization,
     Plan,
     Report,
     ReportStatus,
-    Role,
     Section,
     display_name,
 )
@@ -212,67 +207,3 @@ async def reports_of(session: AsyncSession, assignment_ids: Sequence[int]) -> li
         for report_id, name, kind in await plain_rows(session, documents.order_by(Document.id)):
             reports[report_id].documents.append((name, kind))
     return list(reports.values())
-
-
-@dataclass(frozen=True, slots=True)
-class BodyCounts:
-    name: str
-    full_name: str
-    counts: dict[Status, int]
-    registered: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-async def body_counts(
-    session: AsyncSession, plan_id: int, dates: StatusDates, body_ids: Sequence[int] | None = None
-) -> list[BodyCounts]:
-    """Each body executing the plan (or these bodies): its parts counted by status (in SQL),
-    and how many people answer for it; the bodies with the most overdue parts first."""
-    status = part_status_expression(
-        assignment=Assignment,
-        measure=Measure,
-        dates=dates,
-        zone_columns=(Organization.timezone, Plan.timezone),
-    )
-    selected = (
-        select(Assignment.organization_id.label("body_id"), status.label("status"))
-        .join(Measure, Measure.id == Assignment.measure_id)
-        .join(Plan, Plan.id == Measure.plan_id)
-        .join(Organization, Organization.id == Assignment.organization_id)
-        .where(Measure.plan_id == plan_id, active_assignment())
-    )
-    if body_ids is not None:
-        selected = selected.where(Assignment.organization_id.in_(list(body_ids)))
-    parts = selected.subquery()
-    counted = select(parts.c.body_id, parts.c.status, func.count()).group_by(
-        parts.c.body_id, parts.c.status
-    )
-    counts: dict[int, dict[Status, int]] = {}
-    for body_id, value, count in await plain_rows(session, counted):
-        counts.setdefault(body_id, {})[Status(value)] = count
-    if not counts:
-        return []
-    names = select(Organization.id, Organization.short_name, Organization.full_name).where(
-        Organization.id.in_(list(counts))
-    )
-    people = (
-        select(Membership.organization_id, func.count(func.distinct(Membership.official_id)))
-        .join(Official, Official.id == Membership.official_id)
-        .where(
-            Membership.organization_id.in_(list(counts)),
-            one_of(Membership.role, (Role.OFFICIAL, Role.HEAD)),
-            active_membership(),
-            active_official(),
-        )
-        .group_by(Membership.organization_id)
-    )
-    registered = dict(tuple(row) for row in await plain_rows(session, people))
-    bodies = [
-        BodyCounts(short or full, full, counts[body_id], registered.get(body_id, 0))
-        for body_id, short, full in await plain_rows(session, names)
-    ]
-    bodies.sort(key=lambda b: (-b.counts.get(Status.OVERDUE, 0), b.name.casefold()))
-    return bodies

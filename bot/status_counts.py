@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -63,15 +63,27 @@ def counts_from_rows(rows: Iterable[tuple[Any, int, int]]) -> StatusCounts:
     """(status, count, past deadline) rows → counts."""
     by_status: dict[Status, int] = {}
     past = 0
-    for status, count, past_deadline in rows:
-        by_status[Status(status)] = by_status.get(Status(status), 0) + int(count)
-        if Status(status) is Status.UNDER_REVIEW:
+    for value, count, past_deadline in rows:
+        status = Status(value)
+        by_status[status] = by_status.get(status, 0) + int(count)
+        if status is Status.UNDER_REVIEW:
             past += int(past_deadline or 0)
     return StatusCounts({s: by_status[s] for s in STATUS_ORDER if s in by_status}, past)
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
+
+
+def _deciding_code() -> ColumnElement[int]:
+    """Per part: 4 for a lead executor's, plus 3 when submitted, 0 when accepted, 1 otherwise.
+    Over a measure's parts, the maximum speaks for its deciding parts (the leads', or every
+    body's when none leads): ``% 4 == 0`` all accepted, ``== 3`` one awaits review."""
+    return case((Assignment.is_lead.is_(True), 4), else_=0) + case(
+        (Assignment.status == AssignmentStatus.SUBMITTED, 3),
+        (Assignment.status == AssignmentStatus.ACCEPTED, 0),
+        else_=1,
+    )
 
 
 def measure_status_rows(
@@ -81,81 +93,114 @@ def measure_status_rows(
     its `measure_status` as `status`, `past` (1 when its deadline has passed in its zone),
     `within` (1 when due within `within_days` days of its today), `zone` and `plan_zone`.
 
-    The deciding parts: the lead executors', or every current body's when none leads; the
-    zone: that of the first deciding body (by id), else the plan's, else the default. When
-    every zone has the same date the bodies' zones are not read at all."""
-    lead = Assignment.is_lead.is_(True)
-    accepted = Assignment.status == AssignmentStatus.ACCEPTED
-    submitted = Assignment.status == AssignmentStatus.SUBMITTED
-    parts = (
-        select(
-            Assignment.measure_id.label("measure_id"),
-            _count_if(lead).label("leads"),
-            _count_if(and_(lead, accepted)).label("lead_accepted"),
-            _count_if(and_(lead, submitted)).label("lead_submitted"),
-            func.count().label("parts"),
-            _count_if(accepted).label("accepted"),
-            _count_if(submitted).label("submitted"),
-            *(
-                ()
-                if dates.one_date
-                else (
-                    func.min(case((lead, Assignment.organization_id))).label("lead_body"),
-                    func.min(Assignment.organization_id).label("any_body"),
-                )
-            ),
+    One pass over the measures and their current parts, grouped by measure (in index order,
+    no sorting): the deciding parts are the lead executors', or every current body's when none
+    leads; the zone that of the first deciding body (by id), else the plan's, else the default.
+    When every zone has the same date the bodies' zones are not read at all."""
+    measure = (
+        Measure.id.label("measure_id"),
+        Measure.plan_id.label("plan_id"),
+        Measure.section_id.label("section_id"),
+        Measure.deadline.label("deadline"),
+    )
+    code = func.max(_deciding_code())
+    plan_zone = func.max(Plan.timezone)
+    if dates.one_date:
+        # No zone to look at: the status straight from the grouped parts.
+        zones: tuple[Any, ...] = (literal(None), plan_zone)
+        columns = _measure_columns(
+            dates, within_days, Measure.removed_at, Measure.done_on, code, Measure.deadline, zones
         )
-        .join(Measure, Measure.id == Assignment.measure_id)
-        .join(Plan, Plan.id == Measure.plan_id)
-        .where(active_assignment(), *where)
-        .group_by(Assignment.measure_id)
+        statement = _measure_parts(
+            *measure, *columns, zones[0].label("zone"), plan_zone.label("plan_zone")
+        )
+        return statement.where(*where).subquery()
+    lead_body = func.min(case((Assignment.is_lead.is_(True), Assignment.organization_id)))
+    grouped = (
+        _measure_parts(
+            *measure,
+            Measure.done_on.label("done_on"),
+            Measure.removed_at.label("removed_at"),
+            code.label("code"),
+            plan_zone.label("plan_zone"),
+            func.coalesce(lead_body, func.min(Assignment.organization_id)).label("deciding_body"),
+        )
+        .where(*where)
         .subquery()
     )
-    has_lead = parts.c.leads > 0
-    deciding = case((has_lead, parts.c.leads), else_=func.coalesce(parts.c.parts, 0))
-    deciding_accepted = case((has_lead, parts.c.lead_accepted), else_=parts.c.accepted)
-    deciding_submitted = case((has_lead, parts.c.lead_submitted), else_=parts.c.submitted)
     body = aliased(Organization)
-    zone: ColumnElement[Any] = literal(None) if dates.one_date else body.timezone
-    today = dates.today_expression(zone, Plan.timezone)
-    soon_limit = dates.soon_limit_expression(zone, Plan.timezone)
+    zones = (body.timezone, grouped.c.plan_zone)
+    columns = _measure_columns(
+        dates,
+        within_days,
+        grouped.c.removed_at,
+        grouped.c.done_on,
+        grouped.c.code,
+        grouped.c.deadline,
+        zones,
+    )
+    return (
+        select(
+            grouped.c.measure_id,
+            grouped.c.plan_id,
+            grouped.c.section_id,
+            grouped.c.deadline,
+            *columns,
+            body.timezone.label("zone"),
+            grouped.c.plan_zone,
+        )
+        .outerjoin(body, body.id == grouped.c.deciding_body)
+        .subquery()
+    )
+
+
+def _measure_parts(*columns: Any) -> Select:
+    """Measures joined to their plan and current parts, one row per measure."""
+    return (
+        select(*columns)
+        .join(Plan, Plan.id == Measure.plan_id)
+        .outerjoin(Assignment, and_(Assignment.measure_id == Measure.id, active_assignment()))
+        .group_by(Measure.id)
+    )
+
+
+def _measure_columns(
+    dates: StatusDates,
+    within_days: int | None,
+    removed_at: Any,
+    done_on: Any,
+    code: Any,
+    deadline: Any,
+    zones: tuple[Any, ...],
+) -> tuple[ColumnElement[Any], ...]:
+    """`status`, `past` and `within` of a measure from its columns and its parts' maximal
+    `_deciding_code`, "today" by `zones` (the deciding body's, the plan's)."""
+    today = dates.today_expression(*zones)
+    decided = code % 4
     status = case(
-        (Measure.removed_at.is_not(None), literal(Status.REMOVED.value)),
-        (Measure.done_on.is_not(None), literal(Status.DONE.value)),
-        (and_(deciding > 0, deciding_accepted == deciding), literal(Status.DONE.value)),
-        (func.coalesce(deciding_submitted, 0) > 0, literal(Status.UNDER_REVIEW.value)),
-        (Measure.deadline.is_(None), literal(Status.NO_DEADLINE.value)),
-        (Measure.deadline < today, literal(Status.OVERDUE.value)),
-        (Measure.deadline <= soon_limit, literal(Status.DUE_SOON.value)),
+        (removed_at.is_not(None), literal(Status.REMOVED.value)),
+        (done_on.is_not(None), literal(Status.DONE.value)),
+        (decided == 0, literal(Status.DONE.value)),
+        (decided == 3, literal(Status.UNDER_REVIEW.value)),
+        (deadline.is_(None), literal(Status.NO_DEADLINE.value)),
+        (deadline < today, literal(Status.OVERDUE.value)),
+        (deadline <= dates.soon_limit_expression(*zones), literal(Status.DUE_SOON.value)),
         else_=literal(Status.LATER.value),
     )
-    statement = (
-        select(
-            Measure.id.label("measure_id"),
-            Measure.plan_id.label("plan_id"),
-            Measure.section_id.label("section_id"),
-            Measure.deadline.label("deadline"),
-            status.label("status"),
-            case((Measure.deadline < today, 1), else_=0).label("past"),
-            _within(dates, within_days, zone, Plan.timezone).label("within"),
-            zone.label("zone"),
-            Plan.timezone.label("plan_zone"),
-        )
-        .join(Plan, Plan.id == Measure.plan_id)
-        .outerjoin(parts, parts.c.measure_id == Measure.id)
-        .where(*where)
+    return (
+        status.label("status"),
+        case((deadline < today, 1), else_=0).label("past"),
+        _within(dates, within_days, deadline, *zones).label("within"),
     )
-    if not dates.one_date:
-        deciding_body = case((has_lead, parts.c.lead_body), else_=parts.c.any_body)
-        statement = statement.outerjoin(body, body.id == deciding_body)
-    return statement.subquery()
 
 
-def _within(dates: StatusDates, days: int | None, *zone_columns: Any) -> ColumnElement[int]:
+def _within(
+    dates: StatusDates, days: int | None, deadline: Any, *zone_columns: Any
+) -> ColumnElement[int]:
     if days is None:
         return literal(0)
     limit = dates.days_ahead_expression(days, *zone_columns)
-    return case((Measure.deadline <= limit, 1), else_=0)
+    return case((deadline <= limit, 1), else_=0)
 
 
 def part_status_rows(
@@ -180,7 +225,7 @@ def part_status_rows(
             Measure.deadline.label("deadline"),
             status.label("status"),
             case((Measure.deadline < today, 1), else_=0).label("past"),
-            _within(dates, within_days, *zones).label("within"),
+            _within(dates, within_days, Measure.deadline, *zones).label("within"),
             zone.label("zone"),
             Plan.timezone.label("plan_zone"),
         )

@@ -15,7 +15,6 @@ their body (`body_summary`); officials get no summaries. The lists behind the nu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +33,7 @@ from bot.status_counts import (
     measure_status_rows,
     part_status_rows,
 )
+from bot.summary_bodies import BodyRow, bodies_with_people, plan_bodies
 from models.queries import (
     active_membership,
     active_official,
@@ -55,19 +55,6 @@ from models.tables import (
 
 # How many months ahead the deadlines chart looks.
 MONTHS_AHEAD = 6
-
-
-@dataclass(frozen=True, slots=True)
-class BodyRow:
-    organization_id: int
-    name: str
-    counts: StatusCounts
-    has_people: bool  # anyone active registered as its official or head
-
-    @property
-    def nobody_to_remind(self) -> bool:
-        """Open work and nobody registered to be reminded of it."""
-        return self.counts.open > 0 and not self.has_people
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,61 +178,14 @@ async def plan_summary(
     measures = measure_status_rows(dates, *where)
     by_section = await grouped_status_counts(session, measures, measures.c.section_id)
     counts = counts_from_rows(row for rows in by_section.values() for row in rows)
-    parts = part_status_rows(dates, *where)
-    by_body = await grouped_status_counts(session, parts, parts.c.organization_id)
     return PlanSummary(
         plan_id=plan_id,
         title=title,
         counts=counts,
-        bodies=await _body_rows(session, by_body),
+        bodies=await plan_bodies(session, dates, plan_id, section_id=section_id),
         sections=await _section_rows(session, plan_id, by_section),
         section_id=section_id,
     )
-
-
-async def _body_rows(
-    session: AsyncSession, by_body: dict[int, list[tuple[Any, int, int]]]
-) -> tuple[BodyRow, ...]:
-    if not by_body:
-        return ()
-    ids = sorted(by_body)
-    names = {
-        body_id: short_name or full_name
-        for body_id, full_name, short_name in await plain_rows(
-            session,
-            select(Organization.id, Organization.full_name, Organization.short_name).where(
-                Organization.id.in_(ids)
-            ),
-        )
-    }
-    staffed = await bodies_with_people(session, ids)
-    rows = [
-        BodyRow(
-            body_id, names.get(body_id, "?"), counts_from_rows(by_body[body_id]), body_id in staffed
-        )
-        for body_id in ids
-    ]
-    rows.sort(key=lambda row: (-row.counts[Status.OVERDUE], -row.counts.open, row.name.casefold()))
-    return tuple(rows)
-
-
-async def bodies_with_people(session: AsyncSession, organization_ids: Iterable[int]) -> set[int]:
-    """Of these bodies, those with an active official or head registered (someone to remind)."""
-    ids = sorted(set(organization_ids))
-    if not ids:
-        return set()
-    statement = (
-        select(Membership.organization_id)
-        .join(Official, Official.id == Membership.official_id)
-        .where(
-            Membership.organization_id.in_(ids),
-            one_of(Membership.role, (Role.OFFICIAL, Role.HEAD)),
-            active_membership(),
-            active_official(),
-        )
-        .distinct()
-    )
-    return {row[0] for row in await plain_rows(session, statement)}
 
 
 async def _section_rows(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
@@ -137,60 +137,110 @@ def _lead_body(measure_id: Any) -> tuple[ColumnElement[str], ColumnElement[int]]
     return name, count
 
 
-def _statement(parts: bool, where: list, filters: ListFilter, dates: StatusDates) -> Select:
+def _ordered(parts: bool, where: list, filters: ListFilter, dates: StatusDates) -> Select:
+    """The list's rows (measure, deadline, status, zones, body), with the list's length as
+    `total`, in the list's order: by deadline (none last), then the plan's order."""
     days = filters.days if filters.listed is Listed.UPCOMING else None
     if parts:
         rows = part_status_rows(dates, *where, within_days=days)
-        body = func.coalesce(Organization.short_name, Organization.full_name)
-        others = (
-            select(func.count())
-            .select_from(Assignment)
-            .where(Assignment.measure_id == rows.c.measure_id, active_assignment())
-            .scalar_subquery()
-            - 1
-        )
-        joined = Organization, Organization.id == rows.c.organization_id
+        body_id: ColumnElement[Any] = rows.c.organization_id
     else:
         rows = measure_status_rows(dates, *where, within_days=days)
-        body, count = _lead_body(rows.c.measure_id)
-        others = count - 1
-        joined = None
+        body_id = literal(None)
     statement = (
         select(
             rows.c.measure_id,
-            Measure.number,
-            Measure.sort_key,
-            Measure.title,
             rows.c.deadline,
             rows.c.status,
-            body,
-            others,
             rows.c.zone,
             rows.c.plan_zone,
+            body_id.label("body_id"),
+            Measure.sort_key,
+            func.count().over().label("total"),
         )
         .join(Measure, Measure.id == rows.c.measure_id)
         .where(*_status_filter(rows, filters))
     )
-    if joined is not None:
-        statement = statement.join(*joined)
+    return statement.order_by(*_order(rows.c.deadline, Measure.sort_key, body_id, parts))
+
+
+def _order(deadline: Any, sort_key: Any, body_id: Any, parts: bool) -> tuple[Any, ...]:
+    # A measure is listed once, a part once per body: the body breaks the ties of parts.
+    first = (case((deadline.is_(None), 1), else_=0), deadline, sort_key)
+    return (*first, body_id) if parts else first
+
+
+def _detailed(ordered: Subquery, parts: bool) -> Select:
+    """The ordered rows (one page of them) with what a line shows: number, title, body."""
+    if parts:
+        body: ColumnElement[Any] = func.coalesce(Organization.short_name, Organization.full_name)
+        others = (
+            select(func.count())
+            .select_from(Assignment)
+            .where(Assignment.measure_id == ordered.c.measure_id, active_assignment())
+            .scalar_subquery()
+            - 1
+        )
+    else:
+        body, count = _lead_body(ordered.c.measure_id)
+        others = count - 1
+    statement = (
+        select(
+            ordered.c.measure_id,
+            Measure.number,
+            Measure.title,
+            ordered.c.deadline,
+            ordered.c.status,
+            body,
+            others,
+            ordered.c.zone,
+            ordered.c.plan_zone,
+            ordered.c.total,
+        )
+        .join(Measure, Measure.id == ordered.c.measure_id)
+        .order_by(*_order(ordered.c.deadline, ordered.c.sort_key, ordered.c.body_id, parts))
+    )
+    if parts:
+        statement = statement.join(Organization, Organization.id == ordered.c.body_id)
     return statement
 
 
 @dataclass(frozen=True, slots=True)
 class MeasureListing:
-    """A list and what its heading names: the body and the section it is narrowed to."""
+    """A list (or one page of it) and what its heading names: the body and the section it is
+    narrowed to."""
 
     items: list[ListedMeasure]
     body: str | None = None
     section: str | None = None
+    total: int = 0  # the whole list's length
+    page: int = 0  # which page `items` are (from 0), when paged
 
 
 async def measure_list(
-    session: AsyncSession, roles: Roles, filters: ListFilter, dates: StatusDates
+    session: AsyncSession,
+    roles: Roles,
+    filters: ListFilter,
+    dates: StatusDates,
+    *,
+    page: int = 0,
+    size: int | None = None,
 ) -> MeasureListing:
     """The list the filters describe, as the person may see it, with the names its heading
-    shows."""
-    items = await listed_measures(session, roles, filters, dates)
+    shows; with `size`, only page `page` of it (read from the database; a page past the end,
+    from an old button, is the last one)."""
+    parts, where = await _scope(session, roles, filters)
+    ordered = _ordered(parts, where, filters, dates)
+    if size is None:
+        items, total = await _items(session, _detailed(ordered.subquery(), parts), dates)
+        page = 0
+    else:
+        page = max(page, 0)
+        items, total = await _page(session, ordered, parts, dates, page, size)
+        if not items and page > 0:
+            total = await _count(session, ordered)
+            page = max(0, -(-total // size) - 1)
+            items, total = await _page(session, ordered, parts, dates, page, size)
     body = section = None
     if filters.organization_id is not None:
         body = await session.scalar(
@@ -205,43 +255,59 @@ async def measure_list(
         )
         if rows:
             section = " ".join(part for part in rows[0] if part)
-    return MeasureListing(items, body, section)
+    return MeasureListing(items, body, section, total, page)
+
+
+async def _page(
+    session: AsyncSession,
+    ordered: Select,
+    parts: bool,
+    dates: StatusDates,
+    page: int,
+    size: int,
+) -> tuple[list[ListedMeasure], int]:
+    one_page = ordered.limit(size).offset(page * size).subquery()
+    return await _items(session, _detailed(one_page, parts), dates)
+
+
+async def _count(session: AsyncSession, ordered: Select) -> int:
+    rows = ordered.order_by(None).subquery()
+    return int(await session.scalar(select(func.count()).select_from(rows)) or 0)
+
+
+async def _items(
+    session: AsyncSession, statement: Select, dates: StatusDates
+) -> tuple[list[ListedMeasure], int]:
+    found, total = [], 0
+    for row in await plain_rows(session, statement):
+        measure_id, number, title, deadline, status, body, others, zone, plan_zone, total = row
+        today = dates.today(zone if zone in dates.today_by_zone else plan_zone)
+        found.append(
+            ListedMeasure(
+                measure_id,
+                number,
+                title,
+                _as_date(deadline),
+                Status(status),
+                body or "—",
+                max(int(others or 0), 0),
+                today,
+            )
+        )
+    return found, int(total)
+
+
+def _as_date(value: date | str | None) -> date | None:
+    # A date read through a subquery may come back from SQLite as text.
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 async def listed_measures(
     session: AsyncSession, roles: Roles, filters: ListFilter, dates: StatusDates
 ) -> list[ListedMeasure]:
-    """The list the filters describe, as the person may see it: by deadline (none last), then
-    the plan's order."""
-    parts, where = await _scope(session, roles, filters)
-    rows = await plain_rows(session, _statement(parts, where, filters, dates))
-    found = []
-    for (
-        measure_id,
-        number,
-        sort_key,
-        title,
-        deadline,
-        status,
-        body,
-        others,
-        zone,
-        plan_zone,
-    ) in rows:
-        today = dates.today(zone if zone in dates.today_by_zone else plan_zone)
-        item = ListedMeasure(
-            measure_id,
-            number,
-            title,
-            deadline,
-            Status(status),
-            body or "—",
-            max(int(others or 0), 0),
-            today,
-        )
-        found.append(((deadline or date.max, sort_key, body or ""), item))
-    found.sort(key=lambda entry: entry[0])
-    return [item for _, item in found]
+    """The whole list the filters describe, as the person may see it: by deadline (none
+    last), then the plan's order."""
+    return (await measure_list(session, roles, filters, dates)).items
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from bot.presentation.summary_view import (
     render_list,
     render_plan_summary,
 )
-from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_of, shorten
+from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, page_cut, shorten
 from bot.summaries import (
     BodySummary,
     Choice,
@@ -156,8 +156,10 @@ async def show_list(
 async def _list(
     shown: MeasureList, session: AsyncSession, roles: Roles, settings: Settings, now: datetime
 ) -> Rendered:
-    listing = await measure_list(session, roles, shown.filters(), status_dates(settings, now))
-    page = page_of(listing.items, shown.page, LIST_PAGE)
+    dates = status_dates(settings, now)
+    filters = shown.filters()
+    listing = await measure_list(session, roles, filters, dates, page=shown.page, size=LIST_PAGE)
+    page = page_cut(listing.items, listing.page, listing.total, LIST_PAGE)
     return (
         render_list(listing, page, shown.listed, shown.days, _, _),
         list_keyboard(page, shown.model_copy(update={"page": page.page}), _),

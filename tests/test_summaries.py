@@ -415,3 +415,37 @@ async def test_a_plan_of_300_measures_and_60_bodies_fits_telegram_by_paging(engi
             page = page_of(listing.items, number, LIST_PAGE)
             text = render_list(listing, page, Listed.ALL, 0, gettext, ngettext)
             check(text, list_keyboard(page, shown.model_copy(update={"page": number}), gettext))
+
+
+async def test_a_list_is_paged_by_the_database_in_the_same_order_as_the_whole_list(engine) -> None:
+    """A coordinator paging through the plan's overdue measures sees the whole list, page by
+    page, in its order; an old button past the end shows the last page."""
+    from bench.generated_plan import generate_plan
+    from bot.summary_lists import measure_list
+    from models.engine import create_sessionmaker
+
+    plan_id = await generate_plan(engine, measures=300, bodies=60, seed=5)
+    roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
+    async with create_sessionmaker(engine)() as session:
+        summary = await plan_summary(session, roles, plan_id, DATES)
+        worst = summary.bodies[0].organization_id
+        for filters in (
+            ListFilter(Listed.OVERDUE, plan_id),
+            ListFilter(Listed.ALL, plan_id),
+            ListFilter(Listed.OPEN, plan_id, worst),
+        ):
+            whole = await listed_measures(session, roles, filters, DATES)
+            pages = -(-len(whole) // 7)
+            seen = []
+            for number in range(pages):
+                page = await measure_list(session, roles, filters, DATES, page=number, size=7)
+                assert page.total == len(whole) and page.page == number
+                seen += page.items
+            assert seen == whole
+            last = await measure_list(session, roles, filters, DATES, page=pages + 3, size=7)
+            assert last.page == max(pages - 1, 0)
+            assert last.items == whole[last.page * 7 :]
+        overdue = await listed_measures(session, roles, ListFilter(Listed.OVERDUE, plan_id), DATES)
+        assert len(overdue) == summary.counts[Status.OVERDUE]
+        deadlines = [item.deadline for item in overdue]
+        assert deadlines == sorted(deadlines)

@@ -329,7 +329,7 @@ def list_heading(
                 section=escape(shorten(listing.section, NAME_LENGTH))
             )
         )
-    return " — ".join(parts) + f": {len(listing.items)}"
+    return " — ".join(parts) + f": {listing.total}"
 
 
 def list_line(number: int, item: ListedMeasure, gettext: GetText, ngettext: NGetText) -> str:

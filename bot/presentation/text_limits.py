@@ -156,13 +156,15 @@ def page_of(items: Sequence[T], page: int, size: int) -> PageOf[T]:
         raise ValueError("a page holds at least one item")
     pages = max(1, -(-len(items) // size))
     page = min(max(page, 0), pages - 1)
-    return PageOf(
-        items=items[page * size : (page + 1) * size],
-        page=page,
-        pages=pages,
-        total=len(items),
-        size=size,
-    )
+    return page_cut(items[page * size : (page + 1) * size], page, len(items), size)
+
+
+def page_cut(items: Sequence[T], page: int, total: int, size: int) -> PageOf[T]:
+    """A page the database already cut (LIMIT/OFFSET): its `items`, its index and the length
+    of the whole list."""
+    if size < 1:
+        raise ValueError("a page holds at least one item")
+    return PageOf(items=items, page=page, pages=max(1, -(-total // size)), total=total, size=size)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+")

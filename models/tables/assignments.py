@@ -46,6 +46,15 @@ class Assignment(TimestampMixin, Base):
         UniqueConstraint("measure_id", "organization_id"),
         Index(None, "organization_id", "status"),
         Index(None, "status", "measure_id"),
+        # Summaries: a measure's current parts without reading the rows (covering).
+        Index(
+            "ix_assignments_measure_parts",
+            "measure_id",
+            "valid_until",
+            "is_lead",
+            "status",
+            "organization_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

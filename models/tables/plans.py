@@ -103,6 +103,16 @@ class Measure(TimestampMixin, Base):
         UniqueConstraint("plan_id", "number_key"),
         Index(None, "plan_id", "sort_key"),
         Index(None, "section_id"),
+        # Summaries: a plan's measures in id order with what their status needs (covering).
+        Index(
+            "ix_measures_plan_status",
+            "plan_id",
+            "id",
+            "section_id",
+            "deadline",
+            "done_on",
+            "removed_at",
+        ),
         # The reminder scan and the summaries look for open measures by deadline.
         Index(
             "ix_measures_open_deadline",
