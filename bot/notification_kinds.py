@@ -18,6 +18,7 @@ from typing import Any, Final
 from bot.reminder_policy import Audience, PointKind, ReminderPoint
 
 __all__ = [
+    "INVITATION_USED",
     "REMINDER",
     "REPORT_REVIEWED",
     "REPORT_SUBMITTED",
@@ -25,6 +26,7 @@ __all__ = [
     "WEEKLY_DIGEST",
     "DigestItem",
     "DigestList",
+    "InvitationUsedNotice",
     "PlanDigest",
     "ReminderItem",
     "ReminderNotice",
@@ -45,6 +47,9 @@ REPORT_REVIEWED: Final = "report_reviewed"
 UNREACHABLE: Final = "unreachable"
 # To coordinators, weekly: where each of their plans stands and what changed since the last.
 WEEKLY_DIGEST: Final = "weekly_digest"
+# To an invitation's maker (the administrators, for a link made from the command line): who
+# used it.
+INVITATION_USED: Final = "invitation_used"
 
 
 def _text(data: Mapping[str, Any], key: str) -> str:
@@ -411,4 +416,43 @@ class WeeklyDigestNotice:
             plans=tuple(PlanDigest.from_json(plan) for plan in data.get("plans") or ()),
             part=int(data.get("part") or 1),
             parts=int(data.get("parts") or 1),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationUsedNotice:
+    """Kind INVITATION_USED: someone registered through the recipient's invitation."""
+
+    invitation_id: int
+    person: str  # the name they gave
+    username: str | None  # their Telegram @username, if any
+    role: str  # models.tables.Role value
+    target: str  # the body's full name or the plan's title ("" for an administrator's link)
+    uses: int  # uses counted so far, this one included
+    max_uses: int
+    from_command_line: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "invitation_id": self.invitation_id,
+            "person": self.person,
+            "username": self.username,
+            "role": self.role,
+            "target": self.target,
+            "uses": self.uses,
+            "max_uses": self.max_uses,
+            "from_command_line": self.from_command_line,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> InvitationUsedNotice:
+        return cls(
+            invitation_id=int(data.get("invitation_id") or 0),
+            person=_text(data, "person"),
+            username=_optional_text(data, "username"),
+            role=_text(data, "role"),
+            target=_text(data, "target"),
+            uses=int(data.get("uses") or 0),
+            max_uses=int(data.get("max_uses") or 0),
+            from_command_line=bool(data.get("from_command_line")),
         )
