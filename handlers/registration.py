@@ -150,6 +150,9 @@ async def confirm_pressed(
     now: datetime,
 ) -> None:
     token = (await state.get_data()).get("token", "")
+    if not token:  # not opened in this conversation (or the bot restarted since)
+        await query.answer(_("Please open the invitation link again."), show_alert=True)
+        return
     await state.clear()
     await query.answer()
     await show(query, _("Confirmed."), None)
