@@ -94,20 +94,26 @@ async def open_invitation(
         logger.info("Invitation refused for person %s: %s", official.id, check.problem.value)
         await message.answer(problem_text(check.problem))
         return
-    assert check.invitation is not None
-    if check.needs_confirmation:
-        await state.set_state(Registration.confirm)
-        await state.update_data(token=token)
-        await message.answer(
-            await confirm_question(session, check.invitation),
-            reply_markup=confirm_keyboard(
-                _("Confirm"),
-                JoinInvitation(action=JoinAction.CONFIRM, invitation_id=check.invitation.id),
-                JoinInvitation(action=JoinAction.CANCEL, invitation_id=check.invitation.id),
-            ),
-        )
+    if check.needs_confirmation and check.invitation is not None:
+        await ask_to_join(message, session, state, token, check.invitation)
         return
     await ask_name_or_complete(message, session, official, state, token, bot, i18n, settings, now)
+
+
+async def ask_to_join(
+    message: Message, session: AsyncSession, state: FSMContext, token: str, invitation: Invitation
+) -> None:
+    """A registered person confirms first; the token waits in the conversation's state."""
+    await state.set_state(Registration.confirm)
+    await state.update_data(token=token)
+    await message.answer(
+        await confirm_question(session, invitation),
+        reply_markup=confirm_keyboard(
+            _("Confirm"),
+            JoinInvitation(action=JoinAction.CONFIRM, invitation_id=invitation.id),
+            JoinInvitation(action=JoinAction.CANCEL, invitation_id=invitation.id),
+        ),
+    )
 
 
 async def ask_name_or_complete(
