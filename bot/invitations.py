@@ -1,18 +1,19 @@
-"""Invitations: deep links that register a person with a body, or as a plan's coordinator.
+"""Invitations: deep links that register a person with a body, or as a plan's coordinator
+(or, made from the command line, as an administrator).
 
 A token carries 192 random bits; only its SHA-256 digest is stored, so the database alone
 cannot be turned into working links. A token expires, has a use limit and can be revoked.
+Opening one is `bot/invitation_use.py`.
 """
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles, can_manage_coordinators, can_revoke_invitation
@@ -21,12 +22,14 @@ from bot.body_names import exact_bodies, match_bodies
 from bot.memberships import EXECUTOR_ROLES
 from bot.refusals import Refusal, Refused
 from bot.scope import coordinated_bodies, coordinated_body
-from models.queries import active_membership, live_plan
-from models.tables import Invitation, Membership, Official, Organization, Plan, Role
+from models.queries import live_plan
+from models.tables import Invitation, Organization, Plan, Role
 
 DEFAULT_LIFETIME = timedelta(days=14)
 TOKEN_BYTES = 24  # 192 bits; 32 characters in a deep link (Telegram allows 64)
-INVITABLE_ROLES = (Role.OFFICIAL, Role.HEAD, Role.COORDINATOR)
+INVITABLE_ROLES = (Role.OFFICIAL, Role.HEAD, Role.COORDINATOR, Role.ADMINISTRATOR)
+# A link that makes its opener an administrator (`python -m bot invite --role admin`).
+ADMIN_LINK_LIFETIME = timedelta(days=1)
 
 
 def digest(token: str) -> str:
@@ -64,6 +67,13 @@ async def create_invitation(
         raise ValueError("a coordinator invitation needs a plan")
     if role in (Role.OFFICIAL, Role.HEAD) and organization is None:
         raise ValueError("an official's invitation needs a body")
+    if role is Role.ADMINISTRATOR and (
+        organization is not None
+        or plan is not None
+        or max_uses != 1
+        or lifetime > ADMIN_LINK_LIFETIME
+    ):
+        raise ValueError("an administrator's invitation is for one use within one day, nowhere")
     if max_uses < 1 or lifetime <= timedelta(0):
         raise ValueError("an invitation needs at least one use and some time to live")
     now = now or datetime.now(UTC)
@@ -76,6 +86,7 @@ async def create_invitation(
         created_by_id=created_by_id,
         expires_at=now + lifetime,
         max_uses=max_uses,
+        created_at=now,
     )
     session.add(invitation)
     await session.flush()
@@ -94,94 +105,10 @@ async def create_invitation(
     return NewInvitation(invitation, token)
 
 
-class LinkProblem(enum.StrEnum):
-    """Why a link cannot be used (not a refusal of a request: the link itself is no good)."""
-
-    UNKNOWN = "unknown"
-    EXPIRED = "expired"
-    USED_UP = "used_up"
-    REVOKED = "revoked"
-
-
-@dataclass(frozen=True, slots=True)
-class Redemption:
-    """What opening a link did: the membership made (or found), or why nothing happened."""
-
-    problem: LinkProblem | None = None
-    membership: Membership | None = None
-    already_member: bool = False
-    invitation: Invitation | None = None
-
-
-def check_usable(invitation: Invitation | None, now: datetime) -> LinkProblem | None:
-    """Why this invitation cannot be used now, or None when it can."""
-    if invitation is None:
-        return LinkProblem.UNKNOWN
-    if invitation.revoked_at is not None:
-        return LinkProblem.REVOKED
-    if invitation.expires_at <= now:
-        return LinkProblem.EXPIRED
-    if invitation.uses >= invitation.max_uses:
-        return LinkProblem.USED_UP
-    return None
-
-
 async def find_invitation(session: AsyncSession, token: str) -> Invitation | None:
     if not looks_like_token(token):
         return None
     return await session.scalar(select(Invitation).where(Invitation.token_digest == digest(token)))
-
-
-async def redeem(
-    session: AsyncSession, token: str, official: Official, now: datetime | None = None
-) -> Redemption:
-    """Register `official` through the invitation; an unusable token changes nothing.
-
-    Opening a link for a role the person already holds uses nothing up.
-    """
-    now = now or datetime.now(UTC)
-    invitation = await find_invitation(session, token)
-    problem = check_usable(invitation, now)
-    if problem is not None:
-        return Redemption(problem=problem, invitation=invitation)
-    assert invitation is not None
-    existing = await session.scalar(
-        select(Membership).where(
-            Membership.official_id == official.id,
-            Membership.role == invitation.role,
-            active_membership(),
-            func.coalesce(Membership.plan_id, 0) == (invitation.plan_id or 0),
-            func.coalesce(Membership.organization_id, 0) == (invitation.organization_id or 0),
-        )
-    )
-    if existing is not None:
-        return Redemption(membership=existing, already_member=True, invitation=invitation)
-    invitation.uses += 1
-    membership = Membership(
-        official_id=official.id,
-        role=invitation.role,
-        plan_id=invitation.plan_id,
-        organization_id=invitation.organization_id,
-        granted_by_id=invitation.created_by_id,
-        invitation_id=invitation.id,
-    )
-    session.add(membership)
-    if not official.is_active:
-        official.is_active = True
-    await session.flush()
-    await record_change(
-        session,
-        actor_id=official.id,
-        action="membership_granted",
-        entity=membership,
-        new={
-            "role": invitation.role.value,
-            "organization_id": invitation.organization_id,
-            "plan_id": invitation.plan_id,
-            "invitation_id": invitation.id,
-        },
-    )
-    return Redemption(membership=membership, invitation=invitation)
 
 
 async def revoke(

@@ -24,6 +24,7 @@ from bot.payload_fields import text as _text
 from bot.reminder_policy import Audience, PointKind, ReminderPoint
 
 __all__ = [
+    "INVITATION_USED",
     "REMINDER",
     "REPORT_REVIEWED",
     "REPORT_SUBMITTED",
@@ -31,6 +32,7 @@ __all__ = [
     "WEEKLY_DIGEST",
     "DigestItem",
     "DigestList",
+    "InvitationUsedNotice",
     "PlanDigest",
     "ReminderItem",
     "ReminderNotice",
@@ -51,6 +53,9 @@ REPORT_REVIEWED: Final = "report_reviewed"
 UNREACHABLE: Final = "unreachable"
 # To coordinators, weekly: where each of their plans stands and what changed since the last.
 WEEKLY_DIGEST: Final = "weekly_digest"
+# To an invitation's maker (the administrators, for a link made from the command line): who
+# used it.
+INVITATION_USED: Final = "invitation_used"
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,4 +268,43 @@ class UnreachableNotice:
             official_id=_optional_int(data, "official_id"),
             person=_text(data, "person"),
             bodies=tuple(str(body) for body in data.get("bodies") or () if body),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationUsedNotice:
+    """Kind INVITATION_USED: someone registered through the recipient's invitation."""
+
+    invitation_id: int
+    person: str  # the name they gave
+    username: str | None  # their Telegram @username, if any
+    role: str  # models.tables.Role value
+    target: str  # the body's full name or the plan's title ("" for an administrator's link)
+    uses: int  # uses counted so far, this one included
+    max_uses: int
+    from_command_line: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "invitation_id": self.invitation_id,
+            "person": self.person,
+            "username": self.username,
+            "role": self.role,
+            "target": self.target,
+            "uses": self.uses,
+            "max_uses": self.max_uses,
+            "from_command_line": self.from_command_line,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> InvitationUsedNotice:
+        return cls(
+            invitation_id=int(data.get("invitation_id") or 0),
+            person=_text(data, "person"),
+            username=_optional_text(data, "username"),
+            role=_text(data, "role"),
+            target=_text(data, "target"),
+            uses=int(data.get("uses") or 0),
+            max_uses=int(data.get("max_uses") or 0),
+            from_command_line=bool(data.get("from_command_line")),
         )

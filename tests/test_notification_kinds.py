@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.notification_kinds import (
+    InvitationUsedNotice,
     ReminderNotice,
     ReportReviewedNotice,
     ReportSubmittedNotice,
@@ -55,6 +56,16 @@ STORED_REVIEWED = {
     "measure_done": False,
 }
 STORED_UNREACHABLE = {"official_id": 5, "person": "Иван", "bodies": ["А", "Б"]}
+STORED_INVITATION_USED = {
+    "invitation_id": 4,
+    "person": "Нина Новикова",
+    "username": "nina",
+    "role": "official",
+    "target": "Минтруд",
+    "uses": 1,
+    "max_uses": 3,
+    "from_command_line": False,
+}
 
 
 def test_every_kind_reads_and_writes_the_stored_shape():
@@ -63,6 +74,7 @@ def test_every_kind_reads_and_writes_the_stored_shape():
         (ReportSubmittedNotice, STORED_SUBMITTED),
         (ReportReviewedNotice, STORED_REVIEWED),
         (UnreachableNotice, STORED_UNREACHABLE),
+        (InvitationUsedNotice, STORED_INVITATION_USED),
     ):
         assert notice_type.from_json(stored).to_json() == stored, notice_type.__name__
 

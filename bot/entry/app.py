@@ -44,6 +44,7 @@ from models.migrations import upgrade_database
 from scheduler import (
     BackgroundJobs,
     digest_messages,  # noqa: F401  (registers the weekly digest renderer)
+    invitation_messages,  # noqa: F401  (registers "your invitation was used")
     reminder_messages,  # noqa: F401  (registers the reminder renderer)
     report_messages,  # noqa: F401  (registers the report renderers)
 )

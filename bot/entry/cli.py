@@ -55,10 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     plan_import.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
 
     invite = commands.add_parser(
-        "invite", help="make an invitation link for a body's official or head, or a coordinator"
+        "invite",
+        help="make an invitation link for a body's official or head, a coordinator, or an admin",
     )
     invite.add_argument("--org", help="the body's full or short name (case does not matter)")
-    invite.add_argument("--role", choices=("official", "head", "coordinator"), required=True)
+    invite.add_argument(
+        "--role",
+        choices=("official", "head", "coordinator", "admin"),
+        required=True,
+        help="admin: a one-use link, valid for one day, that makes its opener an administrator",
+    )
     invite.add_argument("--plan", help="the plan's title (required for a coordinator)")
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
     invite.add_argument("--days", type=int, default=14, help="days until it expires (14)")

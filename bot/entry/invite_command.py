@@ -1,5 +1,8 @@
 """`python -m bot invite --org NAME --role official|head|coordinator [--plan TITLE] [--uses N]
-[--days D]`: make an invitation and print its deep link as the last line."""
+[--days D]`: make an invitation and print its deep link as the last line.
+
+`--role admin` makes a link that makes its opener an administrator (besides ADMIN_IDS): one
+use, one day, whatever --uses and --days say; the administrators are told who used it."""
 
 from __future__ import annotations
 
@@ -82,7 +85,9 @@ async def make_invitation(
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             plan = await _pick_plan(session, plan_title) if plan_title else None
-            if role is Role.COORDINATOR:
+            if role is Role.ADMINISTRATOR:
+                what, plan, organization = "administrator", None, None
+            elif role is Role.COORDINATOR:
                 if plan is None:
                     raise InviteRefused("a coordinator's invitation needs --plan TITLE")
                 what, organization = f"coordinator of «{plan.title}»", None
@@ -119,9 +124,15 @@ async def bot_username(settings: Settings) -> str:
     return me.username
 
 
+def _role(name: str) -> Role:
+    return Role.ADMINISTRATOR if name == "admin" else Role(name)
+
+
 def run_invite(
     settings: Settings, *, org: str | None, role: str, plan: str | None, uses: int, days: int
 ) -> int:
+    if _role(role) is Role.ADMINISTRATOR:
+        uses, days = 1, invitations.ADMIN_LINK_LIFETIME.days
     if uses < 1 or days < 1:
         print("error: --uses and --days must be at least 1", file=sys.stderr)
         return EXIT_REFUSED
@@ -139,7 +150,7 @@ def run_invite(
     try:
         what, token = asyncio.run(
             make_invitation(
-                settings, org=org, role=Role(role), plan_title=plan, uses=uses, days=days
+                settings, org=org, role=_role(role), plan_title=plan, uses=uses, days=days
             )
         )
     except InviteRefused as refusal:

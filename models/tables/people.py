@@ -133,7 +133,8 @@ class Membership(TimestampMixin, Base):
 
 
 class Invitation(TimestampMixin, Base):
-    """A deep link that registers whoever opens it with a body (or as a plan's coordinator).
+    """A deep link that registers whoever opens it with a body (or as a plan's coordinator, or
+    as an administrator: those are made from the command line, one use, one day).
 
     Only a digest of the token is stored: the link itself is shown once, to its maker.
     """
@@ -142,7 +143,8 @@ class Invitation(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(
             "(role IN ('official', 'head') AND organization_id IS NOT NULL)"
-            " OR (role = 'coordinator' AND plan_id IS NOT NULL)",
+            " OR (role = 'coordinator' AND plan_id IS NOT NULL)"
+            " OR (role = 'administrator' AND organization_id IS NULL AND plan_id IS NULL)",
             name="role_scope",
         ),
         Index(None, "organization_id"),
