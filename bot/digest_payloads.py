@@ -75,6 +75,8 @@ def _body_json(row: BodyRow) -> dict[str, Any]:
         "counts": {status.value: count for status, count in row.counts.by_status.items()},
         "review_past_deadline": row.counts.review_past_deadline,
         "has_people": row.has_people,
+        "registered": row.registered,
+        "full_name": row.full_name,
     }
 
 
@@ -87,6 +89,8 @@ def _body_of_json(data: Mapping[str, Any]) -> BodyRow:
             int(data.get("review_past_deadline") or 0),
         ),
         has_people=bool(data.get("has_people", True)),
+        registered=int(data.get("registered") or 0),
+        full_name=text(data, "full_name"),
     )
 
 
