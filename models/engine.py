@@ -1,5 +1,8 @@
 """Engine and session factories; SQLite gets WAL, a busy timeout, foreign keys and a begin mode.
 
+Engines hide statement parameters in their errors and logs (`hide_parameters`): a failing
+statement names its SQL, never the values (names, comments, file names) it carried.
+
 Background jobs (scan, sender, documents) read then write, so their SQLite transactions take
 the write lock up front (BEGIN IMMEDIATE). The sessions of updates begin DEFERRED (plain BEGIN):
 a read-only update (/my, a card) never takes the write lock, and one that writes takes it only
@@ -87,10 +90,11 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
             async_creator=inline_connector(database, SQLITE_BUSY_TIMEOUT_MS),
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=SQLITE_POOL_OVERFLOW,
+            hide_parameters=True,
         )
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 def create_sessionmaker(

@@ -16,6 +16,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.methods import Response, TelegramMethod
 from aiogram.utils.i18n import I18n
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.background import BackgroundWork
@@ -30,6 +31,7 @@ from bot.entry.middlewares import (
     UpdateBoundSession,
     UpdatesInFlight,
 )
+from bot.entry.private_chats import PrivateChatsOnly, used_update_types
 from bot.entry.telegram_session import JsonBodySession
 from bot.entry.translations import create_i18n
 from bot.i18n import DEFAULT_LOCALE, pick_locale
@@ -133,6 +135,8 @@ def create_dispatcher(
         )
     # Updates get sessions of their own: deferred on SQLite, committed before Telegram calls.
     # The update's one `now` first: recognising the person stamps it too.
+    # Groups and channels are answered before any session is opened (bot/entry/private_chats).
+    dispatcher.update.outer_middleware(PrivateChatsOnly(i18n))
     dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
     dispatcher.update.outer_middleware(
         DbSessionMiddleware(create_update_sessionmaker(engine, UpdateBoundSession), in_flight)
@@ -233,8 +237,15 @@ async def _confirm_handled_updates(bot: Bot, in_flight: UpdatesInFlight) -> None
         logger.warning("Could not confirm handled updates: %s", error)
 
 
+def log_secrets(settings: Settings) -> list[str]:
+    """What no log line may show: the bot token, the database password."""
+    token = settings.bot_token.get_secret_value().strip() if settings.bot_token else ""
+    password = make_url(settings.effective_database_url).password
+    return [secret for secret in (token, password) if secret]
+
+
 async def run_bot(settings: Settings) -> None:
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, secrets=log_secrets(settings))
     bot = create_bot(settings)
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -250,7 +261,9 @@ async def run_bot(settings: Settings) -> None:
     # when the startup hook fails (Telegram unreachable, token refused) it does neither.
     try:
         await dispatcher.start_polling(
-            bot, allowed_updates=dispatcher.resolve_used_update_types(), handle_signals=True
+            bot,
+            allowed_updates=used_update_types(dispatcher.resolve_used_update_types()),
+            handle_signals=True,
         )
     finally:
         await bot.session.close()

@@ -91,6 +91,7 @@ def _run(settings: Settings) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
     from bot.entry.app import run_bot
+    from bot.entry.logs import redact
 
     api = settings.telegram_api_url or "https://api.telegram.org"
     try:
@@ -99,7 +100,7 @@ def _run(settings: Settings) -> int:
         print("error: BOT_TOKEN was refused by the Bot API (401 Unauthorized)", file=sys.stderr)
         return EXIT_SETTINGS
     except (TelegramNetworkError, OSError) as error:
-        print(f"error: cannot reach the Bot API at {api}: {error}", file=sys.stderr)
+        print(f"error: cannot reach the Bot API at {api}: {redact(str(error))}", file=sys.stderr)
         return 1
     return 0
 
