@@ -63,9 +63,8 @@ async def test_every_command_in_a_group_answers_write_to_me_privately(bot_in_gro
             group.send_command(command, by=person)
             answer = await group.wait_for_message()
             assert says_write_privately(answer), (command, answer.text)
-            assert [[b.get("url") for b in row] for row in answer.reply_markup["inline_keyboard"]] == [
-                [BOT_LINK]
-            ]
+            rows = answer.reply_markup["inline_keyboard"]
+            assert [[button.get("url") for button in row] for row in rows] == [[BOT_LINK]]
             # Nothing of a plan: no title, no measure, no body, no count.
             assert "План" not in answer.text and "Минтруд" not in answer.text
     group.send_command("/summary@roadmap_test_bot", by=admin)
