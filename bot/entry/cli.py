@@ -91,7 +91,7 @@ def _run(settings: Settings) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
     from bot.entry.app import run_bot
-    from bot.entry.logs import redact
+    from bot.redaction import redact
 
     api = settings.telegram_api_url or "https://api.telegram.org"
     try:
