@@ -33,6 +33,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # connection: enough connections that waiting writers never starve the readers of a busy bot.
 SQLITE_POOL_SIZE = 10
 SQLITE_POOL_OVERFLOW = 40
+# Every commit reaches the disk before it returns (the WAL is synced on each commit). With WAL,
+# NORMAL syncs only at checkpoints: a power cut may lose the last commits though they returned,
+# such as a reminder marked sent after Telegram took it, which would then never be sent again
+# or be sent twice. FULL costs a sync per commit (README: "Durable state").
+SQLITE_SYNCHRONOUS = "FULL"
 # Execution option read when a transaction begins on SQLite: "immediate" (default) or "deferred".
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 
@@ -63,7 +68,7 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         finally:
             cursor.close()
 

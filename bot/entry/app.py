@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.background import BackgroundWork
 from bot.config import Settings
+from bot.entry.backup_command import prepare_database
 from bot.entry.dispatch import route_buttons_by_prefix, run_filters_inline
 from bot.entry.logs import setup_logging
 from bot.entry.middlewares import (
@@ -42,7 +43,6 @@ from bot.presentation.menus import set_default_menus, set_personal_menu
 from handlers import build_routers
 from models import queries
 from models.engine import create_engine, create_sessionmaker, create_update_sessionmaker
-from models.migrations import upgrade_database
 from scheduler import (
     BackgroundJobs,
     digest_messages,  # noqa: F401  (registers the weekly digest renderer)
@@ -248,11 +248,8 @@ async def run_bot(settings: Settings) -> None:
     setup_logging(settings.log_level, secrets=log_secrets(settings))
     bot = create_bot(settings)
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        url = settings.effective_database_url
-        logger.info("Upgrading the database schema")
-        await upgrade_database(url)
-        engine = create_engine(url)
+        await prepare_database(settings)
+        engine = create_engine(settings.effective_database_url)
         dispatcher = create_dispatcher(settings, engine, create_sessionmaker(engine), create_i18n())
     except BaseException:
         await bot.session.close()
