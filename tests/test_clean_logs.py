@@ -9,15 +9,21 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.entry.app import log_secrets
 from bot.entry.logs import LOG_FORMAT, plain_log_records, redact_log_records
 from bot.redaction import REDACTED
-from models.tables import Official
+from models.tables import Document, Official
 from tests.conftest import ADMIN_TELEGRAM_ID, TEST_TOKEN
+from tests.test_coordination import OFFICIAL_A, rows, user
 from tests.test_plan_import_chat import PLAN_ROWS, plan_csv
+from tests.test_reports import (  # noqa: F401  (world: the reports' people and plans)
+    open_my_card,
+    send_report_with_file_and_photo,
+    world,
+)
 
 TOKEN_SECRET = TEST_TOKEN.partition(":")[2]
 
@@ -115,3 +121,18 @@ async def test_a_conversation_logs_ids_not_names(running_bot, captured):
     assert str(ADMIN_TELEGRAM_ID) in text  # people are named by their ids
     for personal in ("Евлампия", "Засекреченн", "evlampia_z", "клиентоцентричности", "900 000"):
         assert personal not in text, personal
+
+
+@pytest.mark.usefixtures("world")
+async def test_a_document_that_failed_to_download_keeps_no_token(running_bot, captured):
+    official = user(running_bot, OFFICIAL_A)
+    card = await open_my_card(official, "Утверждён порядок")
+    await send_report_with_file_and_photo(official, card)
+    running_bot.emulator.fail_next_downloads(10, status=502)
+    async with running_bot.sessionmaker() as session, session.begin():
+        await session.execute(update(Document).values(storage_path=None, sha256=None))
+    await running_bot.dispatcher["document_fetcher"].fetch_once()
+    failed = [d for d in await rows(running_bot, Document) if d.fetch_error]
+    assert len(failed) == 2  # the file and the photo, their errors kept
+    assert not any(TOKEN_SECRET in d.fetch_error for d in failed)
+    assert not any(TOKEN_SECRET in line for line in written(captured))
