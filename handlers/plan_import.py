@@ -167,7 +167,7 @@ async def read_and_preview(
         content = await _download(bot, document)
         result = await _read_with_progress(content, file_name, status)
     except ImportFailure as failure:
-        logger.info("Import of %r by %s refused: %s", file_name, message.from_user.id, failure)
+        logger.info("Import of a file by user %s refused: %s", message.from_user.id, failure)
         await status.edit_text(
             _("I could not load «{name}»: {reason}").format(
                 name=escape(file_name), reason=escape(messages.render_failure(failure, _))
@@ -175,7 +175,7 @@ async def read_and_preview(
         )
         return
     except Exception:
-        logger.exception("Import of %r by %s failed", file_name, message.from_user.id)
+        logger.exception("Import of a file by user %s failed", message.from_user.id)
         await status.edit_text(
             _("Sorry, something went wrong while reading «{name}»; nothing was saved.").format(
                 name=escape(file_name)
@@ -274,7 +274,7 @@ async def save(
         today = await person_today(session, official, now, settings.default_timezone)
         report = await _store(session, pending, official, roles, today, now, settings.data_dir)
     except PlanNotYours as refusal:
-        logger.info("Import by %s refused: not a coordinator of %r", official.id, refusal.title)
+        logger.info("Import by person %s refused: not a coordinator of that plan", official.id)
         await _say_not_yours(query, refusal.title)
         return
     await query.answer(_("Saved."))

@@ -1,5 +1,8 @@
 """Engine and session factories; SQLite gets WAL, a busy timeout, foreign keys and a begin mode.
 
+Engines hide statement parameters in their errors and logs (`hide_parameters`): a failing
+statement names its SQL, never the values (names, comments, file names) it carried.
+
 Background jobs (scan, sender, documents) read then write, so their SQLite transactions take
 the write lock up front (BEGIN IMMEDIATE). The sessions of updates begin DEFERRED (plain BEGIN):
 a read-only update (/my, a card) never takes the write lock, and one that writes takes it only
@@ -30,6 +33,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # connection: enough connections that waiting writers never starve the readers of a busy bot.
 SQLITE_POOL_SIZE = 10
 SQLITE_POOL_OVERFLOW = 40
+# Every commit reaches the disk before it returns (the WAL is synced on each commit). With WAL,
+# NORMAL syncs only at checkpoints: a power cut may lose the last commits though they returned,
+# such as a reminder marked sent after Telegram took it, which would then never be sent again
+# or be sent twice. FULL costs a sync per commit (README: "Durable state").
+SQLITE_SYNCHRONOUS = "FULL"
 # Execution option read when a transaction begins on SQLite: "immediate" (default) or "deferred".
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 
@@ -60,7 +68,7 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         finally:
             cursor.close()
 
@@ -87,10 +95,11 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
             async_creator=inline_connector(database, SQLITE_BUSY_TIMEOUT_MS),
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=SQLITE_POOL_OVERFLOW,
+            hide_parameters=True,
         )
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 def create_sessionmaker(

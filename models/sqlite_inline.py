@@ -9,6 +9,9 @@ another connection's write lock: SQLite's own busy handler would sleep inside th
 freeze the event loop, so the connection's busy timeout is 0 and the wait happens here instead,
 with `asyncio.sleep` between attempts (up to `busy_timeout_ms`), while every other update runs.
 
+A commit that wrote goes to a worker thread: with synchronous=FULL it waits for the disk
+(models.engine), and the event loop must not wait with it.
+
 A long run of statements (a plan import stores thousands of rows) would hold the event loop as
 long as it runs: a connection that has worked for `SLICE_SECONDS` since it last let others run
 yields once (`asyncio.sleep(0)`) before its next statement.
@@ -109,6 +112,9 @@ class InlineConnection:
         # its start (`_loop_turned`) ends it.
         self._run_started = time.monotonic()
         self._in_run = False
+        # sqlite3's count of changed rows when the last transaction ended: a commit with more
+        # has writes to make durable.
+        self._changes_settled = sqlite.total_changes
 
     @property
     def _connection(self) -> sqlite3.Connection | None:
@@ -131,11 +137,15 @@ class InlineConnection:
     def _loop_turned(self) -> None:
         self._in_run = False
 
-    async def _waiting_for_the_lock(self, call: Callable[..., Result], *args: Any) -> Result:
+    async def _waiting_for_the_lock(
+        self, call: Callable[..., Result], *args: Any, in_thread: bool = False
+    ) -> Result:
         deadline = None
         pause = _FIRST_PAUSE
         while True:
             try:
+                if in_thread:
+                    return await asyncio.to_thread(call, *args)
                 return call(*args)
             except sqlite3.OperationalError as error:
                 if getattr(error, "sqlite_errorcode", None) != SQLITE_BUSY:
@@ -156,10 +166,17 @@ class InlineConnection:
         return await cursor.execute(sql, parameters)
 
     async def commit(self) -> None:
-        await self.patiently(self.sqlite.commit)
+        if self.sqlite.total_changes != self._changes_settled:
+            # A commit that wrote waits for the disk (synchronous=FULL: a few milliseconds):
+            # in a worker thread, so the event loop goes on meanwhile.
+            await self._waiting_for_the_lock(self.sqlite.commit, in_thread=True)
+        else:
+            await self.patiently(self.sqlite.commit)
+        self._changes_settled = self.sqlite.total_changes
 
     async def rollback(self) -> None:
         self.sqlite.rollback()
+        self._changes_settled = self.sqlite.total_changes
 
     async def close(self) -> None:
         self.stop()

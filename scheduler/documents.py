@@ -26,6 +26,7 @@ from aiogram.exceptions import TelegramBadRequest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.redaction import redact
 from models.tables import Document
 
 logger = logging.getLogger(__name__)
@@ -173,10 +174,9 @@ class DocumentFetcher:
                 .execution_options(synchronize_session=False)
             )
         logger.info(
-            "Document %s of report %s kept as %s (%d bytes)",
+            "Document %s of report %s kept (%d bytes)",
             document.document_id,
             document.report_id,
-            relative.as_posix(),
             size,
         )
         return True
@@ -184,7 +184,8 @@ class DocumentFetcher:
     async def _record_failure(
         self, document: _Missing, error: BaseException, *, give_up: bool
     ) -> None:
-        message = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
+        # aiohttp's error names the download URL, which holds the bot token.
+        message = redact(f"{type(error).__name__}: {getattr(error, 'message', None) or error}")
         attempts = self.max_attempts if give_up else document.attempts + 1
         level = logging.ERROR if attempts >= self.max_attempts else logging.WARNING
         logger.log(

@@ -16,10 +16,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.methods import Response, TelegramMethod
 from aiogram.utils.i18n import I18n
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.background import BackgroundWork
 from bot.config import Settings
+from bot.entry.backup_command import prepare_database
 from bot.entry.dispatch import route_buttons_by_prefix, run_filters_inline
 from bot.entry.logs import setup_logging
 from bot.entry.middlewares import (
@@ -30,6 +32,7 @@ from bot.entry.middlewares import (
     UpdateBoundSession,
     UpdatesInFlight,
 )
+from bot.entry.private_chats import PrivateChatsOnly, used_update_types
 from bot.entry.telegram_session import JsonBodySession
 from bot.entry.translations import create_i18n
 from bot.i18n import DEFAULT_LOCALE, pick_locale
@@ -40,7 +43,6 @@ from bot.presentation.menus import set_default_menus, set_personal_menu
 from handlers import build_routers
 from models import queries
 from models.engine import create_engine, create_sessionmaker, create_update_sessionmaker
-from models.migrations import upgrade_database
 from scheduler import (
     BackgroundJobs,
     digest_messages,  # noqa: F401  (registers the weekly digest renderer)
@@ -134,6 +136,8 @@ def create_dispatcher(
         )
     # Updates get sessions of their own: deferred on SQLite, committed before Telegram calls.
     # The update's one `now` first: recognising the person stamps it too.
+    # Groups and channels are answered before any session is opened (bot/entry/private_chats).
+    dispatcher.update.outer_middleware(PrivateChatsOnly(i18n))
     dispatcher.update.outer_middleware(ClockMiddleware(settings.now))
     dispatcher.update.outer_middleware(
         DbSessionMiddleware(create_update_sessionmaker(engine, UpdateBoundSession), in_flight)
@@ -234,15 +238,19 @@ async def _confirm_handled_updates(bot: Bot, in_flight: UpdatesInFlight) -> None
         logger.warning("Could not confirm handled updates: %s", error)
 
 
+def log_secrets(settings: Settings) -> list[str]:
+    """What no log line may show: the bot token, the database password."""
+    token = settings.bot_token.get_secret_value().strip() if settings.bot_token else ""
+    password = make_url(settings.effective_database_url).password
+    return [secret for secret in (token, password) if secret]
+
+
 async def run_bot(settings: Settings) -> None:
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, secrets=log_secrets(settings))
     bot = create_bot(settings)
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        url = settings.effective_database_url
-        logger.info("Upgrading the database schema")
-        await upgrade_database(url)
-        engine = create_engine(url)
+        await prepare_database(settings)
+        engine = create_engine(settings.effective_database_url)
         dispatcher = create_dispatcher(settings, engine, create_sessionmaker(engine), create_i18n())
     except BaseException:
         await bot.session.close()
@@ -251,7 +259,9 @@ async def run_bot(settings: Settings) -> None:
     # when the startup hook fails (Telegram unreachable, token refused) it does neither.
     try:
         await dispatcher.start_polling(
-            bot, allowed_updates=dispatcher.resolve_used_update_types(), handle_signals=True
+            bot,
+            allowed_updates=used_update_types(dispatcher.resolve_used_update_types()),
+            handle_signals=True,
         )
     finally:
         await bot.session.close()

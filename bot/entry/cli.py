@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
     invite.add_argument("--days", type=int, default=14, help="days until it expires (14)")
 
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database while the bot runs (PostgreSQL: pg_dump)"
+    )
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+
     export = commands.add_parser("export", help="write a plan as a spreadsheet (.xlsx)")
     export.add_argument("--plan", required=True, help="the plan's title, or words of it")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
@@ -97,15 +102,20 @@ def _run(settings: Settings) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
     from bot.entry.app import run_bot
+    from bot.redaction import redact
+    from models.backup import BackupError
 
     api = settings.telegram_api_url or "https://api.telegram.org"
     try:
         asyncio.run(run_bot(settings))
+    except BackupError as error:
+        print(f"error: the database was not migrated, its backup failed: {error}", file=sys.stderr)
+        return 1
     except TelegramUnauthorizedError:
         print("error: BOT_TOKEN was refused by the Bot API (401 Unauthorized)", file=sys.stderr)
         return EXIT_SETTINGS
     except (TelegramNetworkError, OSError) as error:
-        print(f"error: cannot reach the Bot API at {api}: {error}", file=sys.stderr)
+        print(f"error: cannot reach the Bot API at {api}: {redact(str(error))}", file=sys.stderr)
         return 1
     return 0
 
@@ -130,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 uses=args.uses,
                 days=args.days,
             )
+        if args.command == "backup":
+            from bot.entry.backup_command import run_backup
+
+            return run_backup(settings, args.out)
         if args.command == "export":
             from bot.entry.export_command import run_export
 

@@ -59,7 +59,7 @@ def read_plan(
     except ImportFailure:
         raise
     except Exception:  # a bug, or resources exhausted (MemoryError, RecursionError)
-        logger.exception("Unexpected error while reading %r", file_name)
+        logger.exception("Unexpected error while reading a %s file", _extension(file_name))
         raise ImportFailure("unreadable") from None
     reporter.done()
     return result
@@ -138,3 +138,9 @@ class _Reporter:
             self.callback(stage, done, self.SCALE)
         except Exception:
             logger.warning("The progress callback failed", exc_info=True)
+
+
+def _extension(file_name: str) -> str:
+    """What a log line may say of a file: its extension, not its name."""
+    suffix = file_name.rpartition(".")[2].lower() if "." in file_name else ""
+    return suffix[:8] if suffix.isalnum() else "?"

@@ -23,7 +23,7 @@ from .models import (
 )
 from .params import ApiError
 from .server import BotAPIEmulator
-from .users import TestUser
+from .users import TestGroup, TestUser
 
 __all__ = [
     "ApiCall",
@@ -37,6 +37,7 @@ __all__ = [
     "Injected",
     "MessageRecord",
     "ParsedText",
+    "TestGroup",
     "TestUser",
     "parse_html",
     "plain_text",

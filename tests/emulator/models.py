@@ -124,6 +124,7 @@ class MessageRecord:
     deleted: bool = False
     history: list[dict[str, Any]] = field(default_factory=list)
     payload: dict[str, Any] = field(default_factory=dict)  # Message object as the API returns it
+    sender: dict[str, Any] | None = None  # the User who wrote it in a group (None: the chat's)
 
     @property
     def kind(self) -> str:

@@ -41,7 +41,7 @@ from .models import (
     MessageRecord,
 )
 from .params import ApiError, Params, UploadedFile
-from .users import TestUser
+from .users import TestGroup, TestUser
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
@@ -216,6 +216,7 @@ class BotAPIEmulator:
         self._custom_methods: dict[str, tuple[str, CustomHandler]] = {}
         self._delayed_chats: dict[int, tuple[float, asyncio.Event]] = {}
         self.delayed_calls_waiting = 0  # calls held by delay_chat right now
+        self._failing_downloads = (0, 404)
 
         self._updates: list[Injected] = []
         self._allowed_updates: list[str] = []
@@ -400,6 +401,36 @@ class BotAPIEmulator:
         self._users[user_id] = user
         self._chats[user_id] = _ChatState(user=user)
         return user
+
+    def group(self, chat_id: int, title: str = "Group", chat_type: str = "supergroup") -> TestGroup:
+        """Get or create a group (``chat_type`` "group", "supergroup" or "channel"; a negative
+        ``chat_id``) in which users write with :meth:`TestGroup.send_command`."""
+        existing = self._chats.get(chat_id)
+        if existing is not None:
+            assert isinstance(existing.user, TestGroup)
+            return existing.user
+        group = TestGroup(self, chat_id, title, chat_type)
+        self._chats[chat_id] = _ChatState(user=group)
+        return group
+
+    def _inject_bot_added(self, group: TestGroup, by: TestUser) -> Injected:
+        left = {"status": "left", "user": self.bot_user}
+        member = {"status": "member", "user": self.bot_user}
+        return self.inject_update(
+            {
+                "my_chat_member": {
+                    "chat": group.chat_dict,
+                    "from": by.user_dict,
+                    "date": int(time.time()),
+                    "old_chat_member": left,
+                    "new_chat_member": member,
+                }
+            }
+        )
+
+    def fail_next_downloads(self, times: int = 1, status: int = 404) -> None:
+        """Answer the next ``times`` file downloads (``/file/bot<token>/...``) with ``status``."""
+        self._failing_downloads = (times, status)
 
     @property
     def users(self) -> dict[int, TestUser]:
@@ -741,7 +772,7 @@ class BotAPIEmulator:
     def _build_payload(self, chat: _ChatState, record: MessageRecord) -> dict[str, Any]:
         msg: dict[str, Any] = {
             "message_id": record.message_id,
-            "from": self.bot_user if record.from_bot else chat.user.user_dict,
+            "from": self.bot_user if record.from_bot else (record.sender or chat.user.user_dict),
             "chat": chat.user.chat_dict,
             "date": record.date,
         }
@@ -789,11 +820,13 @@ class BotAPIEmulator:
         reply_to: Any = None,
         file: FileRecord | None = None,
         caption: str | None = None,
+        group: TestGroup | None = None,
     ) -> Injected:
-        chat = self._chats[user.id]
+        chat = self._chats[group.id if group is not None else user.id]
         record = MessageRecord(
             message_id=self._new_message_id(chat),
-            chat_id=user.id,
+            chat_id=chat.user.id,
+            sender=user.user_dict if group is not None else None,
             from_bot=False,
             date=int(time.time()),
             method="user",
@@ -808,7 +841,7 @@ class BotAPIEmulator:
             if match:
                 record.entities = [{"type": "bot_command", "offset": 0, "length": match.end()}]
         if reply_to is not None:
-            record.reply_to_message_id = self._resolve_message(user.id, reply_to).message_id
+            record.reply_to_message_id = self._resolve_message(chat.user.id, reply_to).message_id
         self._add_message(chat, record)
         return self.inject_update({"message": copy.deepcopy(record.payload)})
 
@@ -845,8 +878,9 @@ class BotAPIEmulator:
         *,
         text: str | None,
         callback_data: str | None,
+        group: TestGroup | None = None,
     ) -> Injected:
-        chat = self._chats[user.id]
+        chat = self._chats[group.id if group is not None else user.id]
         if message is None:
             candidates = [m for m in reversed(chat.bot_messages) if not m.deleted]
             target = next(
@@ -860,7 +894,7 @@ class BotAPIEmulator:
                 )
                 raise AssertionError(msg)
         else:
-            target = self._resolve_message(user.id, message)
+            target = self._resolve_message(chat.user.id, message)
         if target.deleted:
             msg = f"message {target.message_id} was deleted; can't press its buttons"
             raise AssertionError(msg)
@@ -1080,6 +1114,12 @@ class BotAPIEmulator:
             )
         path = request.match_info["file_path"]
         record = self._files_by_path.get(path)
+        failing, status = self._failing_downloads
+        if failing:
+            self._failing_downloads = (failing - 1, status)
+            return web.json_response(
+                {"ok": False, "error_code": status, "description": "Not Found"}, status=status
+            )
         if record is None:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404

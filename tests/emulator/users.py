@@ -10,7 +10,7 @@ from .models import CallbackAnswer, Injected, MessageRecord
 if TYPE_CHECKING:
     from .server import BotAPIEmulator
 
-__all__ = ["MessagePredicate", "TestUser"]
+__all__ = ["MessagePredicate", "TestGroup", "TestUser"]
 
 MessagePredicate = Callable[[MessageRecord], bool] | str | None
 MessageRef = MessageRecord | Mapping[str, Any] | int | None
@@ -246,6 +246,46 @@ class TestUser:
 
     def __repr__(self) -> str:
         return f"<TestUser id={self.id} {self.first_name!r} @{self.username}>"
+
+
+class TestGroup(TestUser):
+    """A group, supergroup or channel the bot is in (a negative chat id); users write in it
+    with ``send_command(..., by=user)``. Its messages and waits are those of a chat."""
+
+    __test__ = False
+
+    def __init__(self, emulator: BotAPIEmulator, chat_id: int, title: str, chat_type: str) -> None:
+        super().__init__(emulator, chat_id, title, language_code=None)
+        self.title = title
+        self.type = chat_type
+
+    @property
+    def chat_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+    def send_command(  # type: ignore[override]
+        self, command: str, args: str | None = None, *, by: TestUser
+    ) -> Injected:
+        cmd = command if command.startswith("/") else f"/{command}"
+        text = f"{cmd} {args}" if args else cmd
+        return self.emulator._inject_user_message(by, text=text, group=self)
+
+    def send_text(self, text: str, *, by: TestUser, reply_to: MessageRef = None) -> Injected:  # type: ignore[override]
+        return self.emulator._inject_user_message(by, text=text, reply_to=reply_to, group=self)
+
+    def press(  # type: ignore[override]
+        self,
+        message: MessageRef = None,
+        text: str | None = None,
+        callback_data: str | None = None,
+        *,
+        by: TestUser,
+    ) -> Injected:
+        return self.emulator._press(by, message, text=text, callback_data=callback_data, group=self)
+
+    def add_bot(self, *, by: TestUser) -> Injected:
+        """The bot is added to this chat by ``by`` (a ``my_chat_member`` update)."""
+        return self.emulator._inject_bot_added(self, by)
 
 
 def _as_predicate(predicate: MessagePredicate) -> Callable[[MessageRecord], bool]:
