@@ -13,6 +13,7 @@ Rules:
   (`w:br`) is a line break; deleted text (tracked changes) is skipped; superscript runs made only
   of digits or asterisks (typed footnote marks) are skipped, as are Word's own footnote marks;
 - automatic list numbers are put in front of their paragraphs (see `docx_numbering`);
+- the document is refused past the caps of `bounds` (elements, rows, cells) before it is parsed;
 - at most `MAX_CELLS` grid columns are read (a table with more says so once: `columns_ignored`);
 - a cell merged over several grid columns (`w:gridSpan`) puts its text in its first column and
   leaves the others empty (`Row.spans` tells); `w:gridBefore` leaves leading columns empty;
@@ -32,6 +33,7 @@ from typing import Any
 from lxml import etree
 
 from bot.plan_import.blocks import Block, Notice, Paragraph, Row
+from bot.plan_import.bounds import check_word_document
 from bot.plan_import.docx_numbering import W_NS, ListNumbering, attribute, int_attribute, w
 from bot.plan_import.model import ImportFailure
 from bot.plan_import.sniffing import DAMAGED_ZIP_ERRORS
@@ -60,6 +62,8 @@ class DocxReader:
     def __init__(self, content: bytes) -> None:
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                with archive.open(DOCUMENT_PART) as stream:
+                    check_word_document(stream)  # refused past the caps before it is parsed
                 self.body = _body(_parse(archive.read(DOCUMENT_PART)))
                 related = _related_parts(archive)
                 numbering = _optional_part(archive, related.get(NUMBERING_TYPE))
