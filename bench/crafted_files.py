@@ -88,16 +88,40 @@ def _zip(
     return buffer.getvalue()
 
 
-def _workbook(sheet: Callable[[], Iterator[bytes]]) -> bytes:
-    return _zip(
-        {
-            "[Content_Types].xml": CONTENT_TYPES,
-            "_rels/.rels": ROOT_RELS_XLSX,
-            "xl/workbook.xml": WORKBOOK,
-            "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
-            SHEET: sheet,
-        }
-    )
+SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    b'officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+SHARED_STRINGS_RELATION = (
+    b'<Relationship Id="rId2" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/sharedStrings"/>'
+)
+STYLES_RELATION = (
+    b'<Relationship Id="rId1" Target="styles.xml" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/styles"/>'
+)
+
+
+def _workbook(
+    sheet: Callable[[], Iterator[bytes]],
+    shared_strings: Callable[[], Iterator[bytes]] | None = None,
+) -> bytes:
+    parts: dict[str, bytes | Callable[[], Iterator[bytes]]] = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS_XLSX,
+        "xl/workbook.xml": WORKBOOK,
+        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
+        SHEET: sheet,
+    }
+    if shared_strings is not None:
+        parts["[Content_Types].xml"] = CONTENT_TYPES.replace(
+            b"</Types>", SHARED_STRINGS_TYPE + b"</Types>"
+        )
+        parts["xl/_rels/workbook.xml.rels"] = WORKBOOK_RELS.replace(
+            b"</Relationships>", SHARED_STRINGS_RELATION + b"</Relationships>"
+        )
+        parts["xl/sharedStrings.xml"] = shared_strings
+    return _zip(parts)
 
 
 def _document(body: Callable[[], Iterator[bytes]], declared: dict[str, int] | None = None) -> bytes:
@@ -176,6 +200,20 @@ def xlsx_with_a_row_of_millions_of_cells() -> bytes:
     )
 
 
+def xlsx_with_millions_of_shared_strings() -> bytes:
+    """1.9 million strings in 32 MB, all loaded by openpyxl before any sheet is read."""
+    return _workbook(
+        lambda: iter([SHEET_START + b"<sheetData>" + _header_row() + b"</sheetData></worksheet>"]),
+        _repeated(
+            b'<?xml version="1.0" encoding="UTF-8"?>'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+            b"<si><t>a</t></si>",
+            1_900_000,
+            b"</sst>",
+        ),
+    )
+
+
 def xlsx_unpacking_to_hundreds_of_mb() -> bytes:
     """A zip bomb: a sheet of 400 MB of blanks, about 400 KB on disk."""
     return _workbook(
@@ -201,6 +239,29 @@ def docx_with_millions_of_elements() -> bytes:
     """Paragraphs by the million, under the size cap: a parsed tree would take gigabytes."""
     return _document(
         _repeated(WORD_START, b"<w:p/>", MAX_XML_ELEMENTS * 4, b"</w:body></w:document>")
+    )
+
+
+def docx_with_a_styles_bomb() -> bytes:
+    """A styles part of 4 million elements under the size cap, parsed whole by the reader."""
+    return _zip(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "_rels/.rels": ROOT_RELS_DOCX,
+            "word/document.xml": WORD_START + b"<w:p/></w:body></w:document>",
+            "word/_rels/document.xml.rels": (
+                b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                b'openxmlformats.org/package/2006/relationships">'
+                + STYLES_RELATION
+                + b"</Relationships>"
+            ),
+            "word/styles.xml": _repeated(
+                b'<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">',
+                b"<w:x/>",
+                4_000_000,
+                b"</w:styles>",
+            ),
+        }
     )
 
 
@@ -240,6 +301,15 @@ CRAFTED: tuple[Crafted, ...] = (
     Crafted("xlsx just under the caps", "full.xlsx", xlsx_just_under_the_caps, "read"),
     Crafted(
         "xlsx row of 3 M cells", "wide.xlsx", xlsx_with_a_row_of_millions_of_cells, "too_many_cells"
+    ),
+    Crafted(
+        "xlsx with 1.9 M shared strings",
+        "strings.xlsx",
+        xlsx_with_millions_of_shared_strings,
+        "too_many_cells",
+    ),
+    Crafted(
+        "docx styles of 4 M elements", "styles.docx", docx_with_a_styles_bomb, "too_many_cells"
     ),
     Crafted("xlsx zip bomb", "bomb.xlsx", xlsx_unpacking_to_hundreds_of_mb, "too_large_unpacked"),
     Crafted("docx zip bomb", "bomb.docx", docx_unpacking_to_hundreds_of_mb, "too_large_unpacked"),

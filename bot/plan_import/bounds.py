@@ -8,7 +8,9 @@ Rules (README, "Loading a plan"):
   (`word/document.xml`, numbering, styles) or a workbook's shared strings at most
   `MAX_XML_BYTES`; a worksheet (streamed) at most `MAX_SHEET_BYTES` → `too_large_unpacked`;
 - Word's document is scanned for its elements before it is parsed: at most `MAX_XML_ELEMENTS`
-  elements, `MAX_ROWS` table rows and `MAX_CELLS` cells;
+  elements, `MAX_ROWS` table rows and `MAX_CELLS` cells; the other parts parsed whole (Word's
+  numbering and styles, a workbook's styles, workbook, theme and relationships) at most
+  `MAX_PART_ELEMENTS` elements; a workbook's shared strings at most `MAX_CELLS`;
 - a workbook's sheets are scanned (a pass over the XML that builds nothing) before openpyxl
   reads them: at most `MAX_ROWS` rows and `MAX_CELLS` cells in all sheets, `MAX_ROW_CELLS`
   cells in one row; the declared dimensions and gaps between row numbers cost nothing;
@@ -31,16 +33,18 @@ MAX_UNPACKED_BYTES = 250 * BYTES_IN_MB
 MAX_XML_BYTES = 32 * BYTES_IN_MB
 MAX_SHEET_BYTES = 64 * BYTES_IN_MB
 MAX_XML_ELEMENTS = 600_000
-MAX_ROWS = 30_000
+MAX_ROWS = 20_000
 MAX_CELLS = 300_000
 MAX_ROW_CELLS = 16_384  # Excel's own number of columns
 MAX_LINES = 300_000
+MAX_PART_ELEMENTS = 100_000  # a part parsed whole beside the content: styles, numbering, …
 
 CHUNK = 1 << 20
 OVERLAP = 256  # bytes kept between chunks so that no tag is cut in two
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?(row|c|mergeCell)[\s/>]")
 _MERGE_REF = re.compile(rb"\sref=\"([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)\"")
 _WORD_TAG = re.compile(rb"<(?:\w+:)?(tr|tc)[\s/>]")
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s/>]")
 
 
 def too_many_rows() -> ImportFailure:
@@ -89,8 +93,7 @@ def check_word_document(stream: IO[bytes]) -> None:
     """Word's document XML is within the caps (read once, nothing built)."""
     elements = rows = cells = 0
     for data, limit in _windows(stream):
-        fresh = data[:limit]
-        elements += fresh.count(b"<") - fresh.count(b"</") - fresh.count(b"<?") - fresh.count(b"<!")
+        elements += _elements(data[:limit])
         for match in _WORD_TAG.finditer(data, 0, limit + OVERLAP):
             if match.start() >= limit:
                 break
@@ -101,6 +104,28 @@ def check_word_document(stream: IO[bytes]) -> None:
         if rows > MAX_ROWS:
             raise too_many_rows()
         if cells > MAX_CELLS or elements > MAX_XML_ELEMENTS:
+            raise too_many_cells()
+
+
+def _elements(data: bytes) -> int:
+    return data.count(b"<") - data.count(b"</") - data.count(b"<?") - data.count(b"<!")
+
+
+def check_part_elements(stream: IO[bytes], limit: int = MAX_PART_ELEMENTS) -> None:
+    """A part parsed whole (styles, numbering, a workbook) holds at most `limit` elements."""
+    elements = 0
+    for data, end in _windows(stream):
+        elements += _elements(data[:end])
+        if elements > limit:
+            raise too_many_cells()
+
+
+def check_shared_strings(stream: IO[bytes]) -> None:
+    """A workbook's shared strings (all loaded at once by openpyxl): at most `MAX_CELLS`."""
+    strings = 0
+    for data, end in _windows(stream):
+        strings += sum(1 for match in _SHARED_STRING.finditer(data) if match.start() < end)
+        if strings > MAX_CELLS:
             raise too_many_cells()
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from lxml import etree
 
 from bot.plan_import.blocks import Block, Notice, Paragraph, Row
-from bot.plan_import.bounds import check_word_document
+from bot.plan_import.bounds import check_part_elements, check_word_document
 from bot.plan_import.docx_numbering import W_NS, ListNumbering, attribute, int_attribute, w
 from bot.plan_import.model import ImportFailure
 from bot.plan_import.sniffing import DAMAGED_ZIP_ERRORS
@@ -214,6 +214,8 @@ def _body(root: Any) -> Any:
 def _related_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Part names of the document's relationships, by the end of their type (`/styles`)."""
     try:
+        with archive.open("word/_rels/document.xml.rels") as stream:
+            check_part_elements(stream)
         root = _parse(archive.read("word/_rels/document.xml.rels"))
     except (*DAMAGED_ZIP_ERRORS, etree.LxmlError):
         return {}
@@ -232,6 +234,8 @@ def _optional_part(archive: zipfile.ZipFile, name: str | None) -> Any:
     if not name:
         return None
     try:
+        with archive.open(name) as stream:
+            check_part_elements(stream)  # refused past the cap before it is parsed
         return _parse(archive.read(name))
     except (*DAMAGED_ZIP_ERRORS, etree.LxmlError):
         return None

@@ -20,14 +20,14 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from bot.plan_import.blocks import Block, Notice, Paragraph, Row
-from bot.plan_import.bounds import SheetScan
+from bot.plan_import.bounds import SheetScan, check_part_elements, check_shared_strings
 from bot.plan_import.model import ImportFailure
 from bot.plan_import.sniffing import DAMAGED_ZIP_ERRORS
 
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 MAX_COLUMNS = 64
 MAX_MERGES = 20_000
+WHOLE_PARTS = {"workbook.xml", "styles.xml", "[content_types].xml", "core.xml", "app.xml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,9 @@ class XlsxReader:
     def __init__(self, content: bytes) -> None:
         self.content = content
         self.scan = SheetScan()
-        # Before openpyxl opens anything: it reads a sheet without `<dimension>` to its end.
+        # Before openpyxl opens anything: it reads a sheet without `<dimension>` to its end,
+        # and the shared strings and styles whole.
+        self._check_parts()
         self.merges = self._scan_sheets(lambda name: "worksheets/" in name.lower())
         try:
             with warnings.catch_warnings():
@@ -64,6 +67,17 @@ class XlsxReader:
         except BaseException:
             self.workbook.close()
             raise
+
+    def _check_parts(self) -> None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
+                for name in archive.namelist():
+                    kind = _parsed_whole(name)
+                    if kind is not None:
+                        with archive.open(name) as stream:
+                            kind(stream)
+        except DAMAGED_ZIP_ERRORS:
+            raise ImportFailure("corrupted", kind="XLSX") from None
 
     def _scan_sheets(self, wanted: Callable[[str], bool]) -> dict[str, list[_Merge]]:
         """Rows and cells counted (refused past the caps) and merged areas read: a pass over
@@ -90,6 +104,17 @@ class XlsxReader:
                 yield from _sheet_rows(sheet, index, merges)
         finally:
             self.workbook.close()
+
+
+def _parsed_whole(name: str) -> Callable[[IO[bytes]], None] | None:
+    """The check of a part openpyxl parses whole in read-only mode (None: not such a part)."""
+    lowered = name.lower()
+    base = lowered.rsplit("/", 1)[-1]
+    if "sharedstrings" in base:
+        return check_shared_strings
+    if base in WHOLE_PARTS or base.startswith("theme") or base.endswith(".rels"):
+        return check_part_elements
+    return None
 
 
 def _path(sheet: Any) -> str | None:
