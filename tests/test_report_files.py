@@ -3,6 +3,7 @@ sent which document is recorded; pressing «Documents» again starts no second s
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 
@@ -197,6 +198,11 @@ async def test_who_was_sent_which_document_is_recorded_and_a_second_press_sends_
     await coordinator.wait_for_messages(
         2, lambda m: m.method in ("sendDocument", "sendPhoto"), timeout=15
     )
+    background = running_bot.dispatcher["background"]
+    for _ in range(100):  # the send ends just after its last file
+        if not background.running:
+            break
+        await asyncio.sleep(0.02)
     coordinator.press(review, text="Documents (2)")  # once they are sent, again
     await coordinator.wait_for_messages(
         2, lambda m: m.method in ("sendDocument", "sendPhoto"), timeout=15
