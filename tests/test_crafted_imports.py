@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -93,3 +97,40 @@ async def test_a_coordinator_sending_a_huge_csv_is_told_the_limit(running_bot):
     # The bot goes on reading plans after it.
     preview = await send_plan(admin, plan_csv(PLAN_ROWS))
     assert "Сохранить план?" in preview.text
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CHILD = """
+import resource, sys
+from pathlib import Path
+from bot.plan_import.model import ImportFailure
+from bot.plan_import.reading import read_plan
+
+limit = 768 * 1024 * 1024
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+for path in sys.argv[1:]:
+    try:
+        read_plan(Path(path).read_bytes(), Path(path).name)
+        print(Path(path).name, "read")
+    except ImportFailure as failure:
+        print(Path(path).name, failure.code)
+"""
+
+
+def test_every_crafted_file_ends_the_same_within_768_mb_of_address_space(tmp_path):
+    """Refused for what it is, not for running out of memory (that would be `unreadable`)."""
+    paths = []
+    for crafted in CRAFTED:
+        path = tmp_path / crafted.file_name
+        path.write_bytes(crafted.make())
+        paths.append(str(path))
+    finished = subprocess.run(
+        [sys.executable, "-c", CHILD, *paths],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr
+    outcomes = dict(line.split(" ", 1) for line in finished.stdout.splitlines())
+    assert outcomes == {crafted.file_name: crafted.outcome for crafted in CRAFTED}
