@@ -176,6 +176,30 @@ def xlsx_with_too_many_rows() -> bytes:
     )
 
 
+def xlsx_with_its_sheet_elsewhere() -> bytes:
+    """Too many rows in a sheet outside `xl/worksheets/`, without `<dimension>`: found by the
+    workbook's relationships before openpyxl would read it to its end."""
+    sheet = "xl/data/odd.xml"
+    return _zip(
+        {
+            "[Content_Types].xml": CONTENT_TYPES.replace(
+                b"/" + SHEET.encode(), b"/" + sheet.encode()
+            ),
+            "_rels/.rels": ROOT_RELS_XLSX,
+            "xl/workbook.xml": WORKBOOK,
+            "xl/_rels/workbook.xml.rels": WORKBOOK_RELS.replace(
+                b"worksheets/sheet1.xml", b"data/odd.xml"
+            ),
+            sheet: _repeated(
+                SHEET_START + b"<sheetData>" + _header_row(),
+                b"<row><c><v>1</v></c></row>",
+                MAX_ROWS * 20,
+                b"</sheetData></worksheet>",
+            ),
+        }
+    )
+
+
 def xlsx_just_under_the_caps() -> bytes:
     """As many rows and cells as the importer reads: read through, within the targets."""
     per_row = MAX_CELLS // MAX_ROWS
@@ -298,6 +322,7 @@ CRAFTED: tuple[Crafted, ...] = (
         "xlsx declaring a million rows", "trap.xlsx", xlsx_declaring_a_million_rows, "no_measures"
     ),
     Crafted("xlsx with 600,000 rows", "rows.xlsx", xlsx_with_too_many_rows, "too_many_rows"),
+    Crafted("xlsx, sheet elsewhere", "odd.xlsx", xlsx_with_its_sheet_elsewhere, "too_many_rows"),
     Crafted("xlsx just under the caps", "full.xlsx", xlsx_just_under_the_caps, "read"),
     Crafted(
         "xlsx row of 3 M cells", "wide.xlsx", xlsx_with_a_row_of_millions_of_cells, "too_many_cells"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import logging
+import posixpath
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import IO, Any
 
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -35,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 MAX_COLUMNS = 64
 MAX_MERGES = 20_000
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WHOLE_PARTS = {"workbook.xml", "styles.xml", "[content_types].xml", "core.xml", "app.xml"}
 
 
@@ -52,8 +56,10 @@ class XlsxReader:
         self.scan = SheetScan()
         # Before openpyxl opens anything: it reads a sheet without `<dimension>` to its end,
         # and the shared strings and styles whole.
-        self._check_parts()
-        self.merges = self._scan_sheets(lambda name: "worksheets/" in name.lower())
+        sheets = self._check_parts()
+        self.merges = self._scan_sheets(
+            lambda name: name in sheets or "worksheets/" in name.lower()
+        )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -68,7 +74,8 @@ class XlsxReader:
             self.workbook.close()
             raise
 
-    def _check_parts(self) -> None:
+    def _check_parts(self) -> set[str]:
+        """The parts openpyxl parses whole are within the caps; the sheets' part names."""
         try:
             with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
                 for name in archive.namelist():
@@ -76,6 +83,7 @@ class XlsxReader:
                     if kind is not None:
                         with archive.open(name) as stream:
                             kind(stream)
+                return _sheet_parts(archive)
         except DAMAGED_ZIP_ERRORS:
             raise ImportFailure("corrupted", kind="XLSX") from None
 
@@ -104,6 +112,23 @@ class XlsxReader:
                 yield from _sheet_rows(sheet, index, merges)
         finally:
             self.workbook.close()
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> set[str]:
+    """The worksheets the workbook's relationships name, wherever they are in the package."""
+    try:
+        root = etree.fromstring(
+            archive.read(WORKBOOK_RELS), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
+    except (*DAMAGED_ZIP_ERRORS, etree.LxmlError):
+        return set()
+    names = set()
+    for relationship in root.iter(f"{{{RELATIONSHIPS_NS}}}Relationship"):
+        target = relationship.get("Target", "")
+        if relationship.get("Type", "").endswith("/worksheet") and target:
+            name = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            names.add(posixpath.normpath(name))
+    return names
 
 
 def _parsed_whole(name: str) -> Callable[[IO[bytes]], None] | None:
