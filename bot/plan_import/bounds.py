@@ -156,7 +156,7 @@ class SheetScan:
                     if self.rows > MAX_ROWS:
                         raise too_many_rows()
                 elif len(merges) < max_merges:
-                    ref = _MERGE_REF.search(data, match.end() - 1, match.end() + 64)
+                    ref = _MERGE_REF.search(data, match.end() - 1, match.end() + OVERLAP - 16)
                     if ref is not None:
                         merges.append(ref.group(1).decode("ascii"))
         return merges
