@@ -31,6 +31,17 @@ class BackgroundWork:
         task.add_done_callback(self._finished)
         return task
 
+    def is_running(self, name: str) -> bool:
+        """Whether work of this name is under way."""
+        return any(task.get_name() == name for task in self._tasks)
+
+    def start_once(self, work: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any] | None:
+        """Start the work unless work of the same name is under way (then None: not started)."""
+        if self.is_running(name):
+            work.close()
+            return None
+        return self.start(work, name)
+
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     outbox_drain_seconds: float = Field(default=2.0, gt=0)
     # How often report documents not yet copied under DATA_DIR/documents are downloaded.
     document_fetch_seconds: float = Field(default=10.0, gt=0)
+    # The largest file a report takes, and all the files of one report together (MB).
+    report_file_max_mb: float = Field(default=20.0, gt=0)
+    report_max_mb: float = Field(default=50.0, gt=0)
     # Shifts the bot's clock for reminders by this many seconds (staging, demos and the
     # end-to-end tests, which must see a working morning whatever the real time is).
     clock_shift_seconds: float = 0.0

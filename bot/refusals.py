@@ -42,6 +42,11 @@ class Refusal(enum.StrEnum):
     ALREADY_REVIEWED = "already_reviewed"
     NO_LONGER_CURRENT = "no_longer_current"  # the body no longer executes the measure
     OWN_REPORT = "own_report"
+    # A report's files (details: size_mb, limit_mb)
+    FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"  # by its content (bot/report_files.py)
+    FILE_TOO_LARGE = "file_too_large"
+    REPORT_TOO_LARGE = "report_too_large"  # the files of one report together
+    FILE_NOT_CHECKED = "file_not_checked"  # it could not be downloaded to look into it
     # The plan in its original form
     NO_ORIGINAL = "no_original"  # no file kept for the plan's current version
     ORIGINAL_NOT_A_FORM = "original_not_a_form"  # imported from text: no table to mark

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
+from bot.report_files import ReportLimits, check_size
 from models.queries import (
     OPEN_STATUSES,
     active_assignment,
@@ -176,13 +177,25 @@ class ReportDraft:
     def has(self, document: DraftDocument) -> bool:
         return any(mine.file_unique_id == document.file_unique_id for mine in self.documents)
 
-    def attach(self, document: DraftDocument, caption: str | None = None) -> Refused | None:
-        """Add a document not attached yet, and its caption to the comment.
-
-        Raises `Refused` when the draft is full. A caption that would make the comment too long
-        is left out and its refusal returned: the document is kept."""
+    def check_room(self, document: DraftDocument, limits: ReportLimits | None = None) -> None:
+        """Refused when the draft is full, or the document too large for it (`limits`)."""
         if len(self.documents) >= MAX_DOCUMENTS:
             raise Refused(Refusal.TOO_MANY_DOCUMENTS, count=MAX_DOCUMENTS)
+        if limits is not None:
+            check_size(document.size, (mine.size for mine in self.documents), limits)
+
+    def attach(
+        self,
+        document: DraftDocument,
+        caption: str | None = None,
+        limits: ReportLimits | None = None,
+    ) -> Refused | None:
+        """Add a document not attached yet, and its caption to the comment.
+
+        Raises `Refused` when the draft is full or the document too large (`check_room`). A
+        caption that would make the comment too long is left out and its refusal returned: the
+        document is kept."""
+        self.check_room(document, limits)
         self.documents.append(document)
         if caption and caption.strip():
             try:

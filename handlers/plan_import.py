@@ -35,6 +35,7 @@ from bot.plan_import import messages
 from bot.plan_import.importing import can_import, file_digest, import_for, summarise
 from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
+from bot.plan_import.queue import ImportQueue, Place
 from bot.plan_import.reading import read_plan
 from bot.plan_import.store import PlanNotYours, StoreReport
 from bot.presentation.commands import Audience
@@ -106,6 +107,7 @@ async def receive_file(
     bot: Bot,
     settings: Settings,
     pending_imports: PendingImports,
+    import_queue: ImportQueue,
     background: BackgroundWork,
     i18n: I18n,
 ) -> None:
@@ -113,20 +115,50 @@ async def receive_file(
         await message.answer(_("Only coordinators can load plans."))
         return
     document = message.document
-    assert document is not None
+    assert document is not None and message.from_user is not None
     too_large = too_large_text(document.file_size, settings)
     if too_large is not None:
         await message.answer(too_large)
         return
-    status = await message.answer(
-        _("Reading «{name}»…").format(name=escape(document.file_name or "file"))
-    )
+    place = import_queue.enter(message.from_user.id)
+    status = await message.answer(_waiting_text(document.file_name or "file", place.ahead))
     # Reading a large plan takes seconds: done outside this update, so that its transaction
     # ends now and nobody else waits for it.
     background.start(
-        read_and_preview(bot, message, status, pending_imports, i18n),
+        read_in_turn(bot, message, status, pending_imports, i18n, import_queue, place),
         name=f"import-preview-{message.chat.id}-{message.message_id}",
     )
+
+
+def _waiting_text(file_name: str, ahead: int) -> str:
+    if not ahead:
+        return _("Reading «{name}»…").format(name=escape(file_name))
+    return _(
+        "«{name}» is queued: {count} file is ahead of it. I will read it in turn.",
+        "«{name}» is queued: {count} files are ahead of it. I will read it in turn.",
+        ahead,
+    ).format(name=escape(file_name), count=ahead)
+
+
+async def read_in_turn(
+    bot: Bot,
+    message: Message,
+    status: Message,
+    pending_imports: PendingImports,
+    i18n: I18n,
+    import_queue: ImportQueue,
+    place: Place,
+) -> None:
+    """Wait for the file's turn (downloading nothing before it), then read it."""
+    async with import_queue.turn(place):
+        if place.ahead:
+            with contextlib.suppress(TelegramAPIError):
+                await status.edit_text(_waiting_text(_file_name(message), 0))
+        await read_and_preview(bot, message, status, pending_imports, i18n)
+
+
+def _file_name(message: Message) -> str:
+    return (message.document.file_name if message.document else None) or "file"
 
 
 class ProgressMessage:

@@ -51,6 +51,21 @@ def refusal_text(refused: Refused) -> str:
             count=details.get("count", "")
         ),
         Refusal.ALREADY_REVIEWED: lambda: _("This report has already been reviewed."),
+        Refusal.FILE_TYPE_NOT_ALLOWED: lambda: _(
+            "This file was not attached: a report takes PDF, Word, Excel or OpenDocument files, "
+            "images, ZIP archives and plain text. Save it in one of these formats and send it "
+            "again."
+        ),
+        Refusal.FILE_TOO_LARGE: lambda: _(
+            "This file was not attached: it is {size} MB, a report file may be at most {limit} MB."
+        ).format(size=details.get("size_mb", ""), limit=details.get("limit_mb", "")),
+        Refusal.REPORT_TOO_LARGE: lambda: _(
+            "This file was not attached: the files of a report may be at most {limit} MB together."
+        ).format(limit=details.get("limit_mb", "")),
+        Refusal.FILE_NOT_CHECKED: lambda: _(
+            "This file was not attached: the bot could not download it to check it. Please send "
+            "it again."
+        ),
         Refusal.NO_LONGER_CURRENT: lambda: _(
             "This report can no longer be reviewed: the body no longer executes the measure, "
             "or the measure is no longer in the plan."

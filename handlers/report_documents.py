@@ -16,7 +16,9 @@ from bot.access import Roles
 from bot.background import BackgroundWork
 from bot.presentation.report_keyboards import ReportFiles
 from bot.presentation.text_limits import shorten
-from bot.report_review import ReportDocument, ReportView, load_report
+from bot.report_documents import documents_to_send
+from bot.report_review import ReportDocument, ReportView
+from models.tables import Official
 
 logger = logging.getLogger(__name__)
 
@@ -58,17 +60,25 @@ async def report_files(
     callback_data: ReportFiles,
     session: AsyncSession,
     roles: Roles,
+    official: Official,
     bot: Bot,
     background: BackgroundWork,
 ) -> None:
-    view = await load_report(session, roles, callback_data.report_id)
-    await query.answer(_("Sending the documents…"))
+    # One send of a report's documents to a chat at a time: repeated presses start no other.
+    name = f"report-{callback_data.report_id}-documents-{query.from_user.id}"
+    if background.is_running(name):
+        await query.answer(_("The documents are on their way already."))
+        return
+    view = await documents_to_send(session, roles, official.id, callback_data.report_id)
     caption = escape(f"{view.number.rstrip('.')} — {shorten(view.organization_name, 60)}")
     # Sent outside the update, so its transaction is not held while files go out.
-    background.start(
-        _send_documents(bot, query.from_user.id, view, caption),
-        name=f"report-{view.report_id}-documents",
+    started = background.start_once(
+        _send_documents(bot, query.from_user.id, view, caption), name=name
     )
+    if started is None:
+        await query.answer(_("The documents are on their way already."))
+        return
+    await query.answer(_("Sending the documents…"))
 
 
 def build_router() -> Router:

@@ -9,6 +9,7 @@ ReportDraft) lives in the FSM until then; nothing is stored before the report is
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 from datetime import datetime
 from html import escape
@@ -29,7 +30,7 @@ from bot.access import Roles
 from bot.config import Settings
 from bot.presentation.report_keyboards import OpenReport, ReportStart
 from bot.presentation.text_limits import shorten
-from bot.refusals import Refused
+from bot.refusals import Refusal, Refused
 from bot.report_draft import (
     MAX_DOCUMENTS,
     DocumentKind,
@@ -39,6 +40,7 @@ from bot.report_draft import (
     report_target,
     report_targets,
 )
+from bot.report_files import ReportLimits, check_size, file_kind
 from bot.report_submission import SubmittedReport, submit_report
 from handlers.refusals import refusal_text
 from handlers.replies import confirm_keyboard, show
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 # FSM data while a draft is open: the draft, and the message that shows it last.
 DRAFT = "draft"
 DRAFT_MESSAGE = "draft_message_id"
+DOWNLOAD_TIMEOUT = 120  # seconds to download a report file to check its content
 
 
 class ReportInput(StatesGroup):
@@ -250,14 +253,33 @@ async def start_report_for(
     await _begin_draft(query, state, target)
 
 
-async def document_added(message: Message, state: FSMContext, bot: Bot) -> None:
+async def _checked_content(bot: Bot, document: DraftDocument, limits: ReportLimits) -> None:
+    """Download the file (no transaction is open: fetching its path committed it) and refuse
+    it unless its content is allowed. Photos are Telegram's own JPEGs: nothing to check."""
+    if document.kind is DocumentKind.PHOTO:
+        return
+    buffer = io.BytesIO()
+    try:
+        await bot.download(document.file_id, destination=buffer, timeout=DOWNLOAD_TIMEOUT)
+    except Exception:  # the error's text may hold the download URL, and the token in it
+        logger.warning("A report file could not be downloaded to check it")
+        raise Refused(Refusal.FILE_NOT_CHECKED) from None
+    content = buffer.getvalue()
+    check_size(len(content), (), limits)  # when Telegram did not say the size
+    file_kind(content)
+
+
+async def document_added(message: Message, state: FSMContext, bot: Bot, settings: Settings) -> None:
     draft = await _draft_being_filled(state)
     document = _document_of(message)
     if draft.has(document):
         await message.answer(_("This file is attached already."))
         return
-    # A full draft is refused; a caption too long for the comment is left out, the file kept.
-    caption_refused = draft.attach(document, message.caption)
+    limits = ReportLimits.in_mb(settings.report_file_max_mb, settings.report_max_mb)
+    draft.check_room(document, limits)  # full, or too large: refused before downloading
+    await _checked_content(bot, document, limits)
+    # A caption too long for the comment is left out, the file kept.
+    caption_refused = draft.attach(document, message.caption, limits)
     if caption_refused is not None:
         await message.answer(refusal_text(caption_refused))
     await _post_draft(bot, message.chat.id, state, draft)
@@ -272,8 +294,8 @@ async def comment_typed(message: Message, state: FSMContext, bot: Bot) -> None:
 async def other_content(message: Message) -> None:
     await message.answer(
         _(
-            "A report takes files, photos and a text comment. Send a video or a voice message "
-            "as a file, or press «Cancel»."
+            "A report takes documents (PDF, Word, Excel, OpenDocument, images, ZIP, plain text), "
+            "photos and a text comment; or press «Cancel»."
         )
     )
 

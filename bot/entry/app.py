@@ -38,6 +38,7 @@ from bot.entry.translations import create_i18n
 from bot.i18n import DEFAULT_LOCALE, pick_locale
 from bot.people import Presence
 from bot.plan_import.pending import PendingImports
+from bot.plan_import.queue import ImportQueue
 from bot.presentation.commands import Audience
 from bot.presentation.menus import set_default_menus, set_personal_menu
 from handlers import build_routers
@@ -124,6 +125,7 @@ def create_dispatcher(
         jobs=BackgroundJobs(engine),
         background=BackgroundWork(),
         pending_imports=PendingImports(),
+        import_queue=ImportQueue(),
         presence=presence,
     )
     # The scans that write into the outbox: reminders and weekly digests, on one interval.

@@ -13,6 +13,7 @@ Rules:
   (`w:br`) is a line break; deleted text (tracked changes) is skipped; superscript runs made only
   of digits or asterisks (typed footnote marks) are skipped, as are Word's own footnote marks;
 - automatic list numbers are put in front of their paragraphs (see `docx_numbering`);
+- the document is refused past the caps of `bounds` (elements, rows, cells) before it is parsed;
 - at most `MAX_CELLS` grid columns are read (a table with more says so once: `columns_ignored`);
 - a cell merged over several grid columns (`w:gridSpan`) puts its text in its first column and
   leaves the others empty (`Row.spans` tells); `w:gridBefore` leaves leading columns empty;
@@ -32,6 +33,7 @@ from typing import Any
 from lxml import etree
 
 from bot.plan_import.blocks import Block, Notice, Paragraph, Row
+from bot.plan_import.bounds import check_part_elements, check_word_document
 from bot.plan_import.docx_numbering import W_NS, ListNumbering, attribute, int_attribute, w
 from bot.plan_import.model import ImportFailure
 from bot.plan_import.sniffing import DAMAGED_ZIP_ERRORS
@@ -60,6 +62,8 @@ class DocxReader:
     def __init__(self, content: bytes) -> None:
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                with archive.open(DOCUMENT_PART) as stream:
+                    check_word_document(stream)  # refused past the caps before it is parsed
                 self.body = _body(_parse(archive.read(DOCUMENT_PART)))
                 related = _related_parts(archive)
                 numbering = _optional_part(archive, related.get(NUMBERING_TYPE))
@@ -210,6 +214,8 @@ def _body(root: Any) -> Any:
 def _related_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Part names of the document's relationships, by the end of their type (`/styles`)."""
     try:
+        with archive.open("word/_rels/document.xml.rels") as stream:
+            check_part_elements(stream)
         root = _parse(archive.read("word/_rels/document.xml.rels"))
     except (*DAMAGED_ZIP_ERRORS, etree.LxmlError):
         return {}
@@ -228,6 +234,8 @@ def _optional_part(archive: zipfile.ZipFile, name: str | None) -> Any:
     if not name:
         return None
     try:
+        with archive.open(name) as stream:
+            check_part_elements(stream)  # refused past the cap before it is parsed
         return _parse(archive.read(name))
     except (*DAMAGED_ZIP_ERRORS, etree.LxmlError):
         return None

@@ -70,6 +70,18 @@ FAILURE_MESSAGES: dict[str, str] = {
     "too_large_unpacked": N_(
         "The file unpacks to more than {limit_mb} MB, which is too much to read."
     ),
+    "too_many_rows": N_(
+        "The file has more than {limit} table rows, more than the bot reads. Split the plan "
+        "into several files."
+    ),
+    "too_many_cells": N_(
+        "The file has more than {limit} cells (or too many in one row), more than the bot "
+        "reads. Remove the empty rows and columns or split the plan into several files."
+    ),
+    "too_many_lines": N_(
+        "The file has more than {limit} lines, more than the bot reads. Split the plan into "
+        "several files."
+    ),
     "empty": N_("The file is empty."),
     "unsupported_format": N_(
         "The bot cannot read {kind} files. Send the plan as a Word (.docx) or Excel (.xlsx) "

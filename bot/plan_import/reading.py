@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from bot.plan_import.blocks import Block
+from bot.plan_import.bounds import check_lines
 from bot.plan_import.csv_source import CsvReader
 from bot.plan_import.docx_source import DocxReader
 from bot.plan_import.model import ImportFailure, ImportResult
@@ -50,8 +51,9 @@ def read_plan(
     `total` = 1000 for the whole job: stage "reading" covers the first half, "understanding" the
     second, and "done" (1000 of 1000) comes last.
 
-    Raises `ImportFailure` with code `too_large`, `too_large_unpacked`, `empty`,
-    `unsupported_format`, `corrupted`, `encrypted`, `no_measures` or `unreadable`.
+    Raises `ImportFailure` with code `too_large`, `too_large_unpacked`, `too_many_rows`,
+    `too_many_cells`, `too_many_lines` (the caps of `bounds`), `empty`, `unsupported_format`,
+    `corrupted`, `encrypted`, `no_measures` or `unreadable`.
     """
     reporter = _Reporter(progress)
     try:
@@ -89,6 +91,7 @@ def _reader(kind: SourceKind, content: bytes, text: str | None) -> tuple[Reader,
     if kind is SourceKind.XLSX:
         return XlsxReader(content), "xlsx"
     text = text if text is not None else decode_text(content)
+    check_lines(text)
     if kind is SourceKind.CSV:
         return CsvReader(text), "csv"
     reader = TextReader(text)

@@ -6,7 +6,7 @@ Rules:
   workbook; any other zip, PDF, image, old binary Office file (.doc/.xls), RTF or HTML is
   `unsupported_format`; a broken zip is `corrupted`; a password-protected Office file (an OLE
   container with `EncryptionInfo`, or a zip with encrypted entries) is `encrypted`; a zip whose
-  entries unpack to more than `MAX_UNPACKED_BYTES` is `too_large_unpacked`;
+  entries unpack to more than the caps of `bounds` is `too_large_unpacked`;
 - anything else must decode as text (UTF-8 with or without BOM, UTF-16 with BOM, else
   Windows-1251) and look like text, or it is `unsupported_format`; text is CSV when it is named
   `.csv` or when its lines split consistently on `;` or `,` and no line is tab-separated.
@@ -22,11 +22,10 @@ import zlib
 from enum import StrEnum
 from pathlib import PurePath
 
+from bot.plan_import.bounds import BYTES_IN_MB, check_declared_sizes
 from bot.plan_import.model import ImportFailure
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 250 * 1024 * 1024
-BYTES_IN_MB = 1024 * 1024
 
 # Share of control characters above which decoded bytes are not text.
 MAX_CONTROL_SHARE = 0.005
@@ -199,12 +198,13 @@ def _zip_kind(content: bytes, extension: str) -> SourceKind:
     names = {info.filename for info in infos}
     if any(info.flag_bits & 0x1 for info in infos):
         raise ImportFailure("encrypted")
-    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise ImportFailure("too_large_unpacked", limit_mb=MAX_UNPACKED_BYTES // BYTES_IN_MB)
     if "word/document.xml" in names:
+        check_declared_sizes(infos, xlsx=False)
         return SourceKind.DOCX
     if "xl/workbook.xml" in names:
+        check_declared_sizes(infos, xlsx=True)
         return SourceKind.XLSX
+    check_declared_sizes(infos, xlsx=False)
     if "content.xml" in names and "mimetype" in names:
         raise ImportFailure("unsupported_format", kind="ODF")
     if extension in (".docx", ".xlsx"):
