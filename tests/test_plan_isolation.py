@@ -6,10 +6,16 @@ B's reports, deactivates plan B's official — yields nothing of plan B."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from bot.access import RoleGrant, roles_from_grants
+from bot.entry.translations import create_i18n
+from bot.plan_import.body_directory import name_key
+from bot.plan_import.importing import import_for
+from bot.plan_import.model import ImportResult, ParsedExecutor, ParsedMeasure, ParsedPlan
 from bot.presentation.report_keyboards import (
     OpenReport,
     ReportFiles,
@@ -21,6 +27,7 @@ from bot.timezones import RussianZone
 from handlers.card_actions import AssignBody
 from handlers.invite import InviteBody, InviteRole
 from handlers.officials import Deactivate
+from handlers.plan_import_texts import render_changes
 from handlers.timezones import BodyZone
 from models.tables import (
     Assignment,
@@ -28,8 +35,10 @@ from models.tables import (
     Invitation,
     Membership,
     Official,
+    Organization,
     Report,
     ReportStatus,
+    Role,
 )
 from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_coordination import (
@@ -200,3 +209,86 @@ async def test_an_administrator_manages_the_shared_body(running_bot, isolated):
     shown = " ".join(m.text or "" for m in running_bot.emulator.messages(admin.chat_id))
     assert "Invite to «Комитет по туризму» as:" in shown
     assert REPORT_COMMENT in shown
+
+
+# --- The directory of bodies is an administrator's ----------------------------------------------
+
+
+def plan_naming(title: str, name: str, short: str | None) -> ImportResult:
+    measure = ParsedMeasure(
+        number="1.",
+        title="Мероприятие",
+        deadline=date(2026, 5, 31),
+        deadline_text="31.05.2026",
+        executors=[ParsedExecutor(name=name, short_name=short, lead=True)],
+        location="line 1",
+    )
+    return ImportResult(
+        plans=[ParsedPlan(title=title, sections=[], measures=[measure])],
+        warnings=[],
+        source_format="text-cells",
+    )
+
+
+def english(report) -> str:
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale("en"):
+        return "\n".join(render_changes(report))
+
+
+async def stored_bodies(session) -> list[tuple[str, str | None]]:
+    found = await session.scalars(select(Organization).order_by(Organization.id))
+    return [(o.full_name, o.short_name) for o in found]
+
+
+async def test_a_coordinators_import_keeps_the_stored_names_and_says_which_differ(session):
+    kis, short_less = "Комитет по информатизации и связи", "Комитет по туризму"
+    session.add_all(
+        [
+            Organization(full_name=kis, name_key=name_key(kis), short_name="КИС"),
+            Organization(full_name=short_less, name_key=name_key(short_less)),
+        ]
+    )
+    coordinator = Official(telegram_id=7001, first_name="Анна")
+    session.add(coordinator)
+    await session.flush()
+    roles = roles_from_grants([RoleGrant(Role.COORDINATOR, plan_id=999)], is_listed_admin=False)
+    for title, name, short in (
+        ("План А", kis, "КИиС"),  # another abbreviation of a stored body
+        ("План Б", short_less, "КТ"),  # an abbreviation the stored body has not
+    ):
+        report = await import_for(
+            session,
+            plan_naming(title, name, short),
+            importer_id=coordinator.id,
+            roles=roles,
+            file_name="plan.txt",
+            content=title.encode(),
+        )
+        [difference] = report.name_differences
+        assert (difference.stored, difference.in_file_short) == (name, short)
+        assert difference.applied is False
+        text = english(report)
+        assert "the stored names are kept (an administrator decides)" in text
+        assert f"in the file «{name} ({short})»" in text
+    assert await stored_bodies(session) == [(kis, "КИС"), (short_less, None)]
+    # The new plans are hers.
+    plans = await session.scalars(
+        select(Membership.plan_id).where(
+            Membership.official_id == coordinator.id, Membership.role == Role.COORDINATOR
+        )
+    )
+    assert len(list(plans)) == 2
+
+    admin = roles_from_grants([], is_listed_admin=True)
+    report = await import_for(
+        session,
+        plan_naming("План А", kis, "КИиС"),
+        importer_id=None,
+        roles=admin,
+        file_name="plan.txt",
+        content=b"again",
+    )
+    assert [d.applied for d in report.name_differences] == [True]
+    assert "Short names of stored bodies changed by the file: 1." in english(report)
+    assert (await stored_bodies(session))[0] == (kis, "КИиС")
