@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.access import RoleGrant, roles_from_grants
 from bot.entry.translations import create_i18n
-from bot.plan_import.body_directory import name_key
+from bot.plan_import.body_directory import name_differences, name_key
 from bot.plan_import.importing import import_for
 from bot.plan_import.model import ImportResult, ParsedExecutor, ParsedMeasure, ParsedPlan
 from bot.presentation.report_keyboards import (
@@ -252,6 +252,9 @@ async def test_a_coordinators_import_keeps_the_stored_names_and_says_which_diffe
     coordinator = Official(telegram_id=7001, first_name="Анна")
     session.add(coordinator)
     await session.flush()
+    # What a preview would say, before anything is saved.
+    [ahead] = await name_differences(session, plan_naming("План А", kis, "КИиС"))
+    assert (ahead.stored_short, ahead.in_file_short, ahead.applied) == ("КИС", "КИиС", False)
     roles = roles_from_grants([RoleGrant(Role.COORDINATOR, plan_id=999)], is_listed_admin=False)
     for title, name, short in (
         ("План А", kis, "КИиС"),  # another abbreviation of a stored body

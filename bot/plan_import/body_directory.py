@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.plan_import.model import ParsedExecutor
+from bot.plan_import.model import ImportResult, ParsedExecutor
 from models.tables import Organization
 
 
@@ -116,3 +116,17 @@ class OrganizationDirectory:
             in_file_short=executor.short_name,
             applied=applied,
         )
+
+
+async def name_differences(session: AsyncSession, result: ImportResult) -> list[NameDifference]:
+    """For a preview: the stored bodies the file names otherwise, as a coordinator's import
+    would keep them (nothing is written)."""
+    directory = OrganizationDirectory(session, may_rename=False)
+    await directory.load()
+    for plan in result.plans:
+        for measure in plan.measures:
+            for executor in measure.executors:
+                found = directory.find(executor)
+                if found is not None:
+                    directory._compare(found, executor)
+    return list(directory.differences.values())
