@@ -45,6 +45,9 @@ class PersonEntry:
     username: str | None
     status: PersonStatus
     memberships: tuple[PersonMembership, ...]
+    # Whether the asker may deactivate them: False when every body shown is shared with a plan
+    # the asker does not coordinate (an administrator's, `scope.governed_body`).
+    manageable: bool = True
 
 
 def _status(official: Official) -> PersonStatus:
@@ -114,7 +117,16 @@ async def people_of_plans(session: AsyncSession, roles: Roles) -> list[PersonEnt
     coordinates."""
     if not roles.is_coordinator:
         raise Refused(Refusal.NOT_AVAILABLE)
-    return await _people(session, await coordinated_plan_ids(session, roles))
+    people = await _people(session, await coordinated_plan_ids(session, roles))
+    governed = await governed_body_ids(session, roles)
+    if governed is None or not people:
+        return people
+    held = sorted({m.organization_id for person in people for m in person.memberships})
+    own = set(await session.scalars(governed.where(Assignment.organization_id.in_(held))))
+    return [
+        replace(person, manageable=any(m.organization_id in own for m in person.memberships))
+        for person in people
+    ]
 
 
 async def coordinated_person(session: AsyncSession, roles: Roles, official_id: int) -> PersonEntry:

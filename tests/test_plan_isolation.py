@@ -195,6 +195,19 @@ async def test_deactivating_a_person_ends_only_the_roles_of_the_coordinators_pla
     assert [(m.role.value, m.organization_id) for m in active] == [("official", world.tourism)]
 
 
+async def test_the_people_list_offers_no_deactivation_for_shared_bodies_only(running_bot, isolated):
+    await share_tourism_with_plan_a(running_bot, isolated.world, by_chat=False)
+    anna = user(running_bot, COORDINATOR_A)
+    anna.send_command("/officials")
+    listed = await anna.wait_for_message("People registered")
+    # Tamara serves Anna's measure now (she is listed) but only through the shared body.
+    assert "Тамара Туристова" in listed.text
+    assert "an administrator decides" in listed.text
+    buttons = listed.flat_button_texts()
+    assert "Deactivate: Тамара Туристова" not in buttons
+    assert "Deactivate: Олег Трудов" in buttons and "Deactivate: Двоих Двойной" in buttons
+
+
 async def test_an_administrator_manages_the_shared_body(running_bot, isolated):
     world = isolated.world
     await share_tourism_with_plan_a(running_bot, world, by_chat=False)
