@@ -89,6 +89,12 @@ def can_manage_coordinators(roles: Roles) -> bool:
     return roles.is_admin
 
 
+def can_change_directory(roles: Roles) -> bool:
+    """The directory of bodies (names, short names, merging) is shared by every plan: only an
+    administrator changes it."""
+    return roles.is_admin
+
+
 def can_revoke_invitation(roles: Roles, *, person_id: int, maker_id: int | None) -> bool:
     """An invitation may be withdrawn by the person who made it, or by an administrator."""
     return roles.is_admin or (maker_id is not None and maker_id == person_id)

@@ -19,11 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.measure_status import OPEN_STATUSES, Status, StatusDates
+from bot.scope import in_coordinated_plans
 from bot.status_counts import part_status_rows
 from models.queries import live_plan, plain_rows
 from models.tables import Assignment, Measure, Organization
@@ -65,10 +66,8 @@ def _scope(roles: Roles, which: DueList) -> list[ColumnElement[bool]]:
     if which is DueList.OWN:
         return [Assignment.organization_id.in_(sorted(roles.organization_ids))]
     overseen: list[ColumnElement[bool]] = []
-    if roles.is_admin:
-        overseen.append(true())
-    if roles.coordinator_plan_ids:
-        overseen.append(Measure.plan_id.in_(sorted(roles.coordinator_plan_ids)))
+    if roles.is_coordinator:
+        overseen.append(in_coordinated_plans(roles))
     if roles.head_organization_ids:
         overseen.append(Assignment.organization_id.in_(sorted(roles.head_organization_ids)))
     return [or_(false(), *overseen)]

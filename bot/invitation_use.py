@@ -33,7 +33,7 @@ from bot.invitations import find_invitation
 from bot.notification_kinds import INVITATION_USED, InvitationUsedNotice
 from bot.people import roles_of
 from bot.refusals import Refused
-from bot.scope import coordinated_body
+from bot.scope import governed_body
 from models.queries import Recipient, active_membership, administrators, enqueue_notification
 from models.tables import Invitation, Membership, Official, Organization, Plan, Role
 
@@ -123,7 +123,7 @@ async def maker_lost_role(
         return not can_manage_coordinators(roles)
     assert invitation.organization_id is not None
     try:
-        await coordinated_body(session, roles, invitation.organization_id)
+        await governed_body(session, roles, invitation.organization_id)
     except Refused:
         return True
     return False

@@ -21,7 +21,7 @@ from bot.audit import record_change
 from bot.body_names import exact_bodies, match_bodies
 from bot.memberships import EXECUTOR_ROLES
 from bot.refusals import Refusal, Refused
-from bot.scope import coordinated_bodies, coordinated_body
+from bot.scope import governed_bodies, governed_body
 from models.queries import live_plan
 from models.tables import Invitation, Organization, Plan, Role
 
@@ -172,12 +172,12 @@ async def invite_to_body(
     role: Role | str,
     now: datetime | None = None,
 ) -> MadeInvitation:
-    """An invitation (1 use, 14 days) for an official or the head of a body of the actor's
-    plans; `role` may come as its name from a button."""
+    """An invitation (1 use, 14 days) for an official or the head of a body whose people the
+    actor manages (`scope.governed_body`); `role` may come as its name from a button."""
     if role not in EXECUTOR_ROLES:
         raise Refused(Refusal.NOT_AVAILABLE)
     role = Role(role)
-    organization = await coordinated_body(session, roles, organization_id)
+    organization = await governed_body(session, roles, organization_id)
     made = await create_invitation(
         session, role=role, organization=organization, created_by_id=actor_id, now=now
     )
@@ -185,10 +185,10 @@ async def invite_to_body(
 
 
 async def invitable_bodies(session: AsyncSession, roles: Roles) -> list[Organization]:
-    """The bodies of the plans the person coordinates, whose people they may invite."""
+    """The bodies whose people the person may invite: serving only plans they coordinate."""
     if not roles.is_coordinator:
         raise Refused(Refusal.NOT_AVAILABLE)
-    return await coordinated_bodies(session, roles)
+    return await governed_bodies(session, roles)
 
 
 async def invitable_plans(session: AsyncSession, roles: Roles) -> list[Plan]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,9 +17,9 @@ from bot.access import Roles
 from bot.audit import record_change
 from bot.body_names import by_name, fold
 from bot.refusals import Refusal, Refused
-from bot.scope import body_ids_of, coordinated_plan_ids
+from bot.scope import body_ids_of, coordinated_plan_ids, governed_body_ids
 from models.queries import active_membership
-from models.tables import Membership, Official, Organization, Role
+from models.tables import Assignment, Membership, Official, Organization, Role
 
 EXECUTOR_ROLES = (Role.OFFICIAL, Role.HEAD)
 
@@ -45,6 +45,9 @@ class PersonEntry:
     username: str | None
     status: PersonStatus
     memberships: tuple[PersonMembership, ...]
+    # Whether the asker may deactivate them: False when every body shown is shared with a plan
+    # the asker does not coordinate (an administrator's, `scope.governed_body`).
+    manageable: bool = True
 
 
 def _status(official: Official) -> PersonStatus:
@@ -114,22 +117,43 @@ async def people_of_plans(session: AsyncSession, roles: Roles) -> list[PersonEnt
     coordinates."""
     if not roles.is_coordinator:
         raise Refused(Refusal.NOT_AVAILABLE)
-    return await _people(session, await coordinated_plan_ids(session, roles))
+    people = await _people(session, await coordinated_plan_ids(session, roles))
+    governed = await governed_body_ids(session, roles)
+    if governed is None or not people:
+        return people
+    held = sorted({m.organization_id for person in people for m in person.memberships})
+    own = set(await session.scalars(governed.where(Assignment.organization_id.in_(held))))
+    return [
+        replace(person, manageable=any(m.organization_id in own for m in person.memberships))
+        for person in people
+    ]
 
 
 async def coordinated_person(session: AsyncSession, roles: Roles, official_id: int) -> PersonEntry:
-    """The person, with their memberships with the bodies of the plans `roles` coordinate."""
+    """The person, with the memberships `roles` may end: with the bodies serving only the plans
+    they coordinate (any body, for an administrator). A person seen through the actor's plans
+    whose every body also serves another plan is refused with `SHARED_BODY`."""
     found = await _people(session, await coordinated_plan_ids(session, roles), official_id)
     if not found:
         raise Refused(Refusal.NOT_AVAILABLE)
-    return found[0]
+    person = found[0]
+    governed = await governed_body_ids(session, roles)
+    if governed is None:
+        return person
+    held = sorted({m.organization_id for m in person.memberships})
+    own = set(await session.scalars(governed.where(Assignment.organization_id.in_(held))))
+    kept = tuple(m for m in person.memberships if m.organization_id in own)
+    if not kept:
+        raise Refused(Refusal.SHARED_BODY)
+    return replace(person, memberships=kept)
 
 
 async def deactivate_person(
     session: AsyncSession, roles: Roles, *, actor_id: int, official_id: int, now: datetime
 ) -> PersonEntry:
-    """End the person's official/head memberships with the bodies of the plans the actor
-    coordinates (memberships with other bodies stay). Returns what was ended."""
+    """End the person's official/head memberships with the bodies the actor manages
+    (`coordinated_person`); their memberships with bodies also serving other plans, and with
+    any other body, stay. Returns what was ended."""
     person = await coordinated_person(session, roles, official_id)
     ended = {m.organization_id for m in person.memberships}
     memberships = await session.scalars(

@@ -19,6 +19,8 @@ class Refusal(enum.StrEnum):
     NOT_REGISTERED = "not_registered"  # anything but /start and the language, before an invitation
     NOT_AVAILABLE = "not_available"  # unknown, or outside what the person may see or change
     MEASURE_NOT_AVAILABLE = "measure_not_available"  # a measure's card the person may not open
+    # a body serving another plan too: its people and its settings are an administrator's
+    SHARED_BODY = "shared_body"
     NOT_MEMBER = "not_member"  # the person does not answer for this body
     MEASURE_REMOVED = "measure_removed"
     MEASURE_DONE = "measure_done"

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
+from bot.scope import in_coordinated_plans
 from models.queries import active_assignment, live_measure, live_plan, plain_rows
 from models.tables import Assignment, Measure, Organization, Plan, Report, ReportStatus
 
@@ -69,8 +70,7 @@ async def reports_waiting(
         live_measure(),
         Report.author_id != reviewer_id,
     )
-    if not roles.is_admin:
-        statement = statement.where(Measure.plan_id.in_(sorted(roles.coordinator_plan_ids)))
+    statement = statement.where(in_coordinated_plans(roles))
     return await _waiting(session, statement)
 
 

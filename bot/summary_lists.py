@@ -25,7 +25,7 @@ from bot.access import Roles
 from bot.body_names import match_bodies
 from bot.measure_status import OPEN_STATUSES, Status, StatusDates
 from bot.refusals import Refusal, Refused
-from bot.scope import coordinated_bodies, coordinated_plan_ids
+from bot.scope import coordinated_bodies, coordinated_plan_ids, in_coordinated_plans
 from bot.status_counts import measure_status_rows, part_status_rows
 from models.queries import active_assignment, live_plan, plain_rows
 from models.tables import Assignment, Measure, Organization, Plan, Section
@@ -105,8 +105,7 @@ async def _scope(session: AsyncSession, roles: Roles, filters: ListFilter) -> tu
         return True, [*where, Assignment.organization_id.in_(sorted(roles.organization_ids))]
     if filters.plan_id is not None and not roles.coordinates_plan(filters.plan_id):
         raise Refused(Refusal.NOT_AVAILABLE)
-    if not roles.is_admin:
-        where.append(Measure.plan_id.in_(sorted(roles.coordinator_plan_ids)))
+    where.append(in_coordinated_plans(roles))
     if body is not None:
         return True, [*where, Assignment.organization_id == body]
     return False, where

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.audit import record_change
-from bot.scope import coordinated_body
+from bot.scope import governed_body
 from models.tables import Official, Organization
 
 
@@ -74,9 +74,9 @@ async def set_body_timezone(
     organization_id: int,
     zone: RussianZone,
 ) -> tuple[Organization, ZoneChange]:
-    """Set a body's zone. Only a coordinator of a plan the body takes part in, or an
-    administrator, may (else `Refused(NOT_AVAILABLE)`); the change goes to the audit trail."""
-    organization = await coordinated_body(session, roles, organization_id)
+    """Set a body's zone. Only an administrator, or a coordinator of the plans the body serves
+    (all of them: `scope.governed_body`), may; the change goes to the audit trail."""
+    organization = await governed_body(session, roles, organization_id)
     change = ZoneChange(organization.timezone, zone.value)
     if change.old != change.new:
         organization.timezone = zone.value

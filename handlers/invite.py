@@ -29,7 +29,7 @@ from bot.clock import timezone_of
 from bot.config import Settings
 from bot.invitations import MadeInvitation, deep_link
 from bot.presentation.text_limits import PageOf, page_of, shorten
-from bot.scope import coordinated_body
+from bot.scope import governed_body
 from handlers.replies import page_buttons, page_label, show
 from models.tables import Official, Organization, Role
 
@@ -172,7 +172,7 @@ async def body_picked(
     session: AsyncSession,
     roles: Roles,
 ) -> None:
-    organization = await coordinated_body(session, roles, callback_data.organization_id)
+    organization = await governed_body(session, roles, callback_data.organization_id)
     if await state.get_state() == InviteInput.body_name.state:
         await state.clear()
     builder = InlineKeyboardBuilder()

@@ -103,14 +103,21 @@ def people_reply(
             + page_label(shown)
         )
     builder = InlineKeyboardBuilder()
+    buttons = 0
     for number, person in enumerate(shown.items, shown.first_number):
         lines.extend(person_lines(number, person))
+        if not person.manageable:
+            lines.append(
+                "    " + _("(their bodies serve other plans too: an administrator decides)")
+            )
+            continue
+        buttons += 1
         builder.button(
             text=_("Deactivate: {name}").format(name=shorten(person.name, 40)),
             callback_data=Deactivate(official_id=person.official_id, page=shown.page),
         )
     navigation = page_buttons(builder, shown, lambda number: PeoplePage(page=number))
-    builder.adjust(*([1] * len(shown.items)), *([navigation] if navigation else []))
+    builder.adjust(*([1] * buttons), *([navigation] if navigation else []))
     return "\n".join(lines), markup_of(builder)
 
 

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
 from bot.plan_import import messages
+from bot.plan_import.body_directory import NameDifference
 from bot.plan_import.importing import ImportPreview, PlanPreview
 from bot.plan_import.model import ImportResult
 from bot.plan_import.store import StoreReport
@@ -99,7 +100,41 @@ def render_changes(report: StoreReport) -> list[str]:
         blocks.append("\n".join(lines))
     if report.organizations_created:
         blocks.append(_("New bodies: {count}.").format(count=len(report.organizations_created)))
+    kept = [d for d in report.name_differences if not d.applied]
+    applied = [d for d in report.name_differences if d.applied]
+    if kept:
+        header = _(
+            "The file names {count} stored body otherwise; the stored names are kept "
+            "(an administrator decides):",
+            "The file names {count} stored bodies otherwise; the stored names are kept "
+            "(an administrator decides):",
+            len(kept),
+        ).format(count=len(kept))
+        blocks.append(_names_block(header, kept))
+    if applied:
+        header = _("Short names of stored bodies changed by the file: {count}.").format(
+            count=len(applied)
+        )
+        blocks.append(_names_block(header, applied))
     return pack(blocks, separator="\n")
+
+
+def _names_block(header: str, differences: Sequence[NameDifference]) -> str:
+    def named(full: str, short: str | None) -> str:
+        text = shorten(full, BODY_NAME_LENGTH)
+        return escape(f"{text} ({short})" if short else text)
+
+    lines = [header]
+    for difference in differences[:BODIES_SHOWN]:
+        lines.append(
+            _("«{stored}» — in the file «{in_file}»").format(
+                stored=named(difference.stored, difference.stored_short),
+                in_file=named(difference.in_file, difference.in_file_short),
+            )
+        )
+    if len(differences) > BODIES_SHOWN:
+        lines.append(_("and {count} more").format(count=len(differences) - BODIES_SHOWN))
+    return "\n".join(lines)
 
 
 def _plan_block(index: int, plan: PlanPreview, locale: str) -> str:

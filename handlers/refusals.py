@@ -19,6 +19,10 @@ def refusal_text(refused: Refused) -> str:
         Refusal.ADMINISTRATORS_ONLY: lambda: _("This command is for administrators."),
         Refusal.NOT_REGISTERED: lambda: _("This is available after registration by invitation."),
         Refusal.MEASURE_NOT_AVAILABLE: lambda: _("This measure is not available to you."),
+        Refusal.SHARED_BODY: lambda: _(
+            "This body also answers for plans you do not coordinate: its people and its "
+            "settings are managed by an administrator."
+        ),
         Refusal.NOT_MEMBER: lambda: _("You do not answer for this body."),
         Refusal.MEASURE_REMOVED: lambda: _(
             "This measure was removed from the plan; it cannot be changed."

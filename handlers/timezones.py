@@ -21,7 +21,7 @@ from bot.access import Roles
 from bot.clock import timezone_of, utc_offset
 from bot.config import Settings
 from bot.presentation.text_limits import shorten
-from bot.scope import coordinated_body
+from bot.scope import coordinated_body, governed_body
 from bot.timezones import RussianZone, city_of
 from handlers.language import LANGUAGE_NAMES, language_keyboard
 from handlers.replies import show
@@ -130,7 +130,7 @@ async def body_zones(
     roles: Roles,
     now: datetime,
 ) -> None:
-    organization = await coordinated_body(session, roles, callback_data.organization_id)
+    organization = await governed_body(session, roles, callback_data.organization_id)
     text = _("Time zone of «{body}»: choose the city whose time it keeps.").format(
         body=escape(organization.short_name or organization.full_name)
     )

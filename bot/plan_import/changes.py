@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.audit import change_event
+from bot.plan_import.body_directory import NameDifference
 from models.tables import AuditEvent, Measure
 
 
@@ -40,11 +41,23 @@ class PlanChanges:
 class StoreReport:
     plans: list[PlanChanges]
     organizations_created: list[str]
+    # Stored bodies the file names otherwise (kept unless an administrator imported).
+    name_differences: list[NameDifference] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "plans": [plan.to_json() for plan in self.plans],
             "organizations_created": self.organizations_created,
+            "name_differences": [
+                {
+                    "stored": difference.stored,
+                    "stored_short": difference.stored_short,
+                    "in_file": difference.in_file,
+                    "in_file_short": difference.in_file_short,
+                    "applied": difference.applied,
+                }
+                for difference in self.name_differences
+            ],
         }
 
 

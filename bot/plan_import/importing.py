@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Roles
+from bot.access import Roles, can_change_directory
 from bot.plan_import.model import ImportResult
 from bot.plan_import.store import StoreReport, make_importer_coordinator, store_import
 from bot.plan_sources import keep_original
@@ -19,6 +19,12 @@ from bot.plan_sources import keep_original
 def can_import(roles: Roles) -> bool:
     """Coordinators and administrators load plans; officials never do."""
     return roles.is_coordinator
+
+
+def can_rename_bodies(roles: Roles) -> bool:
+    """The directory of bodies is shared by every plan: only an administrator's import renames
+    a stored body; a coordinator's keeps the stored names."""
+    return can_change_directory(roles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,8 @@ async def import_for(
 ) -> StoreReport:
     """Store the plans for a person (None: the operator's command line, which may do all).
 
-    A coordinator re-imports only plans they coordinate and coordinates the plans they add.
+    A coordinator re-imports only plans they coordinate and coordinates the plans they add;
+    stored bodies keep their names unless an administrator imports (`can_rename_bodies`).
     Raises `store.PlanNotYours` (and so writes nothing, the caller rolling back) otherwise.
     With `data_dir`, the file itself is kept as the plans' next version (`bot.plan_sources`).
     """
@@ -97,6 +104,7 @@ async def import_for(
         result,
         actor_id=importer_id,
         may_update_plan=None if roles is None else roles.coordinates_plan,
+        may_rename_bodies=roles is None or can_rename_bodies(roles),
         source_file_name=file_name,
         source_sha256=sha256,
         today=today,

@@ -43,6 +43,7 @@ async def store_import(
     *,
     actor_id: int | None,
     may_update_plan: Any = None,
+    may_rename_bodies: bool = True,
     source_file_name: str | None = None,
     source_sha256: str | None = None,
     today: date | None = None,
@@ -52,10 +53,12 @@ async def store_import(
 
     `may_update_plan(plan_id) -> bool` guards re-imports (a coordinator updates only their
     own plans); new plans are always allowed, and the importing person coordinates them.
+    `may_rename_bodies`: whether the file's names replace stored bodies' (an administrator's
+    or the operator's import); otherwise the stored names stay and the report lists the others.
     """
     now = now or datetime.now(UTC)
     today = today or now.date()
-    directory = OrganizationDirectory(session)
+    directory = OrganizationDirectory(session, may_rename=may_rename_bodies)
     await directory.load()
     reports = []
     for parsed in result.plans:
@@ -70,7 +73,11 @@ async def store_import(
             session, plan, parsed, section_ids, directory, changes, actor_id, today, now
         )
         reports.append(changes)
-    return StoreReport(plans=reports, organizations_created=directory.created)
+    return StoreReport(
+        plans=reports,
+        organizations_created=directory.created,
+        name_differences=list(directory.differences.values()),
+    )
 
 
 async def _find_or_create_plan(
