@@ -30,6 +30,7 @@ OTHER_REFUSALS = (
     "This button is out of date.",  # also a page of a search the person never made
     "This draft is no longer open. Press «Report» on the measure to start again.",
     "This draft is no longer open.",
+    "Please open the invitation link again.",  # a Confirm with no invitation link open
 )
 
 

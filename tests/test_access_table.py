@@ -56,6 +56,7 @@ from handlers.language import LanguageChoice
 from handlers.measure_card import CardAction, CardFullText, CardHistory, CardVerb, MyList
 from handlers.officials import Deactivate, Dismiss, LeaveBody, PeoplePage
 from handlers.plan_import import ImportAction, ImportDecision
+from handlers.registration import JoinAction, JoinInvitation
 from handlers.reminder_settings import ReminderChoice
 from handlers.report_draft import ReportDrop, ReportFor, ReportSend
 from handlers.review_list import ReviewPage
@@ -188,6 +189,10 @@ BUTTONS: list[Row] = [
     Row(lambda o: InvitePlans(page=0), {ADMIN}),
     Row(lambda o: InvitePlan(plan_id=o.world.plan_b), {ADMIN}),
     Row(lambda o: InviteRevoke(invitation_id=o.invitation), {COORDINATOR, ADMIN}),
+    # Confirming a link joins only with that link open in the person's own conversation.
+    Row(lambda o: JoinInvitation(action=JoinAction.CONFIRM, invitation_id=o.invitation), NOBODY),
+    # Cancelling changes nothing and shows nothing: anyone may.
+    Row(lambda o: JoinInvitation(action=JoinAction.CANCEL, invitation_id=o.invitation), EVERYONE),
     Row(lambda o: PeoplePage(page=0), COORDINATORS),
     Row(lambda o: Deactivate(official_id=o.tamara), {ADMIN}),
     Row(lambda o: CoordinatorsPage(page=0), {ADMIN}),
