@@ -8,6 +8,7 @@ import enum
 import io
 import logging
 import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
@@ -25,13 +26,14 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.access import Roles
+from bot.access import Roles, can_change_directory
 from bot.background import BackgroundWork
 from bot.clock import person_today
 from bot.config import Settings
 from bot.plan_import import messages
+from bot.plan_import.body_directory import NameDifference, name_differences
 from bot.plan_import.importing import can_import, file_digest, import_for, summarise
 from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
@@ -44,6 +46,7 @@ from bot.presentation.text_limits import shorten
 from handlers.plan_import_texts import (
     PLAN_TITLE_LENGTH,
     WARNINGS_SHOWN,
+    NamesInFile,
     render_changes,
     render_preview,
     render_warnings_file,
@@ -110,6 +113,7 @@ async def receive_file(
     import_queue: ImportQueue,
     background: BackgroundWork,
     i18n: I18n,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     if not can_import(roles):
         await message.answer(_("Only coordinators can load plans."))
@@ -124,8 +128,9 @@ async def receive_file(
     status = await message.answer(_waiting_text(document.file_name or "file", place.ahead))
     # Reading a large plan takes seconds: done outside this update, so that its transaction
     # ends now and nobody else waits for it.
+    names = StoredNames(sessionmaker, applied=can_change_directory(roles))
     background.start(
-        read_in_turn(bot, message, status, pending_imports, i18n, import_queue, place),
+        read_in_turn(bot, message, status, pending_imports, i18n, import_queue, place, names),
         name=f"import-preview-{message.chat.id}-{message.message_id}",
     )
 
@@ -148,13 +153,28 @@ async def read_in_turn(
     i18n: I18n,
     import_queue: ImportQueue,
     place: Place,
+    names: StoredNames,
 ) -> None:
     """Wait for the file's turn (downloading nothing before it), then read it."""
     async with import_queue.turn(place):
         if place.ahead:
             with contextlib.suppress(TelegramAPIError):
                 await status.edit_text(_waiting_text(_file_name(message), 0))
-        await read_and_preview(bot, message, status, pending_imports, i18n)
+        await read_and_preview(bot, message, status, pending_imports, i18n, names)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredNames:
+    """How the preview learns which stored bodies the file names otherwise (read in a session
+    of its own: the update that brought the file is over), and whether saving would apply the
+    file's names (an administrator's import) or keep the stored ones."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    applied: bool
+
+    async def differences(self, result: ImportResult) -> list[NameDifference]:
+        async with self.sessionmaker() as session:
+            return await name_differences(session, result)
 
 
 def _file_name(message: Message) -> str:
@@ -190,7 +210,12 @@ class ProgressMessage:
 
 
 async def read_and_preview(
-    bot: Bot, message: Message, status: Message, pending_imports: PendingImports, i18n: I18n
+    bot: Bot,
+    message: Message,
+    status: Message,
+    pending_imports: PendingImports,
+    i18n: I18n,
+    names: StoredNames,
 ) -> None:
     document = message.document
     assert document is not None and message.from_user is not None
@@ -198,6 +223,7 @@ async def read_and_preview(
     try:
         content = await _download(bot, document)
         result = await _read_with_progress(content, file_name, status)
+        differences = await names.differences(result)
     except ImportFailure as failure:
         logger.info("Import of a file by user %s refused: %s", message.from_user.id, failure)
         await status.edit_text(
@@ -217,7 +243,13 @@ async def read_and_preview(
     pending = pending_imports.add(
         message.from_user.id, file_name, file_digest(content), content, result
     )
-    texts = render_preview(summarise(result), result, file_name, i18n.current_locale)
+    texts = render_preview(
+        summarise(result),
+        result,
+        file_name,
+        i18n.current_locale,
+        NamesInFile(differences, names.applied),
+    )
     await _send_preview(message, status, texts, decision_keyboard(pending.token))
     if len(result.warnings) > WARNINGS_SHOWN:
         await message.answer_document(

@@ -4,6 +4,7 @@ file of all its warnings, and what saving changed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
@@ -25,8 +26,21 @@ BODY_NAME_LENGTH = 80
 FILE_NAME_LENGTH = 100
 
 
+@dataclass(frozen=True, slots=True)
+class NamesInFile:
+    """The stored bodies the file names otherwise, and whether saving applies the file's names
+    (an administrator's import) or keeps the stored ones (a coordinator's)."""
+
+    differences: Sequence[NameDifference] = ()
+    applied: bool = False
+
+
 def render_preview(
-    preview: ImportPreview, result: ImportResult, file_name: str, locale: str
+    preview: ImportPreview,
+    result: ImportResult,
+    file_name: str,
+    locale: str,
+    names: NamesInFile = NamesInFile(),
 ) -> list[str]:
     """What the importer understood, as texts that each fit a message (usually one)."""
     blocks = [
@@ -48,6 +62,8 @@ def render_preview(
         )
     if preview.bodies:
         blocks.append(_bodies_block(preview.bodies))
+    if names.differences:
+        blocks.append(_preview_names_block(names))
     blocks.append(_warnings_block(result))
     blocks.append(_("Nothing is saved yet. Save the plan?"))
     return pack(blocks)
@@ -117,6 +133,26 @@ def render_changes(report: StoreReport) -> list[str]:
         )
         blocks.append(_names_block(header, applied))
     return pack(blocks, separator="\n")
+
+
+def _preview_names_block(names: NamesInFile) -> str:
+    count = len(names.differences)
+    if names.applied:
+        header = _(
+            "The file names {count} stored body otherwise; saving applies the file's short names:",
+            "The file names {count} stored bodies otherwise; saving applies the file's short "
+            "names:",
+            count,
+        )
+    else:
+        header = _(
+            "The file names {count} stored body otherwise; saving keeps the stored names "
+            "(an administrator decides):",
+            "The file names {count} stored bodies otherwise; saving keeps the stored names "
+            "(an administrator decides):",
+            count,
+        )
+    return _names_block(header.format(count=count), names.differences)
 
 
 def _names_block(header: str, differences: Sequence[NameDifference]) -> str:

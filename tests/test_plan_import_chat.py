@@ -217,3 +217,28 @@ def test_the_preview_of_a_file_with_several_long_plans_is_split_into_messages_th
         assert all(visible_length(text) <= 4096 for text in texts)
         assert texts[-1].endswith("Сохранить план?")
         assert "&amp; &lt;приложение&gt;" in texts[0]
+
+
+async def test_the_preview_says_which_stored_bodies_the_file_names_otherwise(running_bot):
+    """A coordinator is told the stored names stay; an administrator that the file's apply."""
+    async with running_bot.sessionmaker() as session, session.begin():
+        session.add(Plan(title="Другой план"))
+        session.add(
+            Organization(
+                full_name="Министерство цифрового развития",
+                short_name="Минцифры",
+                name_key="министерство цифрового развития",
+            )
+        )
+    await register(running_bot.sessionmaker, 4001, "Ирина", Role.COORDINATOR, plan_id=1)
+    rows = ["1.;Порядок;31.05.2025;Министерство цифрового развития (МЦР);приказ"]
+    coordinator = running_bot.emulator.user(4001, first_name="Ирина")
+    preview = await send_plan(coordinator, plan_csv(rows))
+    assert "1 орган из справочника назван иначе" in preview.text
+    assert "названия в справочнике останутся прежними (решает администратор)" in preview.text
+    assert "Министерство цифрового развития (Минцифры)» — в файле" in preview.text
+    coordinator.press(preview, text="Отмена")
+
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+    preview = await send_plan(admin, plan_csv(rows))
+    assert "краткие названия будут взяты из файла" in preview.text
