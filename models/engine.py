@@ -12,10 +12,12 @@ at its first write (see create_update_sessionmaker).
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -148,3 +150,11 @@ _immediate_variants: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKey
 def is_database_locked(error: BaseException) -> bool:
     """SQLite's SQLITE_BUSY ("database is locked"), as raised through SQLAlchemy."""
     return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
+def conflict_insert(session: AsyncSession) -> Callable[..., Any]:
+    """`insert` of the session's database, with its ON CONFLICT clauses
+    (`on_conflict_do_nothing`, `on_conflict_do_update`): PostgreSQL's or SQLite's."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert

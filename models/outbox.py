@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, String, and_, cast, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.engine import conflict_insert
 from models.tables import Notification, NotificationStatus, ReminderMark
 
 if TYPE_CHECKING:
@@ -30,8 +30,7 @@ async def enqueue_notification(
     """Put one message into the outbox unless its dedup key is there already (then False).
 
     It goes out with the transaction that wrote it, or not at all."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = conflict_insert(session)
     result = await session.execute(
         insert(Notification)
         .values(

@@ -16,12 +16,13 @@ from sqlalchemy import (
     select,
     union,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 from sqlalchemy.sql import Executable
+
+from models.engine import conflict_insert
 
 # The outbox's query functions live in models/outbox.py; callers may import them from here.
 from models.outbox import cancel_notifications_of as cancel_notifications_of
@@ -108,8 +109,7 @@ async def insert_official_if_absent(
     username: str | None,
 ) -> None:
     """Insert a person by Telegram id unless one exists (safe when two updates race)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = conflict_insert(session)
     statement = (
         insert(Official)
         .values(

@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import person_timezone
@@ -31,6 +30,7 @@ from bot.digest_schedule import DEFAULT_SETTING, DigestSetting, DueDigest, due_d
 from bot.notification_kinds import WEEKLY_DIGEST, WeeklyDigestNotice
 from bot.presentation.chart_payload import chart_to_json
 from bot.presentation.status_chart import summary_chart
+from models.engine import conflict_insert
 from models.outbox import enqueue_notification
 from models.queries import Recipient, live_plan, plan_reviewers, zone_candidates
 from models.tables import DigestSubscription, Plan
@@ -121,8 +121,7 @@ async def claim_week(
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = conflict_insert(session)
     result = await session.execute(
         insert(DigestSubscription)
         .values(official_id=official_id, created_at=now, **values)
