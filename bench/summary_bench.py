@@ -80,13 +80,14 @@ async def summary_part(url: str, plan_id: int) -> dict[str, object]:
     from bot.presentation.summary_view import LIST_PAGE
     from bot.summaries import deadlines_by_month, plan_summary
     from bot.summary_lists import Listed, ListFilter, measure_list
-    from models.engine import create_engine, create_sessionmaker
+    from models.engine import create_engine, create_update_sessionmaker
 
     engine = create_engine(url)
     roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
     dates = StatusDates.at(NOW, "Europe/Moscow")
     evening = StatusDates.at(EVENING, "Europe/Moscow")
-    async with create_sessionmaker(engine)() as session:
+    # The session an update of the bot gets (read-only: it begins deferred).
+    async with create_update_sessionmaker(engine)() as session:
         summary_ms, summary_cpu_ms, summary = await _median_ms(
             lambda: plan_summary(session, roles, plan_id, dates)
         )

@@ -34,6 +34,7 @@ from bot.status_counts import (
     part_status_rows,
 )
 from bot.summary_bodies import BodyRow, bodies_with_people, plan_bodies
+from models.engine import read_beside
 from models.queries import (
     active_membership,
     active_official,
@@ -176,13 +177,18 @@ async def plan_summary(
     if section_id is not None:
         where.append(Measure.section_id == section_id)
     measures = measure_status_rows(dates, *where)
-    by_section = await grouped_status_counts(session, measures, measures.c.section_id)
+    # The measures' pass and the bodies' pass read at once, on two connections.
+    by_section, bodies = await read_beside(
+        session,
+        lambda reading: grouped_status_counts(reading, measures, measures.c.section_id),
+        lambda reading: plan_bodies(reading, dates, plan_id, section_id=section_id),
+    )
     counts = counts_from_rows(row for rows in by_section.values() for row in rows)
     return PlanSummary(
         plan_id=plan_id,
         title=title,
         counts=counts,
-        bodies=await plan_bodies(session, dates, plan_id, section_id=section_id),
+        bodies=bodies,
         sections=await _section_rows(session, plan_id, by_section),
         section_id=section_id,
     )

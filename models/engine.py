@@ -11,16 +11,19 @@ at its first write (see create_update_sessionmaker).
 
 from __future__ import annotations
 
+import asyncio
 import weakref
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -28,7 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 
-from models.sqlite_inline import inline_connector
+from models.sqlite_inline import InlineConnection, inline_connector
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # WAL readers do not wait for each other, and writers wait for the write lock holding a
@@ -158,3 +161,84 @@ def conflict_insert(session: AsyncSession) -> Callable[..., Any]:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert
     return sqlite.insert
+
+
+Result = TypeVar("Result")
+Other = TypeVar("Other")
+
+
+async def _inline_connection(session: AsyncSession) -> InlineConnection | None:
+    """The session's SQLite connection (None on other databases)."""
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    return driver if isinstance(driver, InlineConnection) else None
+
+
+@asynccontextmanager
+async def off_the_loop(session: AsyncSession) -> AsyncIterator[None]:
+    """Inside, the session's SQLite statements run in a worker thread: a read that takes a
+    large share of a second (a summary over 100,000 measures) leaves the event loop answering
+    everyone else. PostgreSQL's driver already waits without holding the loop."""
+    inline = await _inline_connection(session)
+    if inline is None:
+        yield
+        return
+    inline.offloaded += 1
+    try:
+        yield
+    finally:
+        inline.offloaded -= 1
+
+
+async def _has_written(session: AsyncSession) -> bool:
+    """Whether the session's transaction has changed rows that other connections cannot see."""
+    inline = await _inline_connection(session)
+    if inline is not None:
+        return inline.wrote
+    if session.get_bind().dialect.name == "postgresql":
+        written = await session.execute(text("SELECT pg_current_xact_id_if_assigned()"))
+        return written.scalar() is not None
+    return True  # unknown: assume so, and read in the session
+
+
+async def read_beside(
+    session: AsyncSession,
+    reading: Callable[[AsyncSession], Awaitable[Result]],
+    beside: Callable[[AsyncSession], Awaitable[Other]],
+) -> tuple[Result, Other]:
+    """Two independent reads at once: `reading` in the session, `beside` in a second,
+    read-only session on another connection (both off the event loop on SQLite), so that two
+    passes over a large plan take two cores instead of one after the other.
+
+    The second connection sees what is committed; so when the session has written (its rows
+    are not visible elsewhere), or is bound to one connection (not an engine), both run in the
+    session, one after the other. Two connections may read a moment apart: for counts that are
+    shown side by side (a plan's totals and its bodies), never for a change."""
+    bind = session.bind
+    if isinstance(bind, AsyncConnection) or not isinstance(bind, AsyncEngine):
+        return await reading(session), await beside(session)
+    if await _has_written(session):
+        return await reading(session), await beside(session)
+
+    async def read_apart() -> Other:
+        engine = bind
+        if bind.get_execution_options().get(SQLITE_BEGIN_OPTION) != "deferred":
+            # A reader must not queue for SQLite's write lock.
+            engine = bind.execution_options(**{SQLITE_BEGIN_OPTION: "deferred"})
+        async with AsyncSession(engine, expire_on_commit=False) as other, off_the_loop(other):
+            try:
+                return await beside(other)
+            finally:
+                await other.rollback()
+
+    async def read_here() -> Result:
+        async with off_the_loop(session):
+            return await reading(session)
+
+    # Both end before anything is raised: the session is never left with a read running.
+    first, second = await asyncio.gather(read_here(), read_apart(), return_exceptions=True)
+    if isinstance(first, BaseException):
+        raise first
+    if isinstance(second, BaseException):
+        raise second
+    return first, second

@@ -115,6 +115,9 @@ class InlineConnection:
         # sqlite3's count of changed rows when the last transaction ended: a commit with more
         # has writes to make durable.
         self._changes_settled = sqlite.total_changes
+        # While above 0, statements run in a worker thread (`models.engine.off_the_loop`): a
+        # long read leaves the event loop to others, and two connections read on two cores.
+        self.offloaded = 0
 
     @property
     def _connection(self) -> sqlite3.Connection | None:
@@ -132,7 +135,12 @@ class InlineConnection:
             asyncio.get_running_loop().call_soon(self._loop_turned)
         elif time.monotonic() - self._run_started >= SLICE_SECONDS:
             await asyncio.sleep(0)  # the loop turns: other updates run, the run ends
-        return await self._waiting_for_the_lock(call, *args)
+        return await self._waiting_for_the_lock(call, *args, in_thread=self.offloaded > 0)
+
+    @property
+    def wrote(self) -> bool:
+        """Whether the transaction under way has changed rows (others cannot see them yet)."""
+        return self.sqlite.total_changes != self._changes_settled
 
     def _loop_turned(self) -> None:
         self._in_run = False
@@ -166,7 +174,7 @@ class InlineConnection:
         return await cursor.execute(sql, parameters)
 
     async def commit(self) -> None:
-        if self.sqlite.total_changes != self._changes_settled:
+        if self.wrote:
             # A commit that wrote waits for the disk (synchronous=FULL: a few milliseconds):
             # in a worker thread, so the event loop goes on meanwhile.
             await self._waiting_for_the_lock(self.sqlite.commit, in_thread=True)
