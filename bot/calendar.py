@@ -56,6 +56,14 @@ DEFAULT_END = time(18)
 _ONE_DAY = timedelta(days=1)
 
 
+@lru_cache(maxsize=1024)
+def time_zone(name: str) -> ZoneInfo:
+    """The zone of this name, kept. `ZoneInfo` itself keeps only the 8 it made last: a pass
+    over Russia's 11 zones (every update's "today" in each) would read them all from disk
+    again each time. Raises ZoneInfoNotFoundError (or ValueError) for an unknown name."""
+    return ZoneInfo(name)
+
+
 @dataclass(frozen=True, slots=True)
 class _YearTable:
     """Working days of one calendar year, ready for arithmetic.
@@ -245,7 +253,7 @@ class WorkingCalendar:
 
     def local_today(self, moment: datetime, timezone: str) -> date:
         """The date it is at ``moment`` (an aware datetime) in the time zone ``timezone``."""
-        return _require_aware(moment).astimezone(ZoneInfo(timezone)).date()
+        return _require_aware(moment).astimezone(time_zone(timezone)).date()
 
     def is_delivery_time(
         self,
@@ -260,7 +268,7 @@ class WorkingCalendar:
         as "Europe/Moscow" or "Asia/Kamchatka").
         """
         start, end = _check_window(start, end)
-        local = _require_aware(moment).astimezone(ZoneInfo(timezone))
+        local = _require_aware(moment).astimezone(time_zone(timezone))
         return self.is_working_day(local.date()) and start <= local.time() < end
 
     def next_delivery_time(
@@ -278,7 +286,7 @@ class WorkingCalendar:
         day (if it is a working day and still before ``start``) or on the next working day.
         """
         start, end = _check_window(start, end)
-        zone = ZoneInfo(timezone)
+        zone = time_zone(timezone)
         local = _require_aware(moment).astimezone(zone)
         day, clock = local.date(), local.time()
         if self.is_working_day(day):

@@ -9,11 +9,12 @@ reminder scan calls it per row), `timezone_of` looks the candidates up for one p
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from bot.calendar import time_zone
 from models import queries
 from models.tables import Official
 
@@ -22,12 +23,12 @@ DEFAULT_TIMEZONE = "Europe/Moscow"
 
 def today_in(timezone: str, now: datetime | None = None) -> date:
     moment = now if now is not None else datetime.now(UTC)
-    return moment.astimezone(ZoneInfo(timezone)).date()
+    return moment.astimezone(time_zone(timezone)).date()
 
 
 def is_known_timezone(name: str) -> bool:
     try:
-        ZoneInfo(name)
+        time_zone(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
@@ -53,7 +54,7 @@ def person_timezone(
 
 def utc_offset(timezone: str, now: datetime) -> str:
     """ "UTC+10" (or "UTC+5:30") of the zone at that moment."""
-    offset = now.astimezone(ZoneInfo(timezone)).utcoffset() or timedelta()
+    offset = now.astimezone(time_zone(timezone)).utcoffset() or timedelta()
     minutes = int(offset.total_seconds()) // 60
     sign = "+" if minutes >= 0 else "−"
     hours, rest = divmod(abs(minutes), 60)

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from bot.calendar import DEFAULT_CALENDAR, WorkingCalendar, time_zone
 
 MONDAY = 0
 DEFAULT_WEEKDAY = MONDAY
@@ -95,7 +94,7 @@ def due_digest(
     `last_sent_on` is the local date the last digest went (None: never)."""
     if not setting.enabled:
         return None
-    local = now.astimezone(ZoneInfo(timezone))
+    local = now.astimezone(time_zone(timezone))
     today = local.date()
     week = week_of(today)
     if _sent_for(week, last_sent_on) or local.time() < setting.at:
@@ -117,7 +116,7 @@ def next_digest_day(
     off: the first day on which `due_digest` says yes at the chosen time."""
     if not setting.enabled:
         return None
-    today = now.astimezone(ZoneInfo(timezone)).date()
+    today = now.astimezone(time_zone(timezone)).date()
     for offset in range(4 * 7):
         day = today + timedelta(days=offset)
         if not _sent_for(week_of(day), last_sent_on) and _reached(day, setting.weekday, calendar):

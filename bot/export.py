@@ -21,6 +21,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles, require_coordinator
+from bot.calendar import time_zone
 from bot.clock import DEFAULT_TIMEZONE, person_timezone
 from bot.export_rows import (
     MeasureRow,
@@ -186,7 +187,7 @@ async def plan_workbook(
     plan = await session.get(Plan, plan_id)
     if plan is None:
         raise Refused(Refusal.NOT_AVAILABLE)
-    zone = ZoneInfo(person_timezone(None, None, plan.timezone, default_timezone))
+    zone = time_zone(person_timezone(None, None, plan.timezone, default_timezone))
     words = {status: gettext(word) for status, word in STATUS_WORDS.items()}
     photo = gettext("photo")
     workbook = await asyncio.to_thread(

@@ -56,13 +56,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.calendar import (
     DEFAULT_START,
     add_working_days,
     local_today,
     next_delivery_time,
+    time_zone,
     working_days_between,
 )
 
@@ -335,7 +335,7 @@ def delivery_time(point_day: date, now_utc: datetime, timezone: str) -> datetime
     Monday at 09:00 local time (or on the next working day after holidays); a point whose
     day has passed goes out now if now is working time, else on the next working morning.
     """
-    opening = datetime.combine(point_day, DEFAULT_START, tzinfo=ZoneInfo(timezone))
+    opening = datetime.combine(point_day, DEFAULT_START, tzinfo=time_zone(timezone))
     return next_delivery_time(max(opening, now_utc), timezone)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import invitations
 from bot.access import Roles, can_manage_coordinators, require_coordinator
 from bot.body_names import match_bodies
+from bot.calendar import time_zone
 from bot.clock import timezone_of
 from bot.config import Settings
 from bot.invitations import MadeInvitation, deep_link
@@ -201,7 +201,7 @@ def invitation_text(made: MadeInvitation, link: str, timezone: str) -> str:
         title = _("Invitation for the head of «{body}»:").format(body=target)
     else:
         title = _("Invitation for an official of «{body}»:").format(body=target)
-    until = made.expires_at.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y")
+    until = made.expires_at.astimezone(time_zone(timezone)).strftime("%d.%m.%Y")
     terms = _(
         "It works {count} time, until {date}.",
         "It works {count} times, until {date}.",

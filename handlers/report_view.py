@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
@@ -12,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.calendar import time_zone
 from bot.clock import timezone_of, today_in
 from bot.config import Settings
 from bot.presentation.callbacks import OpenMeasure
@@ -26,7 +26,7 @@ from models.tables import Official, ReportStatus
 
 
 def local_day(moment: datetime, timezone: str) -> date:
-    return moment.astimezone(ZoneInfo(timezone)).date()
+    return moment.astimezone(time_zone(timezone)).date()
 
 
 def status_line(view: ReportView, timezone: str) -> str:

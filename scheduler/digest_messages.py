@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from datetime import timedelta
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.calendar import time_zone
 from bot.notification_kinds import (
     WEEKLY_DIGEST,
     DigestItem,
@@ -122,7 +122,7 @@ def changes_lines(
 
 
 def _period(notice: WeeklyDigestNotice) -> str:
-    zone = ZoneInfo(notice.timezone)
+    zone = time_zone(notice.timezone)
     start = notice.period_start or notice.period_end - timedelta(days=7)
     return (
         f"{start.astimezone(zone).strftime('%d.%m.%Y')}–"
