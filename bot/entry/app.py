@@ -6,6 +6,7 @@ in the shutdown hook, after the updates in flight have finished.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -247,6 +248,17 @@ def log_secrets(settings: Settings) -> list[str]:
     return [secret for secret in (token, password) if secret]
 
 
+def settle_memory() -> None:
+    """Everything made while starting (modules, aiogram's and pydantic's types, SQLAlchemy's
+    mappings: some hundreds of thousands of objects) lives as long as the process: moved out of
+    the garbage collector's sight, a full collection no longer walks them all again and again
+    while the bot answers; and young objects are collected less often (every 20,000
+    allocations instead of 2,000): an update makes thousands, most gone when it ends."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 async def run_bot(settings: Settings) -> None:
     setup_logging(settings.log_level, secrets=log_secrets(settings))
     bot = create_bot(settings)
@@ -257,6 +269,7 @@ async def run_bot(settings: Settings) -> None:
     except BaseException:
         await bot.session.close()
         raise
+    settle_memory()
     # start_polling stops on SIGINT/SIGTERM, runs on_shutdown and closes the bot's session;
     # when the startup hook fails (Telegram unreachable, token refused) it does neither.
     try:
