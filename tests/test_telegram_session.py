@@ -66,3 +66,36 @@ async def test_a_document_still_uploads_and_a_refusal_is_still_an_error(bot) -> 
     assert emulator.file_content(sent.document.file_id) == b"%PDF-1.4"
     with pytest.raises(TelegramBadRequest):
         await bot.send_message(CHAT, "x" * 4097)
+
+
+async def test_a_sent_keyboard_comes_back_as_the_object_the_bot_sent(bot) -> None:
+    bot, _emulator = bot
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=f"№ {n}", callback_data=f"m:{n}")] for n in (1, 2)
+        ]
+    )
+    sent = await bot.send_message(CHAT, "Ваши мероприятия", reply_markup=keyboard)
+    assert sent.reply_markup is keyboard
+    edited = await bot.edit_message_text(
+        "Страница 2", chat_id=CHAT, message_id=sent.message_id, reply_markup=keyboard
+    )
+    assert edited.reply_markup is keyboard and edited.text == "Страница 2"
+    plain = await bot.send_message(CHAT, "Без кнопок")
+    assert plain.reply_markup is None
+
+
+async def test_a_pressed_button_arrives_without_the_keyboard_it_was_pressed_on(bot) -> None:
+    bot, emulator = bot
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Открыть", callback_data="m:7")]]
+    )
+    sent = await bot.send_message(CHAT, "Мероприятие 7", reply_markup=keyboard)
+    emulator.user(CHAT).press(sent.message_id, callback_data="m:7")
+
+    (update,) = await bot.get_updates()
+    pressed = update.callback_query
+    assert pressed is not None and pressed.data == "m:7"
+    assert pressed.message.message_id == sent.message_id
+    assert pressed.message.chat.id == CHAT and pressed.message.text == "Мероприятие 7"
+    assert pressed.message.reply_markup is None
