@@ -99,3 +99,47 @@ async def test_a_pressed_button_arrives_without_the_keyboard_it_was_pressed_on(b
     assert pressed.message.message_id == sent.message_id
     assert pressed.message.chat.id == CHAT and pressed.message.text == "Мероприятие 7"
     assert pressed.message.reply_markup is None
+
+
+def test_the_quick_json_body_says_what_aiograms_own_walk_says() -> None:
+    import json
+    from datetime import UTC, datetime
+
+    from aiogram.client.default import DefaultBotProperties
+    from aiogram.methods import (
+        AnswerCallbackQuery,
+        BanChatMember,
+        EditMessageText,
+        SendDocument,
+        SendMediaGroup,
+        SendMessage,
+    )
+    from aiogram.types import InputMediaDocument, LinkPreviewOptions
+
+    session = JsonBodySession()
+    bot = Bot(
+        TOKEN,
+        session=session,
+        default=DefaultBotProperties(
+            parse_mode="HTML", link_preview=LinkPreviewOptions(is_disabled=True)
+        ),
+    )
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Срок «30.05»", callback_data="m:1")]]
+    )
+    calls = [
+        SendMessage(chat_id=1, text="<b>Привет</b>", reply_markup=keyboard),
+        SendMessage(chat_id=1, text="plain", parse_mode=None, disable_notification=False),
+        EditMessageText(chat_id=1, message_id=5, text="Страница 2", reply_markup=keyboard),
+        AnswerCallbackQuery(callback_query_id="7", text="Устарело", show_alert=True),
+        SendDocument(chat_id=1, document="file-id-123", caption="Акт"),
+        BanChatMember(chat_id=1, user_id=2, until_date=datetime(2030, 1, 1, tzinfo=UTC)),
+    ]
+    for call in calls:
+        quick, walked = session.json_payload(bot, call), session.walked_payload(bot, call)
+        assert quick is not None and walked is not None
+        assert json.loads(quick) == json.loads(walked), call
+    upload = SendMediaGroup(
+        chat_id=1, media=[InputMediaDocument(media=BufferedInputFile(b"x", filename="a.txt"))]
+    )
+    assert session.json_payload(bot, upload) is None
