@@ -365,6 +365,17 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
     )
 
 
+def takes_requests(card: MeasureCard, roles: Roles) -> bool:
+    """Whether the person may send the coordinators a request on the measure (a new deadline, a
+    question, "not ours"): they serve one of its executing bodies, and it is neither removed nor
+    done. Each request's own rules re-check this when it is made."""
+    return (
+        not card.removed
+        and card.done_on is None
+        and any(roles.serves_organization(body) for body in card.organization_ids)
+    )
+
+
 async def viewable_card(session: AsyncSession, roles: Roles, measure_id: int) -> MeasureCard:
     """The measure's card, if the person may see it (`can_view`); the same refusal for a
     measure that does not exist and one that is not theirs."""

@@ -15,6 +15,7 @@ from bot.measure_status import Status
 from bot.measures import ExecutorOnCard, HistoryEntry, MeasureCard
 from bot.presentation.callbacks import MeasureList
 from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.official_requests import official_request_rows
 from bot.presentation.status_labels import status_label
 from bot.presentation.text_limits import (
     BUTTON_TEXT_LIMIT,
@@ -305,17 +306,21 @@ def card_keyboard(
     report_buttons: Sequence[tuple[str, CallbackData]] = (),
     card: MeasureCard | None = None,
     history: int = 0,
+    official_requests: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """Back to the /my list when opened from there; a coordinator of the measure's plan also
     gets its actions (`can_coordinate`, decided by the caller from the person's roles);
     `report_buttons` (to report, to open a report) come first, one per row. With the `card`:
     "Full text" when its title or result is shortened, and the history's page buttons
-    (`history` is the page shown)."""
+    (`history` is the page shown). `official_requests`: the person serves a body executing the
+    open measure, and gets its requests to the coordinators (bot/presentation/official_requests)."""
     # Built from rows directly: InlineKeyboardBuilder copies its rows on every button.
     rows: list[list[InlineKeyboardButton]] = [
         [_button(shorten(text, BUTTON_TEXT_LIMIT), callback_data)]
         for text, callback_data in report_buttons[:REPORT_BUTTONS_SHOWN]
     ]
+    if official_requests and measure_id is not None:
+        rows.extend(official_request_rows(_, measure_id))
     if can_coordinate and measure_id is not None:
         rows.extend(_coordinator_rows(measure_id))
     if card is not None:
