@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import update
 
+from bot.entry.translations import create_i18n
+from bot.measure_questions import ANSWER_LIMIT, QUESTION_LIMIT
+from bot.notification_kinds import MeasureQuestionNotice, QuestionAnsweredNotice
+from bot.presentation.fits import message_fits
 from bot.presentation.official_requests import OfficialRequest, RequestKind
 from bot.presentation.question_keyboards import ClaimBody, QuestionReply, ReplyVerb
 from models.tables import (
@@ -21,6 +25,8 @@ from models.tables import (
     QuestionKind,
     QuestionOutcome,
 )
+from scheduler.notifications import Delivery
+from scheduler.question_messages import render_measure_question, render_question_answered
 from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_coordination import (
     COORDINATOR_A,
@@ -279,3 +285,53 @@ async def test_nobody_asks_or_answers_on_what_is_not_theirs(running_bot, world):
         assert refused.text == text
     questions = await rows(running_bot, Notification, Notification.kind == "measure_question")
     assert len(questions) == 1
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_question_messages_fit_telegram_whatever_people_wrote(locale):
+    """The longest question and answer, the longest names: the full form fits; with text
+    Telegram counts double (emoji), the compact form the sender falls back to fits."""
+    i18n = create_i18n()
+
+    def gettext(text: str) -> str:
+        return i18n.gettext(text, locale=locale)
+
+    def ngettext(one: str, many: str, count: int) -> str:
+        return i18n.gettext(one, many, count, locale=locale)
+
+    now = datetime.now(UTC)
+    for letter, compact in (("Ж&<", False), ("😀", True)):
+        long = letter * 5000
+        written = (letter * QUESTION_LIMIT)[:QUESTION_LIMIT]
+        delivery = Delivery(now=now, compact=compact)
+        for kind in ("question", "not_ours"):
+            asked = MeasureQuestionNotice(
+                question_id=10**12,
+                kind=kind,
+                measure_id=10**12,
+                number=long,
+                title=long,
+                deadline=now.date(),
+                plan=long,
+                body=long,
+                person=long,
+                text=written,
+                timezone="Asia/Vladivostok",
+            ).to_json()
+            assert message_fits(*render_measure_question(asked, gettext, ngettext, delivery))
+            for outcome in ("answered", "kept", "reassigned"):
+                answered = QuestionAnsweredNotice(
+                    question_id=10**12,
+                    kind=kind,
+                    outcome=outcome,
+                    measure_id=10**12,
+                    number=long,
+                    title=long,
+                    body=long,
+                    question=written,
+                    answer=(letter * ANSWER_LIMIT)[:ANSWER_LIMIT],
+                    coordinator=long,
+                    new_body=long,
+                ).to_json()
+                rendered = render_question_answered(answered, gettext, ngettext, delivery)
+                assert message_fits(*rendered), (kind, outcome, compact)
