@@ -99,9 +99,11 @@ def render_question_answered(
         heading.format(**values),
         f"{label}\n<blockquote>{_field(notice.question, quote)}</blockquote>",
     ]
-    if notice.outcome != "reassigned":
-        limit = COMPACT_TEXT_LENGTH if delivery.compact else TEXT_LENGTH
-        lines.append(gettext("Answer:") + f"\n{_field(notice.answer, limit)}")
+    if notice.outcome == "reassigned":
+        # The measure is no longer the body's: its card is not theirs to open.
+        return "\n".join(lines), None
+    limit = COMPACT_TEXT_LENGTH if delivery.compact else TEXT_LENGTH
+    lines.append(gettext("Answer:") + f"\n{_field(notice.answer, limit)}")
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[
             [

@@ -182,6 +182,7 @@ async def test_not_our_measure_is_passed_to_the_body_the_coordinator_finds(runni
         " (decided by Анна Координатова)."
     )
     assert "Your reason:\nПорядок утверждает Минцифры" in told.text
+    assert told.flat_button_texts() == []  # the card is no longer the body's to open
 
     # The claim and its outcome are in the measure's history (the coordinator's card).
     anna.press(done, text="Measure card")
