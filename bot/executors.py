@@ -53,10 +53,17 @@ async def bodies_to_assign(
 
 
 async def assign_body(
-    session: AsyncSession, roles: Roles, *, actor_id: int, measure_id: int, organization_id: int
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    measure_id: int,
+    organization_id: int,
+    lead: bool | None = None,
 ) -> AssignmentMade:
     """Give the measure to a body: a new assignment, or an ended one revived. The body becomes
-    the lead executor only when the measure has no current lead."""
+    the lead executor only when the measure has no current lead (or as `lead` says, when the
+    body takes another's place: see `replace_body`)."""
     measure = await changeable_measure(session, roles, measure_id)
     organization = await session.get(Organization, organization_id)
     if organization is None:
@@ -68,6 +75,8 @@ async def assign_body(
     if existing is not None and existing.valid_until is None:
         raise Refused(Refusal.ALREADY_EXECUTOR)
     is_lead = not any(a.is_lead and a.valid_until is None for a in assignments)
+    if lead is not None:
+        is_lead = lead
     if existing is not None:
         ended_on = existing.valid_until
         existing.valid_until = None
@@ -136,3 +145,43 @@ async def remove_body(
         new=today,
     )
     return name
+
+
+async def replace_body(
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    measure_id: int,
+    organization_id: int,
+    replaced_id: int,
+    today: date,
+) -> AssignmentMade:
+    """The measure passes from one body to another: the replaced body's assignment ends (as
+    `remove_body`), the other body's is made (as `assign_body`) in its role: a lead stays lead,
+    a co-executor a co-executor."""
+    replaced = await session.scalar(
+        select(Assignment.is_lead).where(
+            Assignment.measure_id == measure_id,
+            Assignment.organization_id == replaced_id,
+            active_assignment(),
+        )
+    )
+    if organization_id == replaced_id:
+        raise Refused(Refusal.ALREADY_EXECUTOR)
+    await remove_body(
+        session,
+        roles,
+        actor_id=actor_id,
+        measure_id=measure_id,
+        organization_id=replaced_id,
+        today=today,
+    )
+    return await assign_body(
+        session,
+        roles,
+        actor_id=actor_id,
+        measure_id=measure_id,
+        organization_id=organization_id,
+        lead=bool(replaced),
+    )

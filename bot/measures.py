@@ -19,16 +19,25 @@ from bot.measure_status import (
     measure_status,
 )
 from bot.refusals import Refusal, Refused
-from models.queries import active_assignment, live_measure, live_plan, plain_rows
+from models.queries import (
+    active_assignment,
+    active_membership,
+    active_official,
+    live_measure,
+    live_plan,
+    plain_rows,
+)
 from models.tables import (
     Assignment,
     AssignmentStatus,
     DeadlineChange,
     Measure,
+    Membership,
     Official,
     Organization,
     Plan,
     Report,
+    Role,
     Section,
     display_name,
 )
@@ -184,6 +193,14 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanCoordinator:
+    """Who coordinates the measure's plan, as the card names them."""
+
+    name: str
+    username: str | None  # their Telegram @username, without the @, if they have one
+
+
+@dataclass(frozen=True, slots=True)
 class MeasureCard:
     measure_id: int
     plan_id: int
@@ -198,6 +215,7 @@ class MeasureCard:
     executors: tuple[ExecutorOnCard, ...]
     history: tuple[HistoryEntry, ...]
     removed: bool
+    coordinators: tuple[PlanCoordinator, ...] = ()
 
     @property
     def organization_ids(self) -> frozenset[int]:
@@ -290,6 +308,19 @@ _CARD_DEADLINE_CHANGES = (
 )
 
 
+_CARD_COORDINATORS = (
+    select(*_PERSON_NAME, Official.username)
+    .join(Membership, Membership.official_id == Official.id)
+    .where(
+        Membership.plan_id == bindparam("plan_id"),
+        Membership.role == Role.COORDINATOR,
+        active_membership(),
+        active_official(),
+    )
+    .order_by(Membership.id)
+)
+
+
 def _name(
     full_name: str | None, first: str | None, last: str | None, telegram_id: int | None
 ) -> str | None:
@@ -326,12 +357,24 @@ async def _card_history(session: AsyncSession, measure_id: int) -> tuple[History
                 {"old": old, "new": new, "reason": reason},
             )
         )
+    # Imported here: bot.measure_questions builds on this module's HistoryEntry.
+    from bot.measure_questions import question_history
+
+    history.extend(await question_history(session, measure_id))
     history.sort(key=lambda entry: entry.at)
     return tuple(history)
 
 
+async def _card_coordinators(session: AsyncSession, plan_id: int) -> tuple[PlanCoordinator, ...]:
+    rows = await plain_rows(session, _CARD_COORDINATORS, {"plan_id": plan_id})
+    return tuple(
+        PlanCoordinator(display_name(full, first, last, telegram_id), username or None)
+        for full, first, last, telegram_id, username in rows
+    )
+
+
 async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
-    """Everything the card shows, in four explicit queries; None for an unknown measure."""
+    """Everything the card shows, in a few explicit queries; None for an unknown measure."""
     rows = await plain_rows(session, _CARD_MEASURE, {"measure_id": measure_id})
     if not rows:
         return None
@@ -362,6 +405,18 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
         executors=await _card_executors(session, measure_id),
         history=await _card_history(session, measure_id),
         removed=removed_at is not None,
+        coordinators=await _card_coordinators(session, plan_id),
+    )
+
+
+def takes_requests(card: MeasureCard, roles: Roles) -> bool:
+    """Whether the person may send the coordinators a request on the measure (a new deadline, a
+    question, "not ours"): they serve one of its executing bodies, and it is neither removed nor
+    done. Each request's own rules re-check this when it is made."""
+    return (
+        not card.removed
+        and card.done_on is None
+        and any(roles.serves_organization(body) for body in card.organization_ids)
     )
 
 

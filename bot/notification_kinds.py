@@ -25,6 +25,8 @@ from bot.reminder_policy import Audience, PointKind, ReminderPoint
 
 __all__ = [
     "INVITATION_USED",
+    "MEASURE_QUESTION",
+    "QUESTION_ANSWERED",
     "REMINDER",
     "REPORT_REVIEWED",
     "REPORT_SUBMITTED",
@@ -33,7 +35,9 @@ __all__ = [
     "DigestItem",
     "DigestList",
     "InvitationUsedNotice",
+    "MeasureQuestionNotice",
     "PlanDigest",
+    "QuestionAnsweredNotice",
     "ReminderItem",
     "ReminderNotice",
     "ReportReviewedNotice",
@@ -56,6 +60,10 @@ WEEKLY_DIGEST: Final = "weekly_digest"
 # To an invitation's maker (the administrators, for a link made from the command line): who
 # used it.
 INVITATION_USED: Final = "invitation_used"
+# To the plan's coordinators: an official's question on a measure, or "not our measure".
+MEASURE_QUESTION: Final = "measure_question"
+# To the official who asked: the answer (the question quoted), or what became of the claim.
+QUESTION_ANSWERED: Final = "question_answered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,4 +315,103 @@ class InvitationUsedNotice:
             uses=int(data.get("uses") or 0),
             max_uses=int(data.get("max_uses") or 0),
             from_command_line=bool(data.get("from_command_line")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureQuestionNotice:
+    """Kind MEASURE_QUESTION: a question ("question") or a claim ("not_ours") for the plan's
+    coordinators, with the measure's context."""
+
+    question_id: int
+    kind: str  # models.tables.QuestionKind value
+    measure_id: int
+    number: str
+    title: str
+    deadline: date | None
+    plan: str
+    body: str  # the asking body
+    person: str  # who asks
+    text: str  # the question, or the reason the measure is not the body's
+    timezone: str = "UTC"  # in which the deadline's "today" is counted when it is read
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "kind": self.kind,
+            "measure_id": self.measure_id,
+            "number": self.number,
+            "title": self.title,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "plan": self.plan,
+            "body": self.body,
+            "person": self.person,
+            "text": self.text,
+            "timezone": self.timezone,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MeasureQuestionNotice:
+        deadline = data.get("deadline")
+        return cls(
+            question_id=int(data.get("question_id") or 0),
+            kind=_text(data, "kind") or "question",
+            measure_id=int(data.get("measure_id") or 0),
+            number=_text(data, "number"),
+            title=_text(data, "title"),
+            deadline=date.fromisoformat(deadline) if deadline else None,
+            plan=_text(data, "plan"),
+            body=_text(data, "body"),
+            person=_text(data, "person"),
+            text=_text(data, "text"),
+            timezone=_text(data, "timezone") or "UTC",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnsweredNotice:
+    """Kind QUESTION_ANSWERED: the official learns the answer to their question, or whether
+    the measure passed to another body ("reassigned", `new_body`) or stays (`answer` says why)."""
+
+    question_id: int
+    kind: str  # models.tables.QuestionKind value
+    outcome: str  # models.tables.QuestionOutcome value
+    measure_id: int
+    number: str
+    title: str
+    body: str  # the asking body
+    question: str  # what they wrote, quoted
+    answer: str
+    coordinator: str  # who answered
+    new_body: str  # the body the measure passed to ("reassigned" only)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "kind": self.kind,
+            "outcome": self.outcome,
+            "measure_id": self.measure_id,
+            "number": self.number,
+            "title": self.title,
+            "body": self.body,
+            "question": self.question,
+            "answer": self.answer,
+            "coordinator": self.coordinator,
+            "new_body": self.new_body,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> QuestionAnsweredNotice:
+        return cls(
+            question_id=int(data.get("question_id") or 0),
+            kind=_text(data, "kind") or "question",
+            outcome=_text(data, "outcome") or "answered",
+            measure_id=int(data.get("measure_id") or 0),
+            number=_text(data, "number"),
+            title=_text(data, "title"),
+            body=_text(data, "body"),
+            question=_text(data, "question"),
+            answer=_text(data, "answer"),
+            coordinator=_text(data, "coordinator"),
+            new_body=_text(data, "new_body"),
         )

@@ -49,6 +49,13 @@ class Refusal(enum.StrEnum):
     FILE_TOO_LARGE = "file_too_large"
     REPORT_TOO_LARGE = "report_too_large"  # the files of one report together
     FILE_NOT_CHECKED = "file_not_checked"  # it could not be downloaded to look into it
+    # An official's question or "not ours" claim (details: limit; who for ALREADY_ANSWERED)
+    NO_QUESTION = "no_question"  # nothing written
+    QUESTION_TOO_LONG = "question_too_long"
+    NO_ANSWER = "no_answer"
+    ANSWER_TOO_LONG = "answer_too_long"
+    CLAIM_OPEN = "claim_open"  # this body's "not ours" claim on the measure waits already
+    ALREADY_ANSWERED = "already_answered"  # another coordinator answered first
     # The plan in its original form
     NO_ORIGINAL = "no_original"  # no file kept for the plan's current version
     ORIGINAL_NOT_A_FORM = "original_not_a_form"  # imported from text: no table to mark

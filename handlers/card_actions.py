@@ -6,6 +6,7 @@ measure must belong to a plan the person coordinates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 
@@ -122,7 +123,18 @@ def remove_picker(card: MeasureCard) -> tuple[str, InlineKeyboardMarkup]:
     return text, builder.as_markup()
 
 
-def assign_picker(card: MeasureCard, found: list[Organization]) -> tuple[str, InlineKeyboardMarkup]:
+def assign_picker(
+    card: MeasureCard,
+    found: list[Organization],
+    pick: Callable[[int], CallbackData] | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The bodies found by name, one button each: `pick` makes a button's data from the body's
+    id (by default, assign the body to the measure)."""
+    if pick is None:
+
+        def pick(organization_id: int) -> CallbackData:
+            return AssignBody(measure_id=card.measure_id, organization_id=organization_id)
+
     builder = InlineKeyboardBuilder()
     for organization in found[:MATCHES_SHOWN]:
         name = organization.full_name
@@ -130,7 +142,7 @@ def assign_picker(card: MeasureCard, found: list[Organization]) -> tuple[str, In
             name = f"{organization.short_name} — {name}"
         builder.button(
             text=shorten(name, BUTTON_LENGTH),
-            callback_data=AssignBody(measure_id=card.measure_id, organization_id=organization.id),
+            callback_data=pick(organization.id),
         )
     builder.adjust(1)
     reply = _("Which body answers for measure {number}?").format(number=escape(card.number))
@@ -139,6 +151,13 @@ def assign_picker(card: MeasureCard, found: list[Organization]) -> tuple[str, In
             "the first {shown} of {count} are shown; type more of the name to narrow the list."
         ).format(shown=MATCHES_SHOWN, count=len(found))
     return reply, builder.as_markup()
+
+
+def no_body_matches(text: str) -> str:
+    """The reply to a typed name no other body matches (the question stands)."""
+    return _(
+        "No other body matches «{text}». Type another part of the name, or send /cancel."
+    ).format(text=escape(shorten(text, 100)))
 
 
 async def show_pressed(
@@ -196,11 +215,7 @@ async def body_name_typed(
         await refuse_in_dialog(message, state, refused)
         return
     if not found:
-        await message.answer(
-            _(
-                "No other body matches «{text}». Type another part of the name, or send /cancel."
-            ).format(text=escape(shorten(text, 100)))
-        )
+        await message.answer(no_body_matches(text))
         return
     reply, markup = assign_picker(card, found)
     await message.answer(reply, reply_markup=markup)

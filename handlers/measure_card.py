@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 
@@ -12,9 +13,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.measure_status import Status
-from bot.measures import ExecutorOnCard, HistoryEntry, MeasureCard
+from bot.measures import ExecutorOnCard, HistoryEntry, MeasureCard, PlanCoordinator
 from bot.presentation.callbacks import MeasureList
 from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.official_requests import official_request_rows
 from bot.presentation.status_labels import status_label
 from bot.presentation.text_limits import (
     BUTTON_TEXT_LIMIT,
@@ -26,14 +28,16 @@ from bot.presentation.text_limits import (
 )
 
 # Each field's share of the card, so that it fits a message (4,096) whatever the measure holds:
-# title 600 + result 300 + plan and section 2×200 + 5 executors×160 + 5 history entries×(40 +
-# 200 + about 40) + labels stays under 3,800, leaving room for a note above the card.
+# title 600 + result 300 + plan and section 2×200 + 5 executors×160 + 3 coordinators×40 + 5
+# history entries×(40 + 200 + about 40) + labels stays under 3,800, leaving room for a note
+# above the card (a coordinator's link counts for its name only: Telegram counts what is seen).
 NUMBER_LENGTH = 30
 TITLE_LENGTH = 600
 RESULT_LENGTH = 300
 FIELD_LENGTH = 200
 EXECUTORS_SHOWN = 5
 EXECUTOR_LENGTH = 160
+COORDINATORS_SHOWN = 3
 HISTORY_PAGE = 5
 WHO_LENGTH = 40
 ENTRY_TEXT_LENGTH = 200
@@ -130,9 +134,46 @@ def history_line(entry: HistoryEntry) -> str:
             text += f" ({said('reason')})"
         elif details.get("reason") == "import":
             text += " " + _("(new version of the plan)")
+    elif entry.kind in _QUESTION_ENTRIES:
+        text = _question_entry(entry.kind, details)
     else:
         text = escape(shorten(entry.kind, WHO_LENGTH))
     return f"• {day}{who}: {text}"
+
+
+_QUESTION_ENTRIES = frozenset(
+    {
+        "question_asked",
+        "question_answered",
+        "not_ours_claimed",
+        "not_ours_kept",
+        "not_ours_reassigned",
+    }
+)
+
+
+def _question_entry(kind: str, details: Mapping[str, object]) -> str:
+    """A question or a "not ours" claim, and its answer (bot/measure_questions.py): the text
+    within an entry's share, a body's name within a name's."""
+
+    def said(key: str, limit: int = ENTRY_TEXT_LENGTH) -> str:
+        return escape(shorten(str(details.get(key) or ""), limit))
+
+    if kind == "question_asked":
+        return _("question to the coordinators: {text}").format(text=said("text"))
+    if kind == "question_answered":
+        return _("answer to the question: {text}").format(text=said("answer"))
+    if kind == "not_ours_claimed":
+        return _("«{body}»: not our measure — {text}").format(
+            body=said("body", WHO_LENGTH), text=said("text")
+        )
+    if kind == "not_ours_kept":
+        return _("the measure stays with «{body}»: {text}").format(
+            body=said("body", WHO_LENGTH), text=said("answer")
+        )
+    return _("the measure passed from «{body}» to «{new_body}»").format(
+        body=said("body", WHO_LENGTH), new_body=said("new_body", WHO_LENGTH)
+    )
 
 
 def history_page(card: MeasureCard, page: int) -> PageOf[HistoryEntry]:
@@ -177,6 +218,8 @@ def render_card(
         )
     lines.append(deadline_line(card, today))
     lines.extend(_executor_lines(card))
+    if card.coordinators:
+        lines.append(_coordinators_line(card))
     if card.result:
         lines.append(
             _("Expected document: {result}").format(
@@ -205,6 +248,28 @@ def _executor_lines(card: MeasureCard) -> list[str]:
             "• " + _("and {count} more body", "and {count} more bodies", more).format(count=more)
         )
     return lines
+
+
+# A Telegram username: what t.me links take (anything else is shown without a link).
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+
+
+def coordinator_name(coordinator: PlanCoordinator) -> str:
+    """The coordinator's name, a link to their Telegram chat where they have a username."""
+    name = escape(shorten(coordinator.name, WHO_LENGTH))
+    if coordinator.username and _USERNAME.fullmatch(coordinator.username):
+        return f'<a href="https://t.me/{escape(coordinator.username)}">{name}</a>'
+    return name
+
+
+def _coordinators_line(card: MeasureCard) -> str:
+    """Who coordinates the plan: the first few, and how many more there are."""
+    shown = card.coordinators[:COORDINATORS_SHOWN]
+    names = ", ".join(coordinator_name(coordinator) for coordinator in shown)
+    if len(card.coordinators) > len(shown):
+        more = len(card.coordinators) - len(shown)
+        names += " " + _("and {count} more").format(count=more)
+    return _("Plan coordinators: {names}").format(names=names)
 
 
 def _history_lines(card: MeasureCard, history: int) -> list[str]:
@@ -305,17 +370,21 @@ def card_keyboard(
     report_buttons: Sequence[tuple[str, CallbackData]] = (),
     card: MeasureCard | None = None,
     history: int = 0,
+    official_requests: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """Back to the /my list when opened from there; a coordinator of the measure's plan also
     gets its actions (`can_coordinate`, decided by the caller from the person's roles);
     `report_buttons` (to report, to open a report) come first, one per row. With the `card`:
     "Full text" when its title or result is shortened, and the history's page buttons
-    (`history` is the page shown)."""
+    (`history` is the page shown). `official_requests`: the person serves a body executing the
+    open measure, and gets its requests to the coordinators (bot/presentation/official_requests)."""
     # Built from rows directly: InlineKeyboardBuilder copies its rows on every button.
     rows: list[list[InlineKeyboardButton]] = [
         [_button(shorten(text, BUTTON_TEXT_LIMIT), callback_data)]
         for text, callback_data in report_buttons[:REPORT_BUTTONS_SHOWN]
     ]
+    if official_requests and measure_id is not None:
+        rows.extend(official_request_rows(_, measure_id))
     if can_coordinate and measure_id is not None:
         rows.extend(_coordinator_rows(measure_id))
     if card is not None:

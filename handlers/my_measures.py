@@ -28,6 +28,7 @@ from bot.measures import (
     executor_measures,
     executor_measures_in,
     review_past_deadline,
+    takes_requests,
     viewable_card,
 )
 from bot.presentation.callbacks import OpenMeasure
@@ -260,6 +261,7 @@ async def show_card(
         report_buttons=report_buttons,
         card=card,
         history=history,
+        official_requests=takes_requests(card, roles),
     )
     await show(query, text, keyboard)
 

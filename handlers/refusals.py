@@ -74,6 +74,21 @@ def refusal_text(refused: Refused) -> str:
             "This report can no longer be reviewed: the body no longer executes the measure, "
             "or the measure is no longer in the plan."
         ),
+        Refusal.NO_QUESTION: lambda: _("Please write your message in words."),
+        Refusal.QUESTION_TOO_LONG: lambda: _(
+            "The message is too long: at most {limit} characters. Please shorten it."
+        ).format(limit=details.get("limit", "")),
+        Refusal.NO_ANSWER: lambda: _("Please write the answer in words."),
+        Refusal.ANSWER_TOO_LONG: lambda: _(
+            "The answer is too long: at most {limit} characters. Please shorten it."
+        ).format(limit=details.get("limit", "")),
+        Refusal.CLAIM_OPEN: lambda: _(
+            "Your body has already told the coordinators that this measure is not its own; "
+            "please wait for their decision."
+        ),
+        Refusal.ALREADY_ANSWERED: lambda: _(
+            "This has already been answered by {who}; the answer was sent to the official."
+        ).format(who=details.get("who", "")),
         Refusal.OWN_REPORT: lambda: _("A report is reviewed by someone other than its author."),
         Refusal.NO_ORIGINAL: lambda: _(
             "The file of this plan's current version was not kept (it was imported before "

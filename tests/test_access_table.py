@@ -29,6 +29,8 @@ import handlers
 from bot.due_lists import DueList
 from bot.export import ExportKind
 from bot.presentation.callbacks import DueListPage, MeasureList, OpenMeasure, SummaryPage, View
+from bot.presentation.official_requests import OfficialRequest, RequestKind
+from bot.presentation.question_keyboards import ClaimBody, QuestionReply, ReplyVerb
 from bot.presentation.report_keyboards import (
     OpenReport,
     ReportFiles,
@@ -61,7 +63,15 @@ from handlers.reminder_settings import ReminderChoice
 from handlers.report_draft import ReportDrop, ReportFor, ReportSend
 from handlers.review_list import ReviewPage
 from handlers.timezones import BodyZone, BodyZones, OpenBody, OwnZone, SettingsItem, SettingsMenu
-from models.tables import Assignment, Invitation, Membership, Official, Role
+from models.tables import (
+    Assignment,
+    Invitation,
+    MeasureQuestion,
+    Membership,
+    Official,
+    QuestionKind,
+    Role,
+)
 from tests.access_probe import Outcome, carrier_of, press, probe, refusal_texts
 from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_coordination import (
@@ -120,6 +130,8 @@ class Objects:
     tamara: int
     coordinator_membership: int  # Boris's
     invitation: int  # made by Boris
+    question: int = 0  # Tamara's question on plan B's measure
+    claim: int = 0  # Tamara's "not ours" claim on it
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,13 @@ BUTTONS: list[Row] = [
         BODY | PLAN_B,
     ),
     Row(lambda o: ReportStart(measure_id=o.world.foreign), BODY),
+    # The body's requests to the coordinators (a head serves the body as its official does).
+    Row(lambda o: OfficialRequest(kind=RequestKind.QUESTION, measure_id=o.world.foreign), BODY),
+    # The body's claim waits already: the body is told so (a state, not an access refusal).
+    Row(lambda o: OfficialRequest(kind=RequestKind.NOT_OURS, measure_id=o.world.foreign), BODY),
+    Row(lambda o: QuestionReply(action=ReplyVerb.ANSWER, question_id=o.question), PLAN_B),
+    Row(lambda o: QuestionReply(action=ReplyVerb.KEEP, question_id=o.claim), PLAN_B),
+    Row(lambda o: QuestionReply(action=ReplyVerb.REASSIGN, question_id=o.claim), PLAN_B),
     Row(lambda o: ReportFor(assignment_id=o.assignment), BODY),
     Row(lambda o: ReportSend(assignment_id=o.assignment), BODY),
     Row(lambda o: ReportDrop(assignment_id=o.assignment), BODY),
@@ -202,6 +221,8 @@ BUTTONS: list[Row] = [
     Row(lambda o: LanguageChoice(code="en"), EVERYONE),
     Row(lambda o: SettingsMenu(item=SettingsItem.MENU), EVERYONE),
     Row(lambda o: OwnZone(zone=None), EVERYONE),
+    # Last: it passes plan B's measure from the body to another one.
+    Row(lambda o: ClaimBody(question_id=o.claim, organization_id=o.world.city), PLAN_B),
 ]
 
 # Every registered command: its arguments, and who may send it.
@@ -305,8 +326,27 @@ async def table_world(running_bot) -> Objects:
         assignment = await session.scalar(
             select(Assignment.id).where(Assignment.measure_id == world.foreign)
         )
+        question, claim = (
+            MeasureQuestion(
+                measure_id=world.foreign,
+                assignment_id=assignment,
+                author_id=isolated.tamara,
+                kind=kind,
+                text="Вопрос по плану Б",
+            )
+            for kind in (QuestionKind.QUESTION, QuestionKind.NOT_OURS)
+        )
+        session.add_all([question, claim])
+        await session.flush()
         return Objects(
-            world, isolated.report, assignment, isolated.tamara, membership, invitation.id
+            world,
+            isolated.report,
+            assignment,
+            isolated.tamara,
+            membership,
+            invitation.id,
+            question.id,
+            claim.id,
         )
 
 

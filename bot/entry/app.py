@@ -49,6 +49,7 @@ from scheduler import (
     BackgroundJobs,
     digest_messages,  # noqa: F401  (registers the weekly digest renderer)
     invitation_messages,  # noqa: F401  (registers "your invitation was used")
+    question_messages,  # noqa: F401  (registers questions, "not ours" and their answers)
     reminder_messages,  # noqa: F401  (registers the reminder renderer)
     report_messages,  # noqa: F401  (registers the report renderers)
 )

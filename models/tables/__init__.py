@@ -1,6 +1,7 @@
 """Tables of the domain, one module per area: plans and measures (`plans`), bodies and people
 (`people`), executing bodies and deadline changes (`assignments`), reports (`reports`), the
-outbox and reminder marks (`delivery`), the audit trail (`audit`). Import them from here.
+outbox and reminder marks (`delivery`), the audit trail (`audit`), officials' questions and
+"not ours" claims (`questions`). Import them from here.
 
 See ../shared/docs/domain.md. Relationships are `lazy="raise"`: async code loads what it needs
 with explicit queries (`selectinload`, joins) and never by touching an attribute.
@@ -24,6 +25,7 @@ from models.tables.people import (
     display_name,
 )
 from models.tables.plans import Measure, Plan, PlanSource, Section, SectionKind
+from models.tables.questions import MeasureQuestion, QuestionKind, QuestionOutcome
 from models.tables.reports import Document, Report, ReportStatus
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "Document",
     "Invitation",
     "Measure",
+    "MeasureQuestion",
     "Membership",
     "Notification",
     "NotificationStatus",
@@ -43,6 +46,8 @@ __all__ = [
     "Organization",
     "Plan",
     "PlanSource",
+    "QuestionKind",
+    "QuestionOutcome",
     "ReminderMark",
     "Report",
     "ReportStatus",
