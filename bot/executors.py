@@ -7,7 +7,7 @@ again revives it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,10 +53,17 @@ async def bodies_to_assign(
 
 
 async def assign_body(
-    session: AsyncSession, roles: Roles, *, actor_id: int, measure_id: int, organization_id: int
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    measure_id: int,
+    organization_id: int,
+    now: datetime | None = None,
 ) -> AssignmentMade:
     """Give the measure to a body: a new assignment, or an ended one revived. The body becomes
-    the lead executor only when the measure has no current lead."""
+    the lead executor only when the measure has no current lead. `now`: the update's moment,
+    when the measure's history shows the change (the time of writing when not given)."""
     measure = await changeable_measure(session, roles, measure_id)
     organization = await session.get(Organization, organization_id)
     if organization is None:
@@ -80,6 +87,7 @@ async def assign_body(
             field="valid_until",
             old=ended_on,
             new=None,
+            at=now,
         )
         return AssignmentMade(organization.full_name, is_lead, revived=True)
     assignment = Assignment(
@@ -95,6 +103,7 @@ async def assign_body(
         action="assignment_created",
         entity=assignment,
         new={"measure_id": measure.id, "organization_id": organization.id, "is_lead": is_lead},
+        at=now,
     )
     return AssignmentMade(organization.full_name, is_lead, revived=False)
 
@@ -107,6 +116,7 @@ async def remove_body(
     measure_id: int,
     organization_id: int,
     today: date,
+    now: datetime | None = None,
 ) -> str:
     """End a body's current assignment (valid until today; never deleted, its reports stay).
     Returns the body's name."""
@@ -134,5 +144,6 @@ async def remove_body(
         field="valid_until",
         old=None,
         new=today,
+        at=now,
     )
     return name

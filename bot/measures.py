@@ -5,32 +5,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.measure_history import HistoryPage, history_page
 from bot.measure_status import (
     Status,
     StatusDates,
     is_past_deadline,
     measure_status,
+    part_status,
 )
 from bot.refusals import Refusal, Refused
 from models.queries import active_assignment, live_measure, live_plan, plain_rows
 from models.tables import (
     Assignment,
     AssignmentStatus,
-    DeadlineChange,
     Measure,
-    Official,
     Organization,
     Plan,
-    Report,
     Section,
-    display_name,
 )
 
 # The groups of /my, in the order they are shown (removed measures are not in /my).
@@ -176,14 +174,6 @@ class ExecutorOnCard:
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    at: datetime
-    kind: str  # "report_submitted", "report_accepted", "report_returned", "deadline_changed", …
-    who: str | None
-    details: dict[str, object]
-
-
-@dataclass(frozen=True, slots=True)
 class MeasureCard:
     measure_id: int
     plan_id: int
@@ -196,12 +186,22 @@ class MeasureCard:
     done_on: date | None
     result: str | None
     executors: tuple[ExecutorOnCard, ...]
-    history: tuple[HistoryEntry, ...]
+    history: HistoryPage  # the page of its history shown (bot.measure_history)
     removed: bool
 
     @property
     def organization_ids(self) -> frozenset[int]:
         return frozenset(executor.organization_id for executor in self.executors)
+
+    def part_status(self, executor: ExecutorOnCard, today: date) -> Status:
+        """One executing body's own part (`bot.measure_status.part_status`)."""
+        return part_status(
+            deadline=self.deadline,
+            assignment_status=executor.status,
+            measure_done_on=self.done_on,
+            removed=self.removed,
+            today=today,
+        )
 
     def status_for(self, organization_ids: frozenset[int] | None, today: date) -> Status:
         """The measure's status for these bodies' parts (the whole measure when None)."""
@@ -226,8 +226,9 @@ def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> boo
     )
 
 
-# The card's statements, built once (every card runs all four). They select columns, read
-# past the ORM's result machinery (plain_rows): a card builds no mapped objects.
+# The card's statements, built once (every card runs both; its history has its own). They
+# select columns, read past the ORM's result machinery (plain_rows): a card builds no mapped
+# objects.
 _CARD_MEASURE = (
     select(
         Measure.id,
@@ -261,39 +262,6 @@ _CARD_EXECUTORS = (
     .where(Assignment.measure_id == bindparam("measure_id"), active_assignment())
     .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
 )
-_PERSON_NAME = (Official.full_name, Official.first_name, Official.last_name, Official.telegram_id)
-_CARD_REPORTS = (
-    select(
-        Report.submitted_at,
-        Report.comment,
-        Report.reviewed_at,
-        Report.status,
-        Report.review_reason,
-        *_PERSON_NAME,
-    )
-    .join(Assignment, Assignment.id == Report.assignment_id)
-    .join(Official, Official.id == Report.author_id)
-    .where(Assignment.measure_id == bindparam("measure_id"))
-)
-_CARD_DEADLINE_CHANGES = (
-    select(
-        DeadlineChange.decided_at,
-        DeadlineChange.created_at,
-        DeadlineChange.status,
-        DeadlineChange.old_deadline,
-        DeadlineChange.new_deadline,
-        DeadlineChange.reason,
-        *_PERSON_NAME,
-    )
-    .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
-    .where(DeadlineChange.measure_id == bindparam("measure_id"))
-)
-
-
-def _name(
-    full_name: str | None, first: str | None, last: str | None, telegram_id: int | None
-) -> str | None:
-    return None if telegram_id is None else display_name(full_name, first, last, telegram_id)
 
 
 async def _card_executors(session: AsyncSession, measure_id: int) -> tuple[ExecutorOnCard, ...]:
@@ -301,37 +269,11 @@ async def _card_executors(session: AsyncSession, measure_id: int) -> tuple[Execu
     return tuple(ExecutorOnCard(*row) for row in rows)
 
 
-async def _card_history(session: AsyncSession, measure_id: int) -> tuple[HistoryEntry, ...]:
-    """Reports, their reviews and deadline changes, oldest first."""
-    history: list[HistoryEntry] = []
-    parameters = {"measure_id": measure_id}
-    for submitted_at, comment, reviewed_at, status, reason, *author in await plain_rows(
-        session, _CARD_REPORTS, parameters
-    ):
-        history.append(
-            HistoryEntry(submitted_at, "report_submitted", _name(*author), {"comment": comment})
-        )
-        if reviewed_at is not None:
-            history.append(
-                HistoryEntry(reviewed_at, f"report_{status.value}", None, {"reason": reason})
-            )
-    for decided_at, created_at, status, old, new, reason, *who in await plain_rows(
-        session, _CARD_DEADLINE_CHANGES, parameters
-    ):
-        history.append(
-            HistoryEntry(
-                decided_at or created_at,
-                f"deadline_{status.value}",
-                _name(*who),
-                {"old": old, "new": new, "reason": reason},
-            )
-        )
-    history.sort(key=lambda entry: entry.at)
-    return tuple(history)
-
-
-async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
-    """Everything the card shows, in four explicit queries; None for an unknown measure."""
+async def load_card(
+    session: AsyncSession, measure_id: int, *, history: int = 0
+) -> MeasureCard | None:
+    """Everything the card shows, with page `history` of its history (0: the latest entries,
+    `bot.measure_history`); None for an unknown measure."""
     rows = await plain_rows(session, _CARD_MEASURE, {"measure_id": measure_id})
     if not rows:
         return None
@@ -360,7 +302,7 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
         done_on=done_on,
         result=result,
         executors=await _card_executors(session, measure_id),
-        history=await _card_history(session, measure_id),
+        history=await history_page(session, measure_id, history),
         removed=removed_at is not None,
     )
 
@@ -376,10 +318,13 @@ def takes_requests(card: MeasureCard, roles: Roles) -> bool:
     )
 
 
-async def viewable_card(session: AsyncSession, roles: Roles, measure_id: int) -> MeasureCard:
-    """The measure's card, if the person may see it (`can_view`); the same refusal for a
-    measure that does not exist and one that is not theirs."""
-    card = await load_card(session, measure_id)
+async def viewable_card(
+    session: AsyncSession, roles: Roles, measure_id: int, *, history: int = 0
+) -> MeasureCard:
+    """The measure's card at page `history` of its history, if the person may see it
+    (`can_view`); the same refusal for a measure that does not exist and one that is not
+    theirs."""
+    card = await load_card(session, measure_id, history=history)
     if card is None or not can_view(roles, card.plan_id, card.organization_ids):
         raise Refused(Refusal.MEASURE_NOT_AVAILABLE)
     return card
