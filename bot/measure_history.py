@@ -102,7 +102,8 @@ WholeSource = Callable[[AsyncSession, int], Awaitable[list[HistoryEntry]]]
 
 @dataclass(frozen=True, slots=True)
 class HistorySource:
-    """One kind of record: how many entries it gives a measure, and its newest `limit` ones."""
+    """One kind of record: how many entries it gives a measure, and its newest `limit` ones
+    (at least those; oldest first, so that entries of one moment keep their order)."""
 
     name: str
     count: Count
@@ -192,7 +193,7 @@ async def _newest_reports(session: AsyncSession, measure_id: int, limit: int) ->
     # A report gives up to two entries; the newest `limit` entries are among those of the
     # `limit` reports whose latest event is newest.
     rows = await plain_rows(session, _NEWEST_REPORTS, {"measure_id": measure_id, "limit": limit})
-    return [entry for row in rows for entry in _report_entries(row)]
+    return [entry for row in reversed(rows) for entry in _report_entries(row)]
 
 
 _REPORT_COUNT = (
@@ -279,7 +280,7 @@ async def _newest_deadline_changes(
     rows = await plain_rows(
         session, _NEWEST_DEADLINE_CHANGES, {"measure_id": measure_id, "limit": limit}
     )
-    return [entry for row in rows for entry in _deadline_entries(row)]
+    return [entry for row in reversed(rows) for entry in _deadline_entries(row)]
 
 
 _DIRECT_CHANGE = and_(
@@ -353,7 +354,7 @@ async def _newest_assignments(
     )
     return [
         HistoryEntry(at, _ASSIGNMENT_ACTIONS[action], _name(*who), {"body": short or full})
-        for at, action, full, short, *who in rows
+        for at, action, full, short, *who in reversed(rows)
     ]
 
 
@@ -397,20 +398,20 @@ _MEASURE_ADDED = select(Measure.created_at).where(Measure.id == bindparam("measu
 
 async def _newest_imports(session: AsyncSession, measure_id: int, limit: int) -> list[HistoryEntry]:
     parameters = {"measure_id": measure_id, "limit": limit}
-    entries = [
+    rows = await plain_rows(session, _NEWEST_IMPORT_EVENTS, parameters)
+    entries = []
+    if len(rows) < limit:  # the oldest entry of all: the measure came with a plan's file
+        for (created_at,) in await plain_rows(session, _MEASURE_ADDED, parameters):
+            entries.append(HistoryEntry(created_at, HistoryKind.MEASURE_ADDED, None, {}))
+    entries.extend(
         HistoryEntry(
             at,
             _IMPORT_ACTIONS[action],
             _name(*who),
             {"field": field, "old": old, "new": new, "by_import": True},
         )
-        for at, action, field, old, new, *who in await plain_rows(
-            session, _NEWEST_IMPORT_EVENTS, parameters
-        )
-    ]
-    if len(entries) < limit:  # the oldest entry of all: the measure came with a plan's file
-        for (created_at,) in await plain_rows(session, _MEASURE_ADDED, parameters):
-            entries.append(HistoryEntry(created_at, HistoryKind.MEASURE_ADDED, None, {}))
+        for at, action, field, old, new, *who in reversed(rows)
+    )
     return entries
 
 
