@@ -175,7 +175,8 @@ def history_line(entry: HistoryEntry, *, several_bodies: bool = False) -> str:
     who = f" — {who}" if who else ""
 
     def said(key: str) -> str:
-        return escape(shorten(str(entry.details[key]), ENTRY_TEXT_LENGTH))
+        value = entry.details.get(key)
+        return "—" if value is None else escape(shorten(str(value), ENTRY_TEXT_LENGTH))
 
     return f"• {day}{who}: {_entry_text(entry, said)}"
 
