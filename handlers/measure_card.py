@@ -6,6 +6,7 @@ import enum
 from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
+from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -164,9 +165,12 @@ def _entry_text(entry: HistoryEntry, said: Callable[[str], str]) -> str:
     return escape(shorten(kind, WHO_LENGTH))
 
 
-def history_line(entry: HistoryEntry, *, several_bodies: bool = False) -> str:
-    """One entry: its day, who (with their body when the measure has several), what."""
-    day = format_day(entry.at.date())
+def history_line(
+    entry: HistoryEntry, *, several_bodies: bool = False, zone: str | None = None
+) -> str:
+    """One entry: its day (in the reader's time zone `zone`; UTC when not given), who (with
+    their body when the measure has several), what."""
+    day = format_day(entry.at.astimezone(ZoneInfo(zone)).date() if zone else entry.at.date())
     who = escape(shorten(entry.who, WHO_LENGTH)) if entry.who else ""
     body = entry.details.get("body")
     if several_bodies and body and entry.kind.startswith("report_"):
@@ -202,9 +206,16 @@ def executor_line(executor: ExecutorOnCard, status: Status | None = None) -> str
     return line
 
 
-def render_card(card: MeasureCard, today: date, organization_ids: frozenset[int] | None) -> str:
+def render_card(
+    card: MeasureCard,
+    today: date,
+    organization_ids: frozenset[int] | None,
+    *,
+    zone: str | None = None,
+) -> str:
     """The card, within a message's limit whatever the measure holds: every field is shortened
-    to its share (see the lengths above), and the page of its history it was loaded with."""
+    to its share (see the lengths above), and the page of its history it was loaded with (its
+    days in the reader's time zone `zone`, where `today` is)."""
     title = escape(shorten(card.title, TITLE_LENGTH))
     lines = [f"<b>{escape(shorten(card.number, NUMBER_LENGTH))}</b> {title}", ""]
     lines.append(_("Plan: {title}").format(title=escape(shorten(card.plan_title, FIELD_LENGTH))))
@@ -225,7 +236,7 @@ def render_card(card: MeasureCard, today: date, organization_ids: frozenset[int]
         status = _("removed from the plan")
     lines.append(_("Status: {status}").format(status=status))
     if card.history.total:
-        lines.extend(_history_lines(card))
+        lines.extend(_history_lines(card, zone))
     return "\n".join(lines)
 
 
@@ -247,7 +258,7 @@ def _executor_lines(card: MeasureCard, today: date) -> list[str]:
     return lines
 
 
-def _history_lines(card: MeasureCard) -> list[str]:
+def _history_lines(card: MeasureCard, zone: str | None) -> list[str]:
     """The page of the card's history it was loaded with, oldest first, under its heading."""
     page = card.history
     lines = [""]
@@ -260,7 +271,9 @@ def _history_lines(card: MeasureCard) -> list[str]:
     else:
         lines.append(_("History:"))
     several_bodies = len(card.executors) > 1
-    lines.extend(history_line(entry, several_bodies=several_bodies) for entry in page.entries)
+    lines.extend(
+        history_line(entry, several_bodies=several_bodies, zone=zone) for entry in page.entries
+    )
     return lines
 
 

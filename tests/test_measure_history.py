@@ -62,6 +62,7 @@ async def a_measure_lived_through_everything(sessionmaker) -> int:
     deadline moved, changed by a new version of the plan, a new deadline requested."""
     async with sessionmaker() as session, session.begin():
         coordinator = await add_person(session, COORDINATOR, "Анна Координатор")
+        coordinator.timezone = "Asia/Vladivostok"  # the card's days are hers (UTC+10)
         official = await add_person(session, OFFICIAL, "Олег Исполнитель")
         await store_import(session, sample_result(), actor_id=coordinator.id, now=moment(4, 1))
         first = await measure_id(session, "1")
@@ -81,7 +82,7 @@ async def a_measure_lived_through_everything(sessionmaker) -> int:
                 author_id=official.id,
                 comment="Приказ № 1",
                 status=ReportStatus.RETURNED,
-                submitted_at=moment(4, 10),
+                submitted_at=datetime(2025, 4, 9, 22, tzinfo=UTC),  # 10.04, 08:00 hers
                 reviewer_id=coordinator.id,
                 review_reason="нет подписи",
                 reviewed_at=moment(4, 11),
