@@ -63,6 +63,9 @@ class HistoryKind:
     MEASURE_CHANGED = "measure_changed"
     MEASURE_EXCLUDED = "measure_excluded"
     MEASURE_RESTORED = "measure_restored"
+    # Questions and answers (issue 13, point 3): details {"text": …}.
+    QUESTION_ASKED = "question_asked"
+    QUESTION_ANSWERED = "question_answered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,7 +431,9 @@ IMPORTS = HistorySource("imports", _count_imports, _newest_imports)
 # --- All of them --------------------------------------------------------------------------------
 
 # The card's sources. Questions and answers (issue 13, point 3) come from
-# `question_history(session, measure_id)`: add `whole_source("questions", question_history)`.
+# `question_history(session, measure_id)` (entries of kinds QUESTION_ASKED and
+# QUESTION_ANSWERED, details {"text": …}): add `whole_source("questions", question_history)`
+# here, or a `HistorySource` reading only its newest entries if a measure may have many.
 HISTORY_SOURCES: tuple[HistorySource, ...] = (IMPORTS, ASSIGNMENTS, REPORTS, DEADLINE_CHANGES)
 
 

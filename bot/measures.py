@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.measure_history import HistoryEntry as HistoryEntry  # re-exported: its old home
 from bot.measure_history import HistoryPage, history_page
 from bot.measure_status import (
     Status,

@@ -160,6 +160,10 @@ def _entry_text(entry: HistoryEntry, said: Callable[[str], str]) -> str:
         return _import_change_text(entry)
     if kind == HistoryKind.MEASURE_EXCLUDED:
         return _("excluded from the plan by its new version")
+    if kind == HistoryKind.QUESTION_ASKED:
+        return _("question to the coordinators: {text}").format(text=said("text"))
+    if kind == HistoryKind.QUESTION_ANSWERED:
+        return _("answer: {text}").format(text=said("text"))
     if kind == HistoryKind.MEASURE_RESTORED:
         return _("returned to the plan by its new version")
     return escape(shorten(kind, WHO_LENGTH))

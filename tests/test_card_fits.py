@@ -309,6 +309,7 @@ def test_the_worst_card_fits_a_message_with_a_note_above_it(locale):
         "body": huge,
         "field": "title",
         "by_import": True,
+        "text": huge,
     }
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale(locale):

@@ -405,3 +405,28 @@ async def test_a_long_history_reads_one_page_at_a_time_and_misses_nothing(sessio
     oldest = await history_page(session, measure, 10_000)  # an old button: the oldest page
     assert oldest.page == pages - 1
     assert oldest.entries[0].kind == HistoryKind.MEASURE_ADDED
+
+
+async def test_a_source_added_at_merge_joins_the_history_in_order(sessionmaker):
+    """Questions and answers come from another part as `whole_source`: merged by time."""
+    from bot.measure_history import HistoryEntry, whole_source
+
+    first = await a_measure_lived_through_everything(sessionmaker)
+
+    async def question_history(session, measure_id):
+        return [
+            HistoryEntry(moment(4, 12), HistoryKind.QUESTION_ASKED, "Олег", {"text": "Какой?"}),
+            HistoryEntry(moment(4, 13), HistoryKind.QUESTION_ANSWERED, "Анна", {"text": "Этот"}),
+        ]
+
+    sources = (*HISTORY_SOURCES, whole_source("questions", question_history))
+    async with sessionmaker() as session:
+        older = await history_page(session, first, 1, sources=sources)
+    assert older.total == 10
+    assert [entry.kind for entry in older.entries] == [
+        HistoryKind.MEASURE_ADDED,
+        HistoryKind.REPORT_SUBMITTED,
+        HistoryKind.REPORT_RETURNED,
+        HistoryKind.QUESTION_ASKED,
+        HistoryKind.QUESTION_ANSWERED,
+    ]
