@@ -7,7 +7,7 @@ again revives it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,10 +60,12 @@ async def assign_body(
     measure_id: int,
     organization_id: int,
     lead: bool | None = None,
+    now: datetime | None = None,
 ) -> AssignmentMade:
     """Give the measure to a body: a new assignment, or an ended one revived. The body becomes
     the lead executor only when the measure has no current lead (or as `lead` says, when the
-    body takes another's place: see `replace_body`)."""
+    body takes another's place: see `replace_body`). `now`: the update's moment, when the
+    measure's history shows the change (the time of writing when not given)."""
     measure = await changeable_measure(session, roles, measure_id)
     organization = await session.get(Organization, organization_id)
     if organization is None:
@@ -89,6 +91,7 @@ async def assign_body(
             field="valid_until",
             old=ended_on,
             new=None,
+            at=now,
         )
         return AssignmentMade(organization.full_name, is_lead, revived=True)
     assignment = Assignment(
@@ -104,6 +107,7 @@ async def assign_body(
         action="assignment_created",
         entity=assignment,
         new={"measure_id": measure.id, "organization_id": organization.id, "is_lead": is_lead},
+        at=now,
     )
     return AssignmentMade(organization.full_name, is_lead, revived=False)
 
@@ -116,6 +120,7 @@ async def remove_body(
     measure_id: int,
     organization_id: int,
     today: date,
+    now: datetime | None = None,
 ) -> str:
     """End a body's current assignment (valid until today; never deleted, its reports stay).
     Returns the body's name."""
@@ -143,6 +148,7 @@ async def remove_body(
         field="valid_until",
         old=None,
         new=today,
+        at=now,
     )
     return name
 
@@ -156,6 +162,7 @@ async def replace_body(
     organization_id: int,
     replaced_id: int,
     today: date,
+    now: datetime | None = None,
 ) -> AssignmentMade:
     """The measure passes from one body to another: the replaced body's assignment ends (as
     `remove_body`), the other body's is made (as `assign_body`) in its role: a lead stays lead,
@@ -176,6 +183,7 @@ async def replace_body(
         measure_id=measure_id,
         organization_id=replaced_id,
         today=today,
+        now=now,
     )
     return await assign_body(
         session,
@@ -184,4 +192,5 @@ async def replace_body(
         measure_id=measure_id,
         organization_id=organization_id,
         lead=bool(replaced),
+        now=now,
     )

@@ -58,7 +58,7 @@ STATUS_WORDS: dict[Status, str] = {
     Status.UNDER_REVIEW: N_("Under review"),
     Status.OVERDUE: N_("Overdue"),
     Status.DUE_SOON: N_("Due within 7 days"),
-    Status.LATER: N_("Later"),
+    Status.LATER: N_("In progress"),
     Status.NO_DEADLINE: N_("No deadline"),
     Status.REMOVED: N_("Removed from the plan"),
 }

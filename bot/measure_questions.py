@@ -23,7 +23,7 @@ from bot import executors
 from bot.access import Roles
 from bot.clock import person_timezone
 from bot.executors import AssignmentMade
-from bot.measures import HistoryEntry
+from bot.measure_history import HistoryEntry
 from bot.notification_kinds import (
     MEASURE_QUESTION,
     QUESTION_ANSWERED,

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.measure_history import HistoryEntry as HistoryEntry  # re-exported: its old home
+from bot.measure_history import HistoryPage, history_page
 from bot.measure_status import (
     Status,
     StatusDates,
     is_past_deadline,
     measure_status,
+    part_status,
 )
 from bot.refusals import Refusal, Refused
 from models.queries import (
@@ -30,13 +33,11 @@ from models.queries import (
 from models.tables import (
     Assignment,
     AssignmentStatus,
-    DeadlineChange,
     Measure,
     Membership,
     Official,
     Organization,
     Plan,
-    Report,
     Role,
     Section,
     display_name,
@@ -185,14 +186,6 @@ class ExecutorOnCard:
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    at: datetime
-    kind: str  # "report_submitted", "report_accepted", "report_returned", "deadline_changed", …
-    who: str | None
-    details: dict[str, object]
-
-
-@dataclass(frozen=True, slots=True)
 class PlanCoordinator:
     """Who coordinates the measure's plan, as the card names them."""
 
@@ -213,13 +206,23 @@ class MeasureCard:
     done_on: date | None
     result: str | None
     executors: tuple[ExecutorOnCard, ...]
-    history: tuple[HistoryEntry, ...]
+    history: HistoryPage  # the page of its history shown (bot.measure_history)
     removed: bool
     coordinators: tuple[PlanCoordinator, ...] = ()
 
     @property
     def organization_ids(self) -> frozenset[int]:
         return frozenset(executor.organization_id for executor in self.executors)
+
+    def part_status(self, executor: ExecutorOnCard, today: date) -> Status:
+        """One executing body's own part (`bot.measure_status.part_status`)."""
+        return part_status(
+            deadline=self.deadline,
+            assignment_status=executor.status,
+            measure_done_on=self.done_on,
+            removed=self.removed,
+            today=today,
+        )
 
     def status_for(self, organization_ids: frozenset[int] | None, today: date) -> Status:
         """The measure's status for these bodies' parts (the whole measure when None)."""
@@ -244,8 +247,9 @@ def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> boo
     )
 
 
-# The card's statements, built once (every card runs all four). They select columns, read
-# past the ORM's result machinery (plain_rows): a card builds no mapped objects.
+# The card's statements, built once (every card runs both; its history has its own). They
+# select columns, read past the ORM's result machinery (plain_rows): a card builds no mapped
+# objects.
 _CARD_MEASURE = (
     select(
         Measure.id,
@@ -280,32 +284,6 @@ _CARD_EXECUTORS = (
     .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
 )
 _PERSON_NAME = (Official.full_name, Official.first_name, Official.last_name, Official.telegram_id)
-_CARD_REPORTS = (
-    select(
-        Report.submitted_at,
-        Report.comment,
-        Report.reviewed_at,
-        Report.status,
-        Report.review_reason,
-        *_PERSON_NAME,
-    )
-    .join(Assignment, Assignment.id == Report.assignment_id)
-    .join(Official, Official.id == Report.author_id)
-    .where(Assignment.measure_id == bindparam("measure_id"))
-)
-_CARD_DEADLINE_CHANGES = (
-    select(
-        DeadlineChange.decided_at,
-        DeadlineChange.created_at,
-        DeadlineChange.status,
-        DeadlineChange.old_deadline,
-        DeadlineChange.new_deadline,
-        DeadlineChange.reason,
-        *_PERSON_NAME,
-    )
-    .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
-    .where(DeadlineChange.measure_id == bindparam("measure_id"))
-)
 
 
 _CARD_COORDINATORS = (
@@ -321,48 +299,9 @@ _CARD_COORDINATORS = (
 )
 
 
-def _name(
-    full_name: str | None, first: str | None, last: str | None, telegram_id: int | None
-) -> str | None:
-    return None if telegram_id is None else display_name(full_name, first, last, telegram_id)
-
-
 async def _card_executors(session: AsyncSession, measure_id: int) -> tuple[ExecutorOnCard, ...]:
     rows = await plain_rows(session, _CARD_EXECUTORS, {"measure_id": measure_id})
     return tuple(ExecutorOnCard(*row) for row in rows)
-
-
-async def _card_history(session: AsyncSession, measure_id: int) -> tuple[HistoryEntry, ...]:
-    """Reports, their reviews and deadline changes, oldest first."""
-    history: list[HistoryEntry] = []
-    parameters = {"measure_id": measure_id}
-    for submitted_at, comment, reviewed_at, status, reason, *author in await plain_rows(
-        session, _CARD_REPORTS, parameters
-    ):
-        history.append(
-            HistoryEntry(submitted_at, "report_submitted", _name(*author), {"comment": comment})
-        )
-        if reviewed_at is not None:
-            history.append(
-                HistoryEntry(reviewed_at, f"report_{status.value}", None, {"reason": reason})
-            )
-    for decided_at, created_at, status, old, new, reason, *who in await plain_rows(
-        session, _CARD_DEADLINE_CHANGES, parameters
-    ):
-        history.append(
-            HistoryEntry(
-                decided_at or created_at,
-                f"deadline_{status.value}",
-                _name(*who),
-                {"old": old, "new": new, "reason": reason},
-            )
-        )
-    # Imported here: bot.measure_questions builds on this module's HistoryEntry.
-    from bot.measure_questions import question_history
-
-    history.extend(await question_history(session, measure_id))
-    history.sort(key=lambda entry: entry.at)
-    return tuple(history)
 
 
 async def _card_coordinators(session: AsyncSession, plan_id: int) -> tuple[PlanCoordinator, ...]:
@@ -373,8 +312,11 @@ async def _card_coordinators(session: AsyncSession, plan_id: int) -> tuple[PlanC
     )
 
 
-async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | None:
-    """Everything the card shows, in a few explicit queries; None for an unknown measure."""
+async def load_card(
+    session: AsyncSession, measure_id: int, *, history: int = 0
+) -> MeasureCard | None:
+    """Everything the card shows, with page `history` of its history (0: the latest entries,
+    `bot.measure_history`); None for an unknown measure."""
     rows = await plain_rows(session, _CARD_MEASURE, {"measure_id": measure_id})
     if not rows:
         return None
@@ -403,7 +345,7 @@ async def load_card(session: AsyncSession, measure_id: int) -> MeasureCard | Non
         done_on=done_on,
         result=result,
         executors=await _card_executors(session, measure_id),
-        history=await _card_history(session, measure_id),
+        history=await history_page(session, measure_id, history),
         removed=removed_at is not None,
         coordinators=await _card_coordinators(session, plan_id),
     )
@@ -420,10 +362,13 @@ def takes_requests(card: MeasureCard, roles: Roles) -> bool:
     )
 
 
-async def viewable_card(session: AsyncSession, roles: Roles, measure_id: int) -> MeasureCard:
-    """The measure's card, if the person may see it (`can_view`); the same refusal for a
-    measure that does not exist and one that is not theirs."""
-    card = await load_card(session, measure_id)
+async def viewable_card(
+    session: AsyncSession, roles: Roles, measure_id: int, *, history: int = 0
+) -> MeasureCard:
+    """The measure's card at page `history` of its history, if the person may see it
+    (`can_view`); the same refusal for a measure that does not exist and one that is not
+    theirs."""
+    card = await load_card(session, measure_id, history=history)
     if card is None or not can_view(roles, card.plan_id, card.organization_ids):
         raise Refused(Refusal.MEASURE_NOT_AVAILABLE)
     return card

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import executors
 from bot.access import Roles
-from bot.clock import person_today
+from bot.clock import person_today, timezone_of, today_in
 from bot.config import Settings
 from bot.measures import MeasureCard
 from bot.presentation.text_limits import shorten
@@ -68,8 +68,8 @@ async def coordinator_card(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The card with the coordinator's actions; refused when the measure is not theirs."""
     card = await coordinated_card(session, roles, measure_id)
-    today = await person_today(session, official, now, settings.default_timezone)
-    text = render_card(card, today, None)
+    zone = await timezone_of(session, official, settings.default_timezone)
+    text = render_card(card, today_in(zone, now), None, zone=zone)
     if note:
         text = f"{note}\n\n{text}"
     return text, card_keyboard(
@@ -237,6 +237,7 @@ async def assign_picked(
         actor_id=official.id,
         measure_id=callback_data.measure_id,
         organization_id=callback_data.organization_id,
+        now=now,
     )
     if await state.get_state() == CardInput.body_name.state:
         await state.clear()
@@ -269,6 +270,7 @@ async def remove_picked(
         measure_id=callback_data.measure_id,
         organization_id=callback_data.organization_id,
         today=await person_today(session, official, now, settings.default_timezone),
+        now=now,
     )
     note = _("✓ «{body}» no longer answers for this measure.").format(
         body=escape(shorten(name, NAME_LENGTH))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from html import escape
 
@@ -12,35 +12,36 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.calendar import time_zone
+from bot.measure_history import HistoryEntry, HistoryKind
 from bot.measure_status import Status
-from bot.measures import ExecutorOnCard, HistoryEntry, MeasureCard, PlanCoordinator
+from bot.measures import ExecutorOnCard, MeasureCard, PlanCoordinator
 from bot.presentation.callbacks import MeasureList
 from bot.presentation.deadline_wording import deadline_phrase
 from bot.presentation.official_requests import official_request_rows
-from bot.presentation.status_labels import status_label
+from bot.presentation.status_labels import status_label, work_status_label
 from bot.presentation.text_limits import (
     BUTTON_TEXT_LIMIT,
-    PageOf,
     pack,
-    page_of,
     shorten,
     split_plain,
 )
 
 # Each field's share of the card, so that it fits a message (4,096) whatever the measure holds:
-# title 600 + result 300 + plan and section 2×200 + 5 executors×160 + 3 coordinators×40 + 5
-# history entries×(40 + 200 + about 40) + labels stays under 3,800, leaving room for a note
-# above the card (a coordinator's link counts for its name only: Telegram counts what is seen).
+# title 600 + result 300 + plan and section 2×200 + 5 executors×(140 + a status, 25) + 3
+# coordinators×40 + 5 history entries×(who 40 + body 30 + text 170 + about 45) + labels stays
+# under 3,800, leaving room for a note above the card (a coordinator's link counts for its
+# name only: Telegram counts what is seen).
 NUMBER_LENGTH = 30
 TITLE_LENGTH = 600
 RESULT_LENGTH = 300
 FIELD_LENGTH = 200
 EXECUTORS_SHOWN = 5
-EXECUTOR_LENGTH = 160
+EXECUTOR_LENGTH = 140
 COORDINATORS_SHOWN = 3
-HISTORY_PAGE = 5
 WHO_LENGTH = 40
-ENTRY_TEXT_LENGTH = 200
+BODY_LENGTH = 30
+ENTRY_TEXT_LENGTH = 170
 # "Full text": pieces well within a message; more messages than this go as a file instead.
 FULL_TEXT_PIECE = 3500
 FULL_TEXT_MESSAGES = 3
@@ -103,42 +104,90 @@ def deadline_line(card: MeasureCard, today: date) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def history_line(entry: HistoryEntry) -> str:
-    day = format_day(entry.at.date())
-    who = f" — {escape(shorten(entry.who, WHO_LENGTH))}" if entry.who else ""
-    details = entry.details
+def _day(value: object) -> str:
+    """A date of an entry's details (a date, or an ISO string from the audit trail)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_day(value) if isinstance(value, date) else "—"
+
+
+def _deadline_text(entry: HistoryEntry) -> str:
+    old, new = _day(entry.details.get("old")), _day(entry.details.get("new"))
+    if entry.kind == HistoryKind.DEADLINE_REQUESTED:
+        return _("new deadline requested: {old} → {new}").format(old=old, new=new)
+    if entry.kind == HistoryKind.DEADLINE_REJECTED:
+        return _("new deadline refused: {old} → {new}").format(old=old, new=new)
+    return _("deadline moved: {old} → {new}").format(old=old, new=new)
+
+
+def _import_change_text(entry: HistoryEntry) -> str:
+    """What a new version of the plan changed in the measure."""
+    field = entry.details.get("field")
+    if field == "title":
+        return _("the new version of the plan changed the wording")
+    if field == "result":
+        return _("the new version of the plan changed the expected document")
+    if field == "done_on":
+        return _("the new version of the plan marks the measure done")
+    return _("the new version of the plan changed the measure")
+
+
+def _entry_text(entry: HistoryEntry, said: Callable[[str], str]) -> str:
+    """What happened, in the reader's language (the details escaped and shortened)."""
+    details, kind = entry.details, entry.kind
+    if kind == HistoryKind.REPORT_SUBMITTED:
+        text = _("report sent")
+        return text + f": {said('comment')}" if details.get("comment") else text
+    if kind == HistoryKind.REPORT_ACCEPTED:
+        return _("report accepted")
+    if kind == HistoryKind.REPORT_RETURNED:
+        text = _("report returned")
+        return text + f": {said('reason')}" if details.get("reason") else text
+    if kind.startswith("deadline_"):
+        text = _deadline_text(entry)
+        if details.get("reason") == "import":
+            return text + " " + _("(new version of the plan)")
+        return text + f" ({said('reason')})" if details.get("reason") else text
+    by_import = " " + _("(new version of the plan)") if details.get("by_import") else ""
+    if kind == HistoryKind.BODY_ASSIGNED:
+        body = said("body") if details.get("body") else said("new")
+        return _("executor assigned: {body}").format(body=body) + by_import
+    if kind == HistoryKind.BODY_REMOVED:
+        body = said("body") if details.get("body") else said("old")
+        return _("executor relieved: {body}").format(body=body) + by_import
+    if kind == HistoryKind.BODY_ROLE_CHANGED:
+        return _("the new version of the plan changed the executors' roles")
+    if kind == HistoryKind.MEASURE_ADDED:
+        return _("measure included in the plan")
+    if kind == HistoryKind.MEASURE_CHANGED:
+        return _import_change_text(entry)
+    if kind == HistoryKind.MEASURE_EXCLUDED:
+        return _("excluded from the plan by its new version")
+    if kind in _QUESTION_ENTRIES:
+        return _question_entry(kind, details)
+    if kind == HistoryKind.MEASURE_RESTORED:
+        return _("returned to the plan by its new version")
+    return escape(shorten(kind, WHO_LENGTH))
+
+
+def history_line(
+    entry: HistoryEntry, *, several_bodies: bool = False, zone: str | None = None
+) -> str:
+    """One entry: its day (in the reader's time zone `zone`; UTC when not given), who (with
+    their body when the measure has several), what."""
+    day = format_day(entry.at.astimezone(time_zone(zone)).date() if zone else entry.at.date())
+    who = escape(shorten(entry.who, WHO_LENGTH)) if entry.who else ""
+    body = entry.details.get("body")
+    if several_bodies and body and entry.kind.startswith("report_"):
+        body_text = escape(shorten(str(body), BODY_LENGTH))
+        who = f"{who} ({body_text})" if who else body_text
+    who = f" — {who}" if who else ""
 
     def said(key: str) -> str:
-        return escape(shorten(str(details[key]), ENTRY_TEXT_LENGTH))
+        value = entry.details.get(key)
+        return "—" if value is None else escape(shorten(str(value), ENTRY_TEXT_LENGTH))
 
-    if entry.kind == "report_submitted":
-        text = _("report sent")
-        if details.get("comment"):
-            text += f": {said('comment')}"
-    elif entry.kind == "report_accepted":
-        text = _("report accepted")
-    elif entry.kind == "report_returned":
-        text = _("report returned")
-        if details.get("reason"):
-            text += f": {said('reason')}"
-    elif entry.kind.startswith("deadline_"):
-        old = format_day(details["old"]) if details.get("old") else "—"  # type: ignore[arg-type]
-        new = format_day(details["new"])  # type: ignore[arg-type]
-        if entry.kind == "deadline_requested":
-            text = _("new deadline requested: {old} → {new}").format(old=old, new=new)
-        elif entry.kind == "deadline_rejected":
-            text = _("new deadline refused: {old} → {new}").format(old=old, new=new)
-        else:
-            text = _("deadline moved: {old} → {new}").format(old=old, new=new)
-        if details.get("reason") and details["reason"] != "import":
-            text += f" ({said('reason')})"
-        elif details.get("reason") == "import":
-            text += " " + _("(new version of the plan)")
-    elif entry.kind in _QUESTION_ENTRIES:
-        text = _question_entry(entry.kind, details)
-    else:
-        text = escape(shorten(entry.kind, WHO_LENGTH))
-    return f"• {day}{who}: {text}"
+    return f"• {day}{who}: {_entry_text(entry, said)}"
 
 
 _QUESTION_ENTRIES = frozenset(
@@ -176,28 +225,25 @@ def _question_entry(kind: str, details: Mapping[str, object]) -> str:
     )
 
 
-def history_page(card: MeasureCard, page: int) -> PageOf[HistoryEntry]:
-    """Page 0 holds the latest entries, page 1 the ones before them, and so on."""
-    return page_of(card.history[::-1], page, HISTORY_PAGE)
-
-
 def is_shortened(card: MeasureCard) -> bool:
     """Whether the card cuts the title or the expected result (then "Full text" shows them)."""
     return len(card.title) > TITLE_LENGTH or len(card.result or "") > RESULT_LENGTH
 
 
-def executor_line(executor: ExecutorOnCard) -> str:
+def executor_line(executor: ExecutorOnCard, status: Status | None = None) -> str:
+    """A body answering for the measure: its role, and its own part's status when given."""
     name = executor.name
     if executor.short_name and executor.short_name != executor.name:
         name += f" ({executor.short_name})"
-    marks = []
-    if executor.is_lead:
-        marks.append(_("lead"))
+    marks = [_("lead executor") if executor.is_lead else _("co-executor")]
     if executor.by_agreement:
         marks.append(_("by agreement"))
     if executor.named_person:
         marks.append(shorten(executor.named_person, WHO_LENGTH))
-    return escape(shorten(name + (f" — {', '.join(marks)}" if marks else ""), EXECUTOR_LENGTH))
+    line = escape(shorten(f"{name} — {', '.join(marks)}", EXECUTOR_LENGTH))
+    if status is not None:
+        line += ": " + work_status_label(status, _)
+    return line
 
 
 def render_card(
@@ -205,10 +251,11 @@ def render_card(
     today: date,
     organization_ids: frozenset[int] | None,
     *,
-    history: int = 0,
+    zone: str | None = None,
 ) -> str:
     """The card, within a message's limit whatever the measure holds: every field is shortened
-    to its share (see the lengths above) and `history` is the page of the history shown."""
+    to its share (see the lengths above), and the page of its history it was loaded with (its
+    days in the reader's time zone `zone`, where `today` is)."""
     title = escape(shorten(card.title, TITLE_LENGTH))
     lines = [f"<b>{escape(shorten(card.number, NUMBER_LENGTH))}</b> {title}", ""]
     lines.append(_("Plan: {title}").format(title=escape(shorten(card.plan_title, FIELD_LENGTH))))
@@ -217,7 +264,7 @@ def render_card(
             _("Section: {title}").format(title=escape(shorten(card.section, FIELD_LENGTH)))
         )
     lines.append(deadline_line(card, today))
-    lines.extend(_executor_lines(card))
+    lines.extend(_executor_lines(card, today))
     if card.coordinators:
         lines.append(_coordinators_line(card))
     if card.result:
@@ -226,22 +273,25 @@ def render_card(
                 result=escape(shorten(card.result, RESULT_LENGTH))
             )
         )
-    status = group_label(card.status_for(organization_ids, today))
+    status = work_status_label(card.status_for(organization_ids, today), _)
     if card.removed:
         status = _("removed from the plan")
     lines.append(_("Status: {status}").format(status=status))
-    if card.history:
-        lines.extend(_history_lines(card, history))
+    if card.history.total:
+        lines.extend(_history_lines(card, zone))
     return "\n".join(lines)
 
 
-def _executor_lines(card: MeasureCard) -> list[str]:
-    """The first executors, and how many more there are."""
+def _executor_lines(card: MeasureCard, today: date) -> list[str]:
+    """The first executors (the lead first), each with its own part's status, and how many
+    more there are."""
     if not card.executors:
         return [_("Executors: none assigned")]
     shown = card.executors[:EXECUTORS_SHOWN]
     lines = [_("Executors:")]
-    lines.extend(f"• {executor_line(executor)}" for executor in shown)
+    lines.extend(
+        f"• {executor_line(executor, card.part_status(executor, today))}" for executor in shown
+    )
     if len(card.executors) > len(shown):
         more = len(card.executors) - len(shown)
         lines.append(
@@ -272,20 +322,22 @@ def _coordinators_line(card: MeasureCard) -> str:
     return _("Plan coordinators: {names}").format(names=names)
 
 
-def _history_lines(card: MeasureCard, history: int) -> list[str]:
-    """Page `history` of the card's history, oldest first, under its heading."""
-    page = history_page(card, history)
+def _history_lines(card: MeasureCard, zone: str | None) -> list[str]:
+    """The page of the card's history it was loaded with, oldest first, under its heading."""
+    page = card.history
     lines = [""]
     if page.pages > 1:
-        last = page.total - page.page * page.size
         lines.append(
             _("History ({first}–{last} of {total}):").format(
-                first=last - len(page.items) + 1, last=last, total=page.total
+                first=page.first_number, last=page.last_number, total=page.total
             )
         )
     else:
         lines.append(_("History:"))
-    lines.extend(history_line(entry) for entry in reversed(page.items))
+    several_bodies = len(card.executors) > 1
+    lines.extend(
+        history_line(entry, several_bodies=several_bodies, zone=zone) for entry in page.entries
+    )
     return lines
 
 
@@ -329,16 +381,14 @@ def _coordinator_rows(measure_id: int) -> list[list[InlineKeyboardButton]]:
     ]
 
 
-def _card_rows(
-    card: MeasureCard, history: int, back: str, page: int
-) -> list[list[InlineKeyboardButton]]:
+def _card_rows(card: MeasureCard, back: str, page: int) -> list[list[InlineKeyboardButton]]:
     """ "Full text" when the card shortens the title or result, and the history's page buttons."""
     rows: list[list[InlineKeyboardButton]] = []
     if is_shortened(card):
         rows.append([_button(_("Full text"), CardFullText(measure_id=card.measure_id))])
-    shown = history_page(card, history)
+    shown = card.history
     navigation = []
-    if shown.has_next:
+    if shown.has_older:
         navigation.append(
             _button(
                 _("‹ More history"),
@@ -347,7 +397,7 @@ def _card_rows(
                 ),
             )
         )
-    if shown.has_previous:
+    if shown.has_newer:
         navigation.append(
             _button(
                 _("Newer ›"),
@@ -369,14 +419,13 @@ def card_keyboard(
     can_coordinate: bool = False,
     report_buttons: Sequence[tuple[str, CallbackData]] = (),
     card: MeasureCard | None = None,
-    history: int = 0,
     official_requests: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """Back to the /my list when opened from there; a coordinator of the measure's plan also
     gets its actions (`can_coordinate`, decided by the caller from the person's roles);
     `report_buttons` (to report, to open a report) come first, one per row. With the `card`:
-    "Full text" when its title or result is shortened, and the history's page buttons
-    (`history` is the page shown). `official_requests`: the person serves a body executing the
+    "Full text" when its title or result is shortened, and the history's page buttons (around
+    the page the card holds). `official_requests`: the person serves a body executing the
     open measure, and gets its requests to the coordinators (bot/presentation/official_requests)."""
     # Built from rows directly: InlineKeyboardBuilder copies its rows on every button.
     rows: list[list[InlineKeyboardButton]] = [
@@ -388,7 +437,7 @@ def card_keyboard(
     if can_coordinate and measure_id is not None:
         rows.extend(_coordinator_rows(measure_id))
     if card is not None:
-        rows.extend(_card_rows(card, history, back, page))
+        rows.extend(_card_rows(card, back, page))
     if back:
         target = MeasureList.from_back(back, page) or MyList(group=back, page=page)
         rows.append([_button(_("« Back to the list"), target)])

@@ -18,7 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.clock import person_today
+from bot.clock import timezone_of, today_in
 from bot.config import Settings
 from bot.measure_status import OPEN_STATUSES, Status, StatusDates
 from bot.measures import (
@@ -245,10 +245,10 @@ async def show_card(
     now: datetime,
 ) -> None:
     """The card at this page of its history; `back` and `page` lead back to the /my list."""
-    card = await viewable_card(session, roles, measure_id)
+    card = await viewable_card(session, roles, measure_id, history=history)
     organization_ids = None if roles.coordinates_plan(card.plan_id) else roles.organization_ids
-    today = await person_today(session, official, now, settings.default_timezone)
-    text = render_card(card, today, organization_ids, history=history)
+    zone = await timezone_of(session, official, settings.default_timezone)
+    text = render_card(card, today_in(zone, now), organization_ids, zone=zone)
     # Read everything before the first Telegram call: a transaction after one takes the
     # write lock (see bot/entry/middlewares.py), which a read does not need.
     report_buttons = await card_report_buttons(session, roles, card.measure_id, card.plan_id)
@@ -260,7 +260,6 @@ async def show_card(
         can_coordinate=roles.coordinates_plan(card.plan_id),
         report_buttons=report_buttons,
         card=card,
-        history=history,
         official_requests=takes_requests(card, roles),
     )
     await show(query, text, keyboard)

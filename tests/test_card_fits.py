@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.measures import HistoryEntry, MeasureCard
+from bot.measure_history import EMPTY_HISTORY, HistoryEntry, HistoryKind, HistoryPage
+from bot.measures import MeasureCard
 from bot.presentation.text_limits import MESSAGE_LIMIT, split_plain, visible_length
 from handlers.measure_card import full_text_messages
 from models.tables import (
@@ -109,6 +110,7 @@ async def test_a_card_with_a_long_title_and_40_rounds_opens_and_shows_everything
     async with running_bot.sessionmaker() as session, session.begin():
         long_one = measure(plan_id, "1.1.", TITLE)
         long_one.result = RESULT
+        long_one.created_at = start - timedelta(days=1)
         session.add(long_one)
         await session.flush()
         assignment = Assignment(
@@ -164,8 +166,10 @@ async def test_a_card_with_a_long_title_and_40_rounds_opens_and_shows_everything
         pressed += 1
         card = await anna.wait_for_edit(card, min_edits=card.edit_count + 1)
     assert seen == {f"{kind} {n:02d}" for kind in ("отчёт", "возврат") for n in range(1, 41)}
-    assert "отчёт 01" in card.text and "Newer ›" in str(emulator.button_texts(card))
-    assert pressed == 2 * ROUNDS // 5 - 1
+    assert "Newer ›" in str(emulator.button_texts(card))
+    assert "measure included in the plan" in card.text  # the oldest entry of all
+    entries = 2 * ROUNDS + 1  # each round's report and return, and the measure's inclusion
+    assert pressed == -(-entries // 5) - 1
     assert refusals(emulator) == []
 
 
@@ -182,7 +186,7 @@ def test_a_full_text_too_long_for_three_messages_is_cut_between_sentences():
         done_on=None,
         result=None,
         executors=(),
-        history=(),
+        history=EMPTY_HISTORY,
         removed=False,
     )
     texts = full_text_messages(card)
@@ -190,19 +194,6 @@ def test_a_full_text_too_long_for_three_messages_is_cut_between_sentences():
     assert all(visible_length(text) <= MESSAGE_LIMIT for text in texts)
     assert all(text.rstrip().endswith(".") for text in texts)
     assert split_plain("слово " * 10, 12) == ["слово слово"] * 5
-
-
-def test_history_entries_are_pages_of_five_latest_first():
-    from handlers.measure_card import history_page
-
-    entries = tuple(
-        HistoryEntry(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=n), "x", None, {})
-        for n in range(12)
-    )
-    card = MeasureCard(1, 1, "П", None, "1.", "Т", None, "", None, None, (), entries, False)
-    assert [e.at.day for e in history_page(card, 0).items] == [12, 11, 10, 9, 8]
-    assert [e.at.day for e in history_page(card, 2).items] == [2, 1]
-    assert history_page(card, 99).page == 2  # an old button: the oldest page
 
 
 # --- Lists of 300 -------------------------------------------------------------------------------
@@ -307,28 +298,51 @@ def test_the_worst_card_fits_a_message_with_a_note_above_it(locale):
         ExecutorOnCard(n, n, huge, huge, n == 0, True, huge, AssignmentStatus.RETURNED)
         for n in range(50)
     )
-    entries = tuple(
-        HistoryEntry(
-            datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n),
-            kind,
-            huge,
-            {"comment": huge, "reason": huge, "old": None, "new": datetime(2026, 5, 1).date()},
-        )
-        for n in range(200)
-        for kind in ("report_submitted", "report_returned", "deadline_changed")
-    )
-    card = MeasureCard(
-        1, 1, huge, huge, huge[:200], huge, None, huge, None, huge, executors, entries, False
-    )
+    kinds = [value for name, value in vars(HistoryKind).items() if name.isupper()] + [
+        "a_kind_added_later"
+    ]
+    details = {
+        "comment": huge,
+        "reason": huge,
+        "old": None,
+        "new": datetime(2026, 5, 1).date(),
+        "body": huge,
+        "field": "title",
+        "by_import": True,
+        "text": huge,
+    }
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale(locale):
         note = gettext("✓ «{body}» is assigned as a co-executor.").format(body="x" * 120)
-        for page in (0, 1, 59, 119):
-            text = f"{note}\n\n" + render_card(
-                card, datetime(2026, 1, 1).date(), None, history=page
+        for first in range(len(kinds)):  # every kind at every place of a page
+            entries = tuple(
+                HistoryEntry(
+                    datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n),
+                    kinds[(first + n) % len(kinds)],
+                    huge,
+                    details,
+                )
+                for n in range(5)
             )
+            history = HistoryPage(entries, page=first, pages=120, total=600)
+            card = MeasureCard(
+                1,
+                1,
+                huge,
+                huge,
+                huge[:200],
+                huge,
+                None,
+                huge,
+                None,
+                huge,
+                executors,
+                history,
+                False,
+            )
+            text = f"{note}\n\n" + render_card(card, datetime(2026, 1, 1).date(), None)
             assert visible_length(text) <= MESSAGE_LIMIT
-        markup = card_keyboard("soon", 3, measure_id=1, can_coordinate=True, card=card, history=5)
+        markup = card_keyboard("soon", 3, measure_id=1, can_coordinate=True, card=card)
     assert markup is not None
     assert sum(len(row) for row in markup.inline_keyboard) <= 100
     assert all(

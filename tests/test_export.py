@@ -263,7 +263,7 @@ async def test_every_measure_is_a_row_with_its_status_dates_documents_and_commen
     assert rows["2.3"]["Статус"] == "Срок в ближайшие 7 дней"
     # Word's line break is a new line; other control characters cannot be in a cell.
     assert rows["2.3"]["Мероприятие"] == "Скоро\nс разрывом строки"
-    assert rows["2.10"]["Статус"] == "Позже"
+    assert rows["2.10"]["Статус"] == "В работе"
     assert rows["2.10"]["Исполнители (головной первым)"] == "Администрация Северного района"
 
 
@@ -304,7 +304,7 @@ async def test_the_bodies_sheet_counts_parts_by_status_and_who_is_registered(ses
     assert (kis["Просрочено"], kis["На проверке"], kis["Без срока"]) == (1, 1, 1)
     assert kis["Исключено из плана"] == 1
     assert kis["Зарегистрировано человек"] == 1
-    assert district["Позже"] == 1 and district["Зарегистрировано человек"] == 0
+    assert district["В работе"] == 1 and district["Зарегистрировано человек"] == 0
     # The other plan's measure is not counted.
     assert minfin["Мероприятия"] == 3
     assert (minfin["На проверке"], minfin["Выполнено"], minfin["Срок в ближайшие 7 дней"]) == (

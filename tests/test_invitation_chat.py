@@ -96,7 +96,7 @@ async def test_a_registered_official_confirms_before_joining_another_body(runnin
     # The coordinator who made the link hears who used it (in Russian: she chose no language).
     told = await user(running_bot, COORDINATOR_A).wait_for_message("приглашение", timeout=15)
     assert told.text == (
-        "🔗 Олег Трудов открыл(а) ваше приглашение и теперь является исполнителем "
+        "🔗 Олег Трудов открыл(а) ваше приглашение и теперь является ответственным сотрудником "
         "«Министерство цифрового развития».\nСсылка исчерпана."
     )
 

@@ -189,7 +189,10 @@ async def test_lists_and_cards_show_only_the_officials_own_measures(running_bot)
     assert card.text.startswith("1.1. Мероприятие <1> & Co")
     assert "&lt;1&gt; &amp; Co" in card.html
     assert "просрочено на" in card.text and "рабочи" in card.text
-    assert "Министерство цифрового развития и связи (Минцифры) — ответственный" in card.text
+    assert (
+        "Министерство цифрового развития и связи (Минцифры) — головной исполнитель: Просрочено"
+        in card.text
+    )
     assert "Ожидаемый документ: приказ" in card.text
     assert "Статус: Просрочено" in card.text
 

@@ -165,7 +165,7 @@ async def test_loading_a_changed_version_reports_what_changed(running_bot):
     preview = await send_plan(admin, plan_csv(changed))
     admin.press(preview, text="Сохранить план")
     updated = await admin.wait_for_edit(preview, "обновлён", min_edits=2)
-    assert "добавлено 1, изменено 1, удалено 1" in updated.text
+    assert "добавлено 1, изменено 1, исключено из плана 1" in updated.text
     async with running_bot.sessionmaker() as session:
         assert await session.scalar(select(func.count(Plan.id))) == 1
         moved = await session.scalar(select(Measure).where(Measure.number_key == "1"))

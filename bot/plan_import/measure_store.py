@@ -83,6 +83,7 @@ class _MeasureImport:
                 "source_cells": dict(parsed.source_cells),
                 "done_before_import": parsed.done,
                 "done_on": (parsed.done_on or self.today) if parsed.done else None,
+                "created_at": self.now,
                 **_measure_values(parsed),
             }
         )
@@ -226,5 +227,7 @@ async def store_measures(
     await session.flush()
     await _sync_matched_executors(run, assignments)
     _mark_removed(run, existing)
+    for event in run.audit:  # the import's moment, as the measures' history shows it
+        event.created_at = now
     session.add_all(run.audit)
     await session.flush()

@@ -22,3 +22,11 @@ def status_label(status: Status | Listed, gettext: GetText) -> str:
         Listed.UPCOMING.value: gettext("Coming deadlines"),
     }
     return labels[status.value]
+
+
+def work_status_label(status: Status, gettext: GetText) -> str:
+    """A measure's (or one body's part's) status as its card says it: a measure being worked
+    on with its deadline still ahead is "In progress", not the /my group "Later"."""
+    if status is Status.LATER:
+        return gettext("In progress")
+    return status_label(status, gettext)

@@ -17,7 +17,7 @@ from bot.measure_status import STATUS_ORDER, Status
 from bot.presentation.callbacks import MeasureList, OpenMeasure, SummaryPage, View
 from bot.presentation.deadline_wording import GetText, NGetText, deadline_phrase
 from bot.presentation.paging import page_row
-from bot.presentation.status_labels import status_label
+from bot.presentation.status_labels import status_label, work_status_label
 from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, PageOf, page_of, shorten
 from bot.summaries import BodyRow, BodySummary, PlanSummary, SectionRow, StatusCounts
 from bot.summary_lists import Listed, ListedMeasure, MeasureListing
@@ -343,7 +343,7 @@ def list_line(number: int, item: ListedMeasure, gettext: GetText, ngettext: NGet
     if item.other_bodies:
         body += " " + gettext("(+{count})").format(count=item.other_bodies)
     details.append(body)
-    details.append(status_label(item.status, gettext))
+    details.append(work_status_label(item.status, gettext))
     return text + " — " + " · ".join(details)
 
 
