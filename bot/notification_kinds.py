@@ -177,6 +177,8 @@ class ReportSubmittedNotice:
     comment: str
     documents: int
     deadline: date | None
+    # The proving document's requisites as bot.evidence.Requisites.as_dict() (None: not given).
+    requisites: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -190,6 +192,7 @@ class ReportSubmittedNotice:
             "comment": self.comment,
             "documents": self.documents,
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            "requisites": dict(self.requisites) if self.requisites else None,
         }
 
     @classmethod
@@ -206,6 +209,7 @@ class ReportSubmittedNotice:
             comment=_text(data, "comment"),
             documents=int(data.get("documents") or 0),
             deadline=date.fromisoformat(deadline) if deadline else None,
+            requisites=data.get("requisites") or None,
         )
 
 
