@@ -181,7 +181,7 @@ class ReportSubmittedNotice:
     requisites: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        stored = {
             "report_id": self.report_id,
             "measure_id": self.measure_id,
             "number": self.number,
@@ -192,8 +192,10 @@ class ReportSubmittedNotice:
             "comment": self.comment,
             "documents": self.documents,
             "deadline": self.deadline.isoformat() if self.deadline else None,
-            "requisites": dict(self.requisites) if self.requisites else None,
         }
+        if self.requisites:  # only where given: a report without them keeps the old shape
+            stored["requisites"] = dict(self.requisites)
+        return stored
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ReportSubmittedNotice:

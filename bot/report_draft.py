@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
-from bot.evidence import EvidenceKind, Requisites, check_evidence, expected_kinds
+from bot.evidence import EvidenceKind, Requisites, expected_kinds
 from bot.refusals import Refusal, Refused
 from bot.report_files import ReportLimits, check_size
 from models.queries import (
@@ -225,11 +225,8 @@ class ReportDraft:
 
     def check_complete(self) -> None:
         """Refused when the draft cannot be sent as it is (the person can still fix it)."""
-        check_evidence(
-            self.requisites,
-            documents=len(self.documents),
-            without_file_allowed=self.without_file_allowed,
-        )
+        if not self.documents and (self.requisites is None or self.requisites.is_empty):
+            raise Refused(Refusal.NO_DOCUMENTS)
         if len(self.documents) > MAX_DOCUMENTS:
             raise Refused(Refusal.TOO_MANY_DOCUMENTS, count=MAX_DOCUMENTS)
         clean_comment(self.comment)

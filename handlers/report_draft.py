@@ -76,6 +76,8 @@ class ReportDrop(CallbackData, prefix="rdr"):
     assignment_id: int
 
 
+# Refusals of a draft the person can still complete (the plan wants a file, or all requisites).
+DRAFT_CAN_BE_COMPLETED = frozenset({Refusal.FILE_REQUIRED, Refusal.REQUISITES_INCOMPLETE})
 DRAFT_STATES = (ReportInput.collecting.state, ReportInput.requisite.state)
 
 
@@ -417,6 +419,8 @@ async def _submit(
             requisites=draft.requisites,
         )
     except Refused as refused:
+        if refused.refusal in DRAFT_CAN_BE_COMPLETED:
+            raise  # a file or a requisite to add: the draft stays open
         # The measure or the body's part changed since the draft opened: the draft cannot be
         # sent any more. Its message says why; the error handler answers the button.
         await state.clear()

@@ -144,6 +144,9 @@ async def requisites_pressed(
         draft = ReportDraft.for_target(target)
         await state.set_state(ReportInput.collecting)
         await state.set_data({DRAFT: draft.as_dict()})
+    # The plan's setting as it is now: it decides whether the document system's reference is
+    # asked.
+    draft.without_file_allowed = target.requisites_without_file
     await query.answer()
     action = callback_data.action
     if action is RequisiteAction.START:
