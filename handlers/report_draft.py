@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.config import Settings
-from bot.evidence_wording import requisites_text
+from bot.evidence_wording import kind_name, requisites_text
 from bot.presentation.report_keyboards import OpenReport, ReportStart
 from bot.presentation.requisites_keyboards import RequisiteAction, RequisitesStep
 from bot.presentation.text_limits import shorten
@@ -167,6 +167,11 @@ def draft_text(draft: ReportDraft) -> str:
 def _requisites_line(draft: ReportDraft) -> str:
     if draft.requisites is not None and not draft.requisites.is_empty:
         return _("Requisites: {requisites}").format(requisites=requisites_text(draft.requisites, _))
+    if draft.expected:
+        kinds = ", ".join(kind_name(kind, _) for kind in draft.expected)
+        return _(
+            "Requisites: not given; the plan expects: {kinds} (press «Document requisites»)"
+        ).format(kinds=escape(kinds))
     return _("Requisites: not given (press «Document requisites»)")
 
 

@@ -59,7 +59,7 @@ async def test_an_official_reports_an_order_by_number_and_date_with_its_file(run
     coordinator = user(running_bot, COORDINATOR_A)
     card = await open_my_card(official, "Утверждён порядок")
     draft = await start_draft(official, card)
-    assert "Requisites: not given" in draft.text
+    assert "Requisites: not given; the plan expects: Order or directive" in draft.text
 
     await give_order_requisites(official, draft)
     draft = await official.wait_for_message(f"Requisites: {ORDER_LINE}")
@@ -183,4 +183,4 @@ async def test_an_unknown_document_is_picked_from_buttons_and_every_step_may_be_
     asked = await official.wait_for_message("Write the document's date")
     official.press(asked, text="Back to the report")
     draft = await official.wait_for_message("Report on measure")
-    assert "Requisites: not given" in draft.text
+    assert "Requisites: not given (press" in draft.text
