@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles, require_coordinator
 from bot.calendar import time_zone
 from bot.clock import DEFAULT_TIMEZONE, person_timezone
+from bot.evidence import Requisites
+from bot.evidence_wording import requisites_text
 from bot.export_rows import (
     MeasureRow,
     PartRow,
@@ -75,6 +77,7 @@ MEASURE_COLUMNS: tuple[tuple[str, float, bool], ...] = (
     (N_("Accepted"), 12, False),
     (N_("Accepted by"), 22, True),
     (N_("Documents"), 30, True),
+    (N_("Evidence (requisites)"), 40, True),
     (N_("Report comment (document details)"), 40, True),
     (N_("Last review comment"), 40, True),
 )
@@ -190,6 +193,10 @@ async def plan_workbook(
     zone = time_zone(person_timezone(None, None, plan.timezone, default_timezone))
     words = {status: gettext(word) for status, word in STATUS_WORDS.items()}
     photo = gettext("photo")
+
+    def evidence(requisites: Requisites) -> str:
+        return requisites_text(requisites, gettext, html=False)
+
     workbook = await asyncio.to_thread(
         PlanWorkbook,
         measures_title=gettext("Measures"),
@@ -205,7 +212,7 @@ async def plan_workbook(
             _measure_row(measure, parts.get(measure.measure_id, []), reports, dates, words)
             for measure in batch
         ]
-        cells = [_measure_cells(row, zone, photo) for row in rows]
+        cells = [_measure_cells(row, zone, photo, evidence) for row in rows]
         await asyncio.to_thread(workbook.add_measures, cells)
     bodies = await plan_bodies(session, dates, plan_id, body_ids=body_ids)
     await asyncio.to_thread(workbook.add_bodies, [_body_cells(body) for body in bodies])
@@ -259,7 +266,9 @@ def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:
     return moment.astimezone(zone).date() if moment is not None else None
 
 
-def _measure_cells(row: _Row, zone: ZoneInfo, photo: str) -> SheetRow:
+def _measure_cells(
+    row: _Row, zone: ZoneInfo, photo: str, evidence: Callable[[Requisites], str]
+) -> SheetRow:
     measure, parts = row.measure, row.parts
     section = " ".join(part for part in (measure.section_number, measure.section_title) if part)
     deadline: date | str | None = measure.deadline or measure.deadline_text or None
@@ -283,6 +292,11 @@ def _measure_cells(row: _Row, zone: ZoneInfo, photo: str) -> SheetRow:
     comments = "\n".join(
         _labelled(part.body, report.comment, several) for part, report in standing if report.comment
     )
+    requisites = "\n".join(
+        _labelled(part.body, evidence(report.requisites), several)
+        for part, report in standing
+        if report.requisites is not None
+    )
     reviewed = [(r.reviewed_at, p.body, r.review_reason) for p, r in row.reports if r.review_reason]
     reviewed.sort(key=lambda item: item[0] or datetime.min)
     last_review = _labelled(reviewed[-1][1], reviewed[-1][2], several) if reviewed else None
@@ -298,6 +312,7 @@ def _measure_cells(row: _Row, zone: ZoneInfo, photo: str) -> SheetRow:
         accepted_on,
         "; ".join(dict.fromkeys(r.reviewer for _, r in accepted if r.reviewer)) or None,
         documents or None,
+        requisites or None,
         comments or None,
         last_review,
     )

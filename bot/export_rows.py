@@ -15,6 +15,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.evidence import EvidenceKind, Requisites
 from bot.measure_status import Status, StatusDates, part_status_expression
 from models.queries import (
     active_assignment,
@@ -72,6 +73,7 @@ class ReportRow:
     reviewer: str | None
     comment: str | None
     review_reason: str | None
+    requisites: Requisites | None = None
     documents: list[tuple[str | None, str]] = field(default_factory=list)
 
 
@@ -186,6 +188,11 @@ async def reports_of(session: AsyncSession, assignment_ids: Sequence[int]) -> li
             reviewer.telegram_id,
             Report.comment,
             Report.review_reason,
+            Report.evidence_kind,
+            Report.evidence_number,
+            Report.evidence_date,
+            Report.evidence_link,
+            Report.evidence_reference,
         )
         .outerjoin(reviewer, reviewer.id == Report.reviewer_id)
         .where(Report.assignment_id.in_(list(assignment_ids)))
@@ -196,8 +203,11 @@ async def reports_of(session: AsyncSession, assignment_ids: Sequence[int]) -> li
         who = None
         if row[8] is not None:
             who = display_name(row[5], row[6], row[7], row[8])
+        requisites = None
+        if row[11] is not None:
+            requisites = Requisites(EvidenceKind(row[11]), row[12], row[13], row[14], row[15])
         reports[row[0]] = ReportRow(
-            row[1], ReportStatus(row[2]), row[3], row[4], who, row[9], row[10]
+            row[1], ReportStatus(row[2]), row[3], row[4], who, row[9], row[10], requisites
         )
     kept = [report_id for report_id, r in reports.items() if r.status != ReportStatus.RETURNED]
     if kept:

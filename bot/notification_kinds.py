@@ -185,9 +185,11 @@ class ReportSubmittedNotice:
     comment: str
     documents: int
     deadline: date | None
+    # The proving document's requisites as bot.evidence.Requisites.as_dict() (None: not given).
+    requisites: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        stored = {
             "report_id": self.report_id,
             "measure_id": self.measure_id,
             "number": self.number,
@@ -199,6 +201,9 @@ class ReportSubmittedNotice:
             "documents": self.documents,
             "deadline": self.deadline.isoformat() if self.deadline else None,
         }
+        if self.requisites:  # only where given: a report without them keeps the old shape
+            stored["requisites"] = dict(self.requisites)
+        return stored
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ReportSubmittedNotice:
@@ -214,6 +219,7 @@ class ReportSubmittedNotice:
             comment=_text(data, "comment"),
             documents=int(data.get("documents") or 0),
             deadline=date.fromisoformat(deadline) if deadline else None,
+            requisites=data.get("requisites") or None,
         )
 
 

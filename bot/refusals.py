@@ -56,6 +56,14 @@ class Refusal(enum.StrEnum):
     ANSWER_TOO_LONG = "answer_too_long"
     CLAIM_OPEN = "claim_open"  # this body's "not ours" claim on the measure waits already
     ALREADY_ANSWERED = "already_answered"  # another coordinator answered first
+    # Requisites of the document that proves a measure (bot/evidence.py; details: limit)
+    BAD_REQUISITE_DATE = "bad_requisite_date"
+    REQUISITE_DATE_IN_FUTURE = "requisite_date_in_future"
+    BAD_REQUISITE_NUMBER = "bad_requisite_number"
+    BAD_REQUISITE_LINK = "bad_requisite_link"
+    BAD_REQUISITE_REFERENCE = "bad_requisite_reference"
+    FILE_REQUIRED = "file_required"  # the plan does not accept requisites without a file
+    REQUISITES_INCOMPLETE = "requisites_incomplete"  # without a file: all of them, and the СЭД
     # The plan in its original form
     NO_ORIGINAL = "no_original"  # no file kept for the plan's current version
     ORIGINAL_NOT_A_FORM = "original_not_a_form"  # imported from text: no table to mark

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.evidence import EvidenceKind, Requisites, expected_kinds
 from bot.refusals import Refusal, Refused
 from bot.report_files import ReportLimits, check_size
 from models.queries import (
@@ -95,6 +96,9 @@ class ReportTarget:
     deadline: date | None
     organization_id: int
     organization_name: str
+    # The plan accepts the document's requisites and its document-system reference without a
+    # file (a coordinator's setting).
+    requisites_without_file: bool = False
 
 
 class DocumentKind(enum.StrEnum):
@@ -144,6 +148,9 @@ class ReportDraft:
     result: str | None = None
     documents: list[DraftDocument] = field(default_factory=list)
     comment: str | None = None
+    requisites: Requisites | None = None
+    # As the plan said when the draft opened; the sending checks the plan again.
+    without_file_allowed: bool = False
 
     @classmethod
     def for_target(cls, target: ReportTarget) -> ReportDraft:
@@ -154,11 +161,18 @@ class ReportDraft:
             title=target.title,
             organization_name=target.organization_name,
             result=target.result,
+            without_file_allowed=target.requisites_without_file,
         )
+
+    @property
+    def expected(self) -> tuple[EvidenceKind, ...]:
+        """The kinds of document the measure's result names."""
+        return expected_kinds(self.result)
 
     def as_dict(self) -> dict[str, Any]:
         stored = asdict(self)
         stored["documents"] = [document.as_dict() for document in self.documents]
+        stored["requisites"] = self.requisites.as_dict() if self.requisites else None
         return stored
 
     @classmethod
@@ -172,6 +186,8 @@ class ReportDraft:
             result=stored.get("result"),
             documents=[DraftDocument.from_dict(item) for item in stored.get("documents", [])],
             comment=stored.get("comment"),
+            requisites=Requisites.from_dict(stored.get("requisites")),
+            without_file_allowed=bool(stored.get("without_file_allowed")),
         )
 
     def has(self, document: DraftDocument) -> bool:
@@ -209,7 +225,7 @@ class ReportDraft:
 
     def check_complete(self) -> None:
         """Refused when the draft cannot be sent as it is (the person can still fix it)."""
-        if not self.documents:
+        if not self.documents and (self.requisites is None or self.requisites.is_empty):
             raise Refused(Refusal.NO_DOCUMENTS)
         if len(self.documents) > MAX_DOCUMENTS:
             raise Refused(Refusal.TOO_MANY_DOCUMENTS, count=MAX_DOCUMENTS)
@@ -255,6 +271,7 @@ def _target(
         deadline=measure.deadline,
         organization_id=body.id,
         organization_name=body.short_name or body.full_name,
+        requisites_without_file=plan.requisites_without_file,
     )
 
 

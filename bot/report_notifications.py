@@ -22,6 +22,7 @@ from models.queries import Recipient, administrators, enqueue_notification, plan
 from models.tables import Official
 
 if TYPE_CHECKING:
+    from bot.evidence import Requisites
     from bot.report_draft import ReportTarget
     from bot.report_review import ReportView
 
@@ -62,6 +63,7 @@ async def tell_reviewers(
     comment: str | None,
     documents: int,
     now: datetime,
+    requisites: Requisites | None = None,
 ) -> int:
     """Queue "a report for review" for each reviewer; how many were queued."""
     payload = ReportSubmittedNotice(
@@ -75,6 +77,7 @@ async def tell_reviewers(
         comment=comment or "",
         documents=documents,
         deadline=target.deadline,
+        requisites=requisites.as_dict() if requisites else None,
     ).to_json()
     told = 0
     for reviewer in reviewers:

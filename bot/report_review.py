@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.audit import record_change
+from bot.evidence import EvidenceKind, Requisites
 from bot.reasons import clean_reason
 from bot.refusals import Refusal, Refused
 from bot.report_draft import DocumentKind, move_assignment
@@ -85,6 +86,8 @@ class ReportView:
     review_reason: str | None
     reviewed_at: datetime | None
     documents: tuple[ReportDocument, ...]
+    # The proving document's requisites given with the report (None: none given).
+    requisites: Requisites | None = None
     # The body still executes the measure, and the measure is still in a live plan.
     is_current: bool = True
 
@@ -170,7 +173,21 @@ async def load_report(session: AsyncSession, roles: Roles, report_id: int) -> Re
         review_reason=report.review_reason,
         reviewed_at=report.reviewed_at,
         documents=await _documents_of(session, report.id),
+        requisites=report_requisites(report),
         is_current=bool(is_current),
+    )
+
+
+def report_requisites(report: Report) -> Requisites | None:
+    """The requisites stored with a report (None where none were given)."""
+    if report.evidence_kind is None:
+        return None
+    return Requisites(
+        kind=EvidenceKind(report.evidence_kind),
+        number=report.evidence_number,
+        issued_on=report.evidence_date,
+        link=report.evidence_link,
+        reference=report.evidence_reference,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.audit import record_change
+from bot.evidence import Requisites, check_evidence, stored_requisites
 from bot.refusals import Refusal, Refused
 from bot.report_draft import (
     MAX_DOCUMENTS,
@@ -88,11 +89,16 @@ async def submit_report(
     documents: Sequence[DraftDocument],
     now: datetime,
     admin_telegram_ids: frozenset[int] = frozenset(),
+    requisites: Requisites | None = None,
 ) -> SubmittedReport:
-    """Store the report with its documents, mark the assignment submitted, tell the reviewers.
+    """Store the report with its documents and the proving document's requisites, mark the
+    assignment submitted, tell the reviewers.
 
-    All in the caller's transaction: a refusal raises before anything is written."""
-    if not documents:
+    A report without documents stands on its requisites only where the plan accepts that
+    (`Plan.requisites_without_file`), and then needs them complete with the document-system
+    reference. All in the caller's transaction: a refusal raises before anything is written."""
+    requisites = stored_requisites(requisites)
+    if not documents and requisites is None:
         raise Refused(Refusal.NO_DOCUMENTS)
     if len(documents) > MAX_DOCUMENTS:
         raise Refused(Refusal.TOO_MANY_DOCUMENTS, count=MAX_DOCUMENTS)
@@ -104,6 +110,9 @@ async def submit_report(
     if locked is None:
         raise Refused(Refusal.NOT_AVAILABLE)
     target = await report_target(session, roles, assignment_id)
+    check_evidence(
+        requisites, documents=len(documents), without_file_allowed=target.requisites_without_file
+    )
 
     report = Report(
         assignment_id=assignment_id,
@@ -112,6 +121,12 @@ async def submit_report(
         status=ReportStatus.SUBMITTED,
         submitted_at=now,
     )
+    if requisites is not None:
+        report.evidence_kind = requisites.kind.value
+        report.evidence_number = requisites.number
+        report.evidence_date = requisites.issued_on
+        report.evidence_link = requisites.link
+        report.evidence_reference = requisites.reference
     session.add(report)
     await session.flush()
     stored = _stored_documents(report.id, documents)
@@ -128,5 +143,6 @@ async def submit_report(
         comment=stored_comment,
         documents=len(stored),
         now=now,
+        requisites=requisites,
     )
     return SubmittedReport(report.id, target, len(stored), told)

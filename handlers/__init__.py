@@ -16,6 +16,7 @@ from handlers import (
     digest,
     due_lists,
     errors,
+    evidence_settings,
     export,
     fallback,
     find,
@@ -31,6 +32,7 @@ from handlers import (
     reminder_settings,
     report_documents,
     report_draft,
+    report_requisites,
     report_review,
     report_view,
     review_list,
@@ -60,6 +62,7 @@ def build_routers() -> list[Router]:
         coordinators.build_router(),
         # A report draft takes files before plan import does (a coordinator may also report).
         report_draft.build_router(),
+        report_requisites.build_router(),
         report_review.build_router(),
         review_list.build_router(),
         report_view.build_router(),
@@ -75,6 +78,7 @@ def build_routers() -> list[Router]:
         summary.build_router(),
         plan_import.build_router(),
         reminder_settings.build_router(),
+        evidence_settings.build_router(),
         digest.build_router(),
         fallback.build_router(),
     ]

@@ -98,5 +98,31 @@ def refusal_text(refused: Refused) -> str:
             "This plan was imported from a text file: only a Word or Excel original can be "
             "returned with marks."
         ),
+        Refusal.BAD_REQUISITE_DATE: lambda: _(
+            "Please write the date as day, month and year, for example 31.12.2025."
+        ),
+        Refusal.REQUISITE_DATE_IN_FUTURE: lambda: _(
+            "This date has not come yet: please check the document's date."
+        ),
+        Refusal.BAD_REQUISITE_NUMBER: lambda: _(
+            "Please write the document's number in one line, at most {limit} characters, "
+            "for example 123."
+        ).format(limit=details.get("limit", "")),
+        Refusal.BAD_REQUISITE_LINK: lambda: _(
+            "Please send a link that starts with http:// or https://, for example "
+            "https://example.ru/doc/123."
+        ),
+        Refusal.BAD_REQUISITE_REFERENCE: lambda: _(
+            "Please write the reference in the document system in one line, at most {limit} "
+            "characters."
+        ).format(limit=details.get("limit", "")),
+        Refusal.FILE_REQUIRED: lambda: _(
+            "This plan's reports need the document's file: the requisites are kept, please "
+            "attach the file too."
+        ),
+        Refusal.REQUISITES_INCOMPLETE: lambda: _(
+            "Without a file, the report needs all the document's requisites and its reference "
+            "in the document system. Press «Document requisites» to complete them."
+        ),
     }
     return texts[refused.refusal]()

@@ -28,7 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.config import Settings
+from bot.evidence_wording import kind_name, requisites_text
 from bot.presentation.report_keyboards import OpenReport, ReportStart
+from bot.presentation.requisites_keyboards import RequisiteAction, RequisitesStep
 from bot.presentation.text_limits import shorten
 from bot.refusals import Refusal, Refused
 from bot.report_draft import (
@@ -57,6 +59,7 @@ DOWNLOAD_TIMEOUT = 120  # seconds to download a report file to check its content
 
 class ReportInput(StatesGroup):
     collecting = State()
+    requisite = State()  # a requisite of the proving document is asked (handlers.report_requisites)
 
 
 class ReportFor(CallbackData, prefix="rf"):
@@ -73,12 +76,17 @@ class ReportDrop(CallbackData, prefix="rdr"):
     assignment_id: int
 
 
+# Refusals of a draft the person can still complete (the plan wants a file, or all requisites).
+DRAFT_CAN_BE_COMPLETED = frozenset({Refusal.FILE_REQUIRED, Refusal.REQUISITES_INCOMPLETE})
+DRAFT_STATES = (ReportInput.collecting.state, ReportInput.requisite.state)
+
+
 # --- The draft in the FSM -----------------------------------------------------------------------
 
 
 async def open_draft(state: FSMContext, assignment_id: int | None = None) -> ReportDraft | None:
     """The draft open in this chat (for this assignment, when one is named)."""
-    if await state.get_state() != ReportInput.collecting.state:
+    if await state.get_state() not in DRAFT_STATES:
         return None
     stored = (await state.get_data()).get(DRAFT)
     if stored is None:
@@ -95,13 +103,11 @@ async def _draft_being_filled(state: FSMContext) -> ReportDraft:
     return draft
 
 
-async def _post_draft(bot: Bot, chat_id: int, state: FSMContext, draft: ReportDraft) -> None:
+async def post_draft(bot: Bot, chat_id: int, state: FSMContext, draft: ReportDraft) -> None:
     """Keep the draft, and post its state under the latest input, removing the previous copy."""
     await state.update_data({DRAFT: draft.as_dict()})
     previous = (await state.get_data()).get(DRAFT_MESSAGE)
-    sent = await bot.send_message(
-        chat_id, draft_text(draft), reply_markup=draft_keyboard(draft.assignment_id)
-    )
+    sent = await bot.send_message(chat_id, draft_text(draft), reply_markup=draft_keyboard(draft))
     await state.update_data({DRAFT_MESSAGE: sent.message_id})
     if previous:
         # Already gone, or too old to delete: the newer copy is what counts.
@@ -138,6 +144,7 @@ def draft_text(draft: ReportDraft) -> str:
         )
     lines.append("")
     lines.extend(_documents_lines(draft.documents))
+    lines.append(_requisites_line(draft))
     if draft.comment:
         lines.append(_("Comment: {comment}").format(comment=escape(shorten(draft.comment, 500))))
     lines.append("")
@@ -147,14 +154,42 @@ def draft_text(draft: ReportDraft) -> str:
             "Then press «Send the report»."
         )
     )
+    if draft.without_file_allowed:
+        lines.append(
+            _(
+                "This plan accepts a report without a file: give all the document's requisites "
+                "and its reference in the document system."
+            )
+        )
     return "\n".join(lines)
 
 
-def draft_keyboard(assignment_id: int) -> InlineKeyboardMarkup:
-    return confirm_keyboard(
+def _requisites_line(draft: ReportDraft) -> str:
+    if draft.requisites is not None and not draft.requisites.is_empty:
+        return _("Requisites: {requisites}").format(requisites=requisites_text(draft.requisites, _))
+    if draft.expected:
+        kinds = ", ".join(kind_name(kind, _) for kind in draft.expected)
+        return _(
+            "Requisites: not given; the plan expects: {kinds} (press «Document requisites»)"
+        ).format(kinds=escape(kinds))
+    return _("Requisites: not given (press «Document requisites»)")
+
+
+def draft_keyboard(draft: ReportDraft) -> InlineKeyboardMarkup:
+    keyboard = confirm_keyboard(
         _("Send the report"),
-        ReportSend(assignment_id=assignment_id),
-        ReportDrop(assignment_id=assignment_id),
+        ReportSend(assignment_id=draft.assignment_id),
+        ReportDrop(assignment_id=draft.assignment_id),
+    )
+    requisites = InlineKeyboardBuilder()
+    requisites.button(
+        text=_("Document requisites"),
+        callback_data=RequisitesStep(
+            action=RequisiteAction.START, assignment_id=draft.assignment_id
+        ),
+    )
+    return InlineKeyboardMarkup(
+        inline_keyboard=requisites.as_markup().inline_keyboard + keyboard.inline_keyboard
     )
 
 
@@ -218,7 +253,7 @@ async def _begin_draft(query: CallbackQuery, state: FSMContext, target: ReportTa
         await state.set_data({DRAFT: draft.as_dict()})
     await query.answer()
     assert query.bot is not None
-    await _post_draft(query.bot, query.from_user.id, state, draft)
+    await post_draft(query.bot, query.from_user.id, state, draft)
 
 
 async def start_report(
@@ -282,13 +317,13 @@ async def document_added(message: Message, state: FSMContext, bot: Bot, settings
     caption_refused = draft.attach(document, message.caption, limits)
     if caption_refused is not None:
         await message.answer(refusal_text(caption_refused))
-    await _post_draft(bot, message.chat.id, state, draft)
+    await post_draft(bot, message.chat.id, state, draft)
 
 
 async def comment_typed(message: Message, state: FSMContext, bot: Bot) -> None:
     draft = await _draft_being_filled(state)
     draft.add_comment(message.text)  # too long: refused, the draft stays as it was
-    await _post_draft(bot, message.chat.id, state, draft)
+    await post_draft(bot, message.chat.id, state, draft)
 
 
 async def other_content(message: Message) -> None:
@@ -386,8 +421,11 @@ async def _submit(
             documents=draft.documents,
             now=now,
             admin_telegram_ids=settings.admin_ids,
+            requisites=draft.requisites,
         )
     except Refused as refused:
+        if refused.refusal in DRAFT_CAN_BE_COMPLETED:
+            raise  # a file or a requisite to add: the draft stays open
         # The measure or the body's part changed since the draft opened: the draft cannot be
         # sent any more. Its message says why; the error handler answers the button.
         await state.clear()
@@ -400,10 +438,11 @@ async def _submit(
 def build_router() -> Router:
     router = Router(name=__name__)
     collecting = StateFilter(ReportInput.collecting)
-    router.message.register(cancel_draft_command, collecting, Command("cancel"))
+    drafting = StateFilter(*DRAFT_STATES)
+    router.message.register(cancel_draft_command, drafting, Command("cancel"))
     # A draft report stays open across other commands: its attachments are not lost.
-    router.message.register(drop_draft_on_import, collecting, Command("import"))
-    router.message.register(document_added, collecting, F.document | F.photo)
+    router.message.register(drop_draft_on_import, drafting, Command("import"))
+    router.message.register(document_added, drafting, F.document | F.photo)
     router.message.register(comment_typed, collecting, F.text & ~F.text.startswith("/"))
     router.message.register(other_content, collecting, ~F.text)
     router.message.register(file_without_draft, F.document | F.photo)

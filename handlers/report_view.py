@@ -14,6 +14,7 @@ from bot.access import Roles
 from bot.calendar import time_zone
 from bot.clock import timezone_of, today_in
 from bot.config import Settings
+from bot.evidence_wording import requisites_text
 from bot.presentation.callbacks import OpenMeasure
 from bot.presentation.deadline_wording import deadline_phrase
 from bot.presentation.report_keyboards import OpenReport, report_keyboard
@@ -68,6 +69,10 @@ def report_text(view: ReportView, timezone: str, now: datetime) -> str:
             _("Expected document: {result}").format(
                 result=escape(shorten(view.result, TITLE_LENGTH))
             )
+        )
+    if view.requisites is not None:
+        lines.append(
+            _("Requisites: {requisites}").format(requisites=requisites_text(view.requisites, _))
         )
     if view.comment:
         lines.append(_("Comment: {comment}").format(comment=escape(view.comment)))

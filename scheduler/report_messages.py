@@ -13,6 +13,8 @@ from typing import Any
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.evidence import Requisites
+from bot.evidence_wording import requisites_text
 from bot.notification_kinds import (
     REPORT_REVIEWED,
     REPORT_SUBMITTED,
@@ -48,15 +50,25 @@ def render_report_submitted(
         gettext("Body: {body}").format(body=_field(notice.body, NAME_LENGTH)),
         gettext("Sent by {person}").format(person=_field(notice.person, NAME_LENGTH)),
     ]
+    requisites = Requisites.from_dict(notice.requisites)
+    if requisites is not None:
+        lines.append(
+            gettext("Requisites: {requisites}").format(
+                requisites=requisites_text(requisites, gettext)
+            )
+        )
     if notice.comment and not delivery.compact:
         lines.append(
             gettext("Comment: {comment}").format(comment=_field(notice.comment, COMMENT_LENGTH))
         )
-    lines.append(
-        ngettext("{count} document attached", "{count} documents attached", count).format(
-            count=count
+    if count:
+        lines.append(
+            ngettext("{count} document attached", "{count} documents attached", count).format(
+                count=count
+            )
         )
-    )
+    else:
+        lines.append(gettext("No file: the plan accepts the requisites without one."))
     keyboard = report_keyboard(
         gettext,
         report_id,

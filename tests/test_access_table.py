@@ -38,12 +38,14 @@ from bot.presentation.report_keyboards import (
     ReviewAction,
     ReviewReport,
 )
+from bot.presentation.requisites_keyboards import RequisiteAction, RequisitesStep
 from bot.summary_lists import Listed
 from bot.timezones import RussianZone
 from handlers.bodies import OrgsPage
 from handlers.card_actions import AssignBody, RemoveBody
 from handlers.coordinators import CoordinatorsPage, RemoveCoordinator
 from handlers.digest import DigestAction, DigestChoice
+from handlers.evidence_settings import EvidenceSetting
 from handlers.export import ExportAction, ExportButton
 from handlers.find import FindPage, OpenFound
 from handlers.invite import (
@@ -177,12 +179,14 @@ BUTTONS: list[Row] = [
     Row(lambda o: ReportFor(assignment_id=o.assignment), BODY),
     Row(lambda o: ReportSend(assignment_id=o.assignment), BODY),
     Row(lambda o: ReportDrop(assignment_id=o.assignment), BODY),
+    Row(lambda o: RequisitesStep(action=RequisiteAction.START, assignment_id=o.assignment), BODY),
     Row(lambda o: OpenReport(report_id=o.report), BODY | PLAN_B),
     Row(lambda o: ReportFiles(report_id=o.report), BODY | PLAN_B),
     Row(lambda o: ReviewReport(action=ReviewAction.ACCEPT, report_id=o.report), PLAN_B),
     Row(lambda o: ReviewReport(action=ReviewAction.RETURN, report_id=o.report), PLAN_B),
     Row(lambda o: ReviewPage(page=0), COORDINATORS),
     Row(lambda o: ReminderChoice(plan_id=o.world.plan_b, choice="standard"), PLAN_B),
+    Row(lambda o: EvidenceSetting(plan_id=o.world.plan_b, allowed=True), PLAN_B),
     Row(lambda o: DigestChoice(action=DigestAction.OFF), COORDINATORS),
     Row(
         lambda o: ExportButton(
@@ -243,6 +247,7 @@ COMMANDS: dict[str, tuple[str | None, frozenset[str]]] = {
     "find": ("Чужое", COORDINATORS),
     "review": (None, COORDINATORS),
     "reminders": (None, COORDINATORS),
+    "evidence": (None, COORDINATORS),
     "digest": (None, COORDINATORS),
     "orgs": (None, COORDINATORS),
     "officials": (None, COORDINATORS),

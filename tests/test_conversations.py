@@ -339,6 +339,7 @@ async def test_menus_are_set_per_scope_at_start(running_bot):
         "orgs",
         "officials",
         "reminders",
+        "evidence",
         "digest",
         "coordinators",
         "help",

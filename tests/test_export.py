@@ -275,7 +275,7 @@ async def test_the_sheet_is_ready_to_read_frozen_header_filter_real_dates_red_ov
 
     sheet = open_workbook(exported.content)["Мероприятия"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:M8"
+    assert sheet.auto_filter.ref == "A1:N8"
     assert sheet.column_dimensions["C"].width >= 40
     deadline = sheet["D2"]
     assert deadline.is_date and deadline.number_format == "DD.MM.YYYY"

@@ -39,6 +39,7 @@ OFFICIALS = MenuCommand("officials", N_("People registered with my plans' bodies
 INVITE = MenuCommand("invite", N_("Invite a person by link"))
 REVIEW = MenuCommand("review", N_("Reports waiting for my review"))
 REMINDERS = MenuCommand("reminders", N_("How often officials are reminded"))
+EVIDENCE = MenuCommand("evidence", N_("Reports without a file: by the document's requisites"))
 EXPORT = MenuCommand("export", N_("The plan as a spreadsheet"))
 DIGEST = MenuCommand("digest", N_("My weekly digest: day and time"))
 COORDINATORS = MenuCommand("coordinators", N_("Coordinators of the plans (administrators)"))
@@ -64,6 +65,7 @@ COORDINATOR_MENU = (
     ORGS,
     OFFICIALS,
     REMINDERS,
+    EVIDENCE,
     DIGEST,
     HELP,
     SETTINGS,

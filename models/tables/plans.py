@@ -45,6 +45,11 @@ class Plan(TimestampMixin, Base):
     # Reminder policy overrides; None means the defaults.
     reminder_policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A coordinator's setting: a report may stand on the document's requisites and its
+    # reference in the region's document system, without the file.
+    requisites_without_file: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     updated_at: Mapped[datetime] = mapped_column(
         UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=text("CURRENT_TIMESTAMP")
     )

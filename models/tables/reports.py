@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -48,6 +49,13 @@ class Report(TimestampMixin, Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
     review_reason: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The requisites of the document that proves the measure (bot.evidence): its kind, number,
+    # date, link and reference in the region's document system; None where not given.
+    evidence_kind: Mapped[str | None] = mapped_column(String(16))
+    evidence_number: Mapped[str | None] = mapped_column(String(40))
+    evidence_date: Mapped[date | None] = mapped_column(Date)
+    evidence_link: Mapped[str | None] = mapped_column(String(500))
+    evidence_reference: Mapped[str | None] = mapped_column(String(100))
 
     documents: Mapped[list[Document]] = relationship(back_populates="report", lazy="raise")
 
