@@ -7,7 +7,7 @@ again revives it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.audit import record_change
 from bot.body_names import match_bodies
+from bot.change_announcements import MeasureChange, announce_changes
+from bot.change_notices import ChangeKind
 from bot.measures import MeasureCard
 from bot.refusals import Refusal, Refused
 from bot.scope import changeable_card, changeable_measure, coordinated_card
@@ -53,7 +55,13 @@ async def bodies_to_assign(
 
 
 async def assign_body(
-    session: AsyncSession, roles: Roles, *, actor_id: int, measure_id: int, organization_id: int
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int,
+    measure_id: int,
+    organization_id: int,
+    now: datetime,
 ) -> AssignmentMade:
     """Give the measure to a body: a new assignment, or an ended one revived. The body becomes
     the lead executor only when the measure has no current lead."""
@@ -81,6 +89,7 @@ async def assign_body(
             old=ended_on,
             new=None,
         )
+        await _announce(session, existing, ChangeKind.BODY_ADDED, actor_id, now)
         return AssignmentMade(organization.full_name, is_lead, revived=True)
     assignment = Assignment(
         measure_id=measure.id,
@@ -96,6 +105,7 @@ async def assign_body(
         entity=assignment,
         new={"measure_id": measure.id, "organization_id": organization.id, "is_lead": is_lead},
     )
+    await _announce(session, assignment, ChangeKind.BODY_ADDED, actor_id, now)
     return AssignmentMade(organization.full_name, is_lead, revived=False)
 
 
@@ -107,6 +117,7 @@ async def remove_body(
     measure_id: int,
     organization_id: int,
     today: date,
+    now: datetime,
 ) -> str:
     """End a body's current assignment (valid until today; never deleted, its reports stay).
     Returns the body's name."""
@@ -135,4 +146,18 @@ async def remove_body(
         old=None,
         new=today,
     )
+    await _announce(session, assignment, ChangeKind.BODY_REMOVED, actor_id, now)
     return name
+
+
+async def _announce(
+    session: AsyncSession, assignment: Assignment, kind: ChangeKind, actor_id: int, now: datetime
+) -> None:
+    """The body added or removed is told (its officials and heads, not the coordinator)."""
+    await announce_changes(
+        session,
+        [MeasureChange(assignment.measure_id, kind, organization_id=assignment.organization_id)],
+        actor_id=actor_id,
+        change_set=f"{kind}:{assignment.id}:{now.isoformat()}",
+        now=now,
+    )

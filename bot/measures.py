@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.access import Roles
 from bot.measure_status import (
@@ -24,6 +25,7 @@ from models.tables import (
     Assignment,
     AssignmentStatus,
     DeadlineChange,
+    DeadlineChangeStatus,
     Measure,
     Official,
     Organization,
@@ -275,6 +277,7 @@ _CARD_REPORTS = (
     .join(Official, Official.id == Report.author_id)
     .where(Assignment.measure_id == bindparam("measure_id"))
 )
+_DECIDER = aliased(Official)
 _CARD_DEADLINE_CHANGES = (
     select(
         DeadlineChange.decided_at,
@@ -283,9 +286,16 @@ _CARD_DEADLINE_CHANGES = (
         DeadlineChange.old_deadline,
         DeadlineChange.new_deadline,
         DeadlineChange.reason,
+        DeadlineChange.decision_reason,
+        DeadlineChange.requested_by_id != DeadlineChange.decided_by_id,
+        _DECIDER.full_name,
+        _DECIDER.first_name,
+        _DECIDER.last_name,
+        _DECIDER.telegram_id,
         *_PERSON_NAME,
     )
     .outerjoin(Official, Official.id == DeadlineChange.requested_by_id)
+    .outerjoin(_DECIDER, _DECIDER.id == DeadlineChange.decided_by_id)
     .where(DeadlineChange.measure_id == bindparam("measure_id"))
 )
 
@@ -315,16 +325,18 @@ async def _card_history(session: AsyncSession, measure_id: int) -> tuple[History
             history.append(
                 HistoryEntry(reviewed_at, f"report_{status.value}", None, {"reason": reason})
             )
-    for decided_at, created_at, status, old, new, reason, *who in await plain_rows(
-        session, _CARD_DEADLINE_CHANGES, parameters
-    ):
+    for row in await plain_rows(session, _CARD_DEADLINE_CHANGES, parameters):
+        decided_at, created_at, status, old, new, reason, decision_reason, asked = row[:8]
+        decider, who = _name(*row[8:12]), _name(*row[12:])
+        details: dict[str, object] = {"old": old, "new": new, "reason": reason}
+        if status is DeadlineChangeStatus.REQUESTED or (decided_at is not None and asked):
+            # An official's request, then (once decided) the coordinator's decision.
+            history.append(HistoryEntry(created_at, "deadline_requested", who, details))
+            if decided_at is None:
+                continue
+            who, details = decider, {"old": old, "new": new, "reason": decision_reason}
         history.append(
-            HistoryEntry(
-                decided_at or created_at,
-                f"deadline_{status.value}",
-                _name(*who),
-                {"old": old, "new": new, "reason": reason},
-            )
+            HistoryEntry(decided_at or created_at, f"deadline_{status.value}", who, details)
         )
     history.sort(key=lambda entry: entry.at)
     return tuple(history)

@@ -222,6 +222,7 @@ async def assign_picked(
         actor_id=official.id,
         measure_id=callback_data.measure_id,
         organization_id=callback_data.organization_id,
+        now=now,
     )
     if await state.get_state() == CardInput.body_name.state:
         await state.clear()
@@ -254,6 +255,7 @@ async def remove_picked(
         measure_id=callback_data.measure_id,
         organization_id=callback_data.organization_id,
         today=await person_today(session, official, now, settings.default_timezone),
+        now=now,
     )
     note = _("✓ «{body}» no longer answers for this measure.").format(
         body=escape(shorten(name, NAME_LENGTH))

@@ -26,9 +26,12 @@ from sqlalchemy import select
 
 import bot.presentation
 import handlers
+from bot.deadline_requests import QuickDate
 from bot.due_lists import DueList
 from bot.export import ExportKind
 from bot.presentation.callbacks import DueListPage, MeasureList, OpenMeasure, SummaryPage, View
+from bot.presentation.deadline_requests import DeadlineChoice, DeadlineDecision, Decision
+from bot.presentation.official_requests import OfficialRequest, RequestKind
 from bot.presentation.report_keyboards import (
     OpenReport,
     ReportFiles,
@@ -61,7 +64,15 @@ from handlers.reminder_settings import ReminderChoice
 from handlers.report_draft import ReportDrop, ReportFor, ReportSend
 from handlers.review_list import ReviewPage
 from handlers.timezones import BodyZone, BodyZones, OpenBody, OwnZone, SettingsItem, SettingsMenu
-from models.tables import Assignment, Invitation, Membership, Official, Role
+from models.tables import (
+    Assignment,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Invitation,
+    Membership,
+    Official,
+    Role,
+)
 from tests.access_probe import Outcome, carrier_of, press, probe, refusal_texts
 from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_coordination import (
@@ -120,6 +131,7 @@ class Objects:
     tamara: int
     coordinator_membership: int  # Boris's
     invitation: int  # made by Boris
+    deadline_request: int = 0  # «Минцифры» asks to move plan A's measure 2.
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,18 @@ BUTTONS: list[Row] = [
     Row(lambda o: JoinInvitation(action=JoinAction.CANCEL, invitation_id=o.invitation), EVERYONE),
     Row(lambda o: PeoplePage(page=0), COORDINATORS),
     Row(lambda o: Deactivate(official_id=o.tamara), {ADMIN}),
+    # A new deadline is asked by the measure's body; decided by its plan's coordinators (the
+    # request is plan A's: decline first, since an approval decides it).
+    Row(lambda o: OfficialRequest(kind=RequestKind.DEADLINE, measure_id=o.world.foreign), BODY),
+    Row(lambda o: DeadlineChoice(measure_id=o.world.foreign, choice=QuickDate.MONTH), BODY),
+    Row(
+        lambda o: DeadlineDecision(action=Decision.DECLINE, change_id=o.deadline_request),
+        {OTHER_COORDINATOR, ADMIN},
+    ),
+    Row(
+        lambda o: DeadlineDecision(action=Decision.APPROVE, change_id=o.deadline_request),
+        {OTHER_COORDINATOR, ADMIN},
+    ),
     Row(lambda o: CoordinatorsPage(page=0), {ADMIN}),
     Row(lambda o: RemoveCoordinator(membership_id=o.coordinator_membership), {ADMIN}),
     Row(lambda o: LeaveBody(organization_id=o.world.tourism), BODY),
@@ -305,8 +329,29 @@ async def table_world(running_bot) -> Objects:
         assignment = await session.scalar(
             select(Assignment.id).where(Assignment.measure_id == world.foreign)
         )
+        digital = await session.scalar(
+            select(Assignment.id).where(
+                Assignment.measure_id == world.reengineering,
+                Assignment.organization_id == world.digital,
+            )
+        )
+        request = DeadlineChange(
+            measure_id=world.reengineering,
+            assignment_id=digital,
+            status=DeadlineChangeStatus.REQUESTED,
+            new_deadline=today(running_bot) + timedelta(days=60),
+            reason="Ждём заключения",
+        )
+        session.add(request)
+        await session.flush()
         return Objects(
-            world, isolated.report, assignment, isolated.tamara, membership, invitation.id
+            world,
+            isolated.report,
+            assignment,
+            isolated.tamara,
+            membership,
+            invitation.id,
+            request.id,
         )
 
 

@@ -204,9 +204,12 @@ async def test_a_big_reminder_is_a_digest_with_the_most_urgent_first(emulator, s
     assert text.count("Срок 04.04.2025 (просрочено на") == 5
     assert "…и ещё 295 мероприятий" in text
     rows = message.button_texts()
-    assert [len(row) for row in rows] == [2, 2, 2, 2, 2, 1]
-    assert {row[1] for row in rows[:5]} == {"Отчитаться"}
-    assert rows[5] == ["Все мои сроки"]
+    # Under the most urgent one, the requests to the coordinators: one tap from the reminder.
+    assert [len(row) for row in rows] == [2, 2, 1, 2, 2, 2, 2, 1]
+    assert rows[1] == ["Перенести срок", "Вопрос координатору"]
+    assert rows[2] == ["Не наше мероприятие"]
+    assert {row[1] for row in rows[:1] + rows[3:7]} == {"Отчитаться"}
+    assert rows[7] == ["Все мои сроки"]
 
 
 # --- The complete list behind the button ------------------------------------------------------

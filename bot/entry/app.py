@@ -46,6 +46,7 @@ from models import queries
 from models.engine import create_engine, create_sessionmaker, create_update_sessionmaker
 from scheduler import (
     BackgroundJobs,
+    change_messages,  # noqa: F401  (registers deadline requests and announced changes)
     digest_messages,  # noqa: F401  (registers the weekly digest renderer)
     invitation_messages,  # noqa: F401  (registers "your invitation was used")
     reminder_messages,  # noqa: F401  (registers the reminder renderer)

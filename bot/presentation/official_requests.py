@@ -36,14 +36,14 @@ def official_request_rows(
 
     def button(text: str, kind: RequestKind) -> InlineKeyboardButton:
         return InlineKeyboardButton(
-            text=gettext(text),
+            text=text,
             callback_data=OfficialRequest(kind=kind, measure_id=measure_id).pack(),
         )
 
     return [
         [
-            button("Move the deadline", RequestKind.DEADLINE),
-            button("Ask the coordinator", RequestKind.QUESTION),
+            button(gettext("Move the deadline"), RequestKind.DEADLINE),
+            button(gettext("Ask the coordinator"), RequestKind.QUESTION),
         ],
-        [button("Not our measure", RequestKind.NOT_OURS)],
+        [button(gettext("Not our measure"), RequestKind.NOT_OURS)],
     ]
