@@ -38,8 +38,10 @@ from tests.test_coordination import (
     COORDINATOR_A,
     OFFICIAL_A,
     OFFICIAL_AB,
+    OFFICIAL_B,
     World,
     make_world,
+    open_card,
     press_forged,
     rows,
     settled,
@@ -423,3 +425,48 @@ def test_forty_changed_measures_fit_one_message_whatever_their_titles():
     assert fits_message(text)
     assert text.count("• ") == 40  # every measure is listed, in the shortest form
     assert len(keyboard.inline_keyboard) == 10
+
+
+async def test_a_coordinators_changes_are_told_to_the_bodies_concerned(running_bot, world):
+    anna = user(running_bot, COORDINATOR_A)
+    oleg = user(running_bot, OFFICIAL_A)  # official of «Минтруд»
+    head = user(running_bot, OFFICIAL_AB)  # its head (and official of the tourism committee)
+    tamara = user(running_bot, OFFICIAL_B)  # the tourism committee only
+    card = await open_card(anna, "реинжиниринг", "2. Реинжиниринг процессов")
+    anna.press(card, text="Assign a body")
+    await anna.wait_for_message("Type part of the name of the body")
+    anna.send_text("минтруд")
+    choice = await anna.wait_for_message("Which body answers for measure 2.?")
+    anna.press(choice, text="Минтруд — Министерство труда и социальной защиты")
+    edited = await anna.wait_for_edit(choice, "is assigned as a co-executor")
+    for person in (oleg, head):
+        told = await person.wait_for_message("Changes: 1 measure you answer for", timeout=15)
+        assert "2." in told.text and "executor added: Минтруд" in told.text
+        assert "Реинжиниринг процессов" in told.flat_button_texts()[0]
+
+    anna.press(edited, text="Remove a body")
+    picker = await anna.wait_for_edit(edited, "Which body no longer answers", min_edits=2)
+    anna.press(picker, text="Минтруд")
+    await anna.wait_for_edit(picker, "no longer answers for this measure", min_edits=3)
+    for person in (oleg, head):
+        told = await person.wait_for_message("Changes: 1 measure you answer for", timeout=15)
+        assert "executor removed: Минтруд" in told.text
+
+    card = await open_card(anna, "1.1", "1.1. Утверждён порядок обратной связи")
+    anna.press(card, text="Change the deadline")
+    await anna.wait_for_message("Send the new deadline of measure 1.1.")
+    anna.send_text("5.3.27")
+    await anna.wait_for_message("Why is the deadline of measure 1.1. moved")
+    anna.send_text("Письмо Минфина")
+    await anna.wait_for_message("The deadline is moved")
+    for person in (oleg, head):
+        told = await person.wait_for_message("Changes: 1 measure you answer for", timeout=15)
+        assert f"deadline: {day(today(running_bot))} → 05.03.2027" in told.text
+
+    # Told once each; nobody else (not the coordinator, not another body's official).
+    for person in (oleg, head, anna, tamara):
+        await settled(person)
+    assert len([m for m in oleg.messages if "measure you answer for" in (m.text or "")]) == 3
+    assert len([m for m in head.messages if "measure you answer for" in (m.text or "")]) == 3
+    assert not [m for m in anna.messages if "measure you answer for" in (m.text or "")]
+    assert not [m for m in tamara.messages if "measure you answer for" in (m.text or "")]
