@@ -181,14 +181,17 @@ async def reason_typed(
     settings: Settings,
     now: datetime,
 ) -> None:
-    data = await state.get_data()
+    day = (await state.get_data()).get("day")
+    if not isinstance(day, str):  # the dialog's date is lost: it starts again from the card
+        await state.clear()
+        return
     async with dialog_ends_on_refusal(state, ask_again=REASON_AGAIN):
         requested = await deadline_requests.request_deadline(
             session,
             roles,
             official=official,
             measure_id=await _measure_in_dialog(state),
-            day=date.fromisoformat(str(data.get("day"))),
+            day=date.fromisoformat(day),
             reason=message.text,
             today=await person_today(session, official, now, settings.default_timezone),
             now=now,
