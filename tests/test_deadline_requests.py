@@ -10,12 +10,18 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.access import Roles
 from bot.change_announcements import MEASURES_PER_MESSAGE
-from bot.change_notices import MEASURES_CHANGED
-from bot.deadline_requests import QuickDate, check_requested_day, quick_dates
+from bot.change_notices import DEADLINE_DECIDED, MEASURES_CHANGED
+from bot.deadline_requests import (
+    QuickDate,
+    check_requested_day,
+    decidable_request,
+    decide_request,
+    quick_dates,
+    request_deadline,
+)
 from bot.notification_kinds import REMINDER, ReminderItem, ReminderNotice
-from bot.plan_import.model import ImportResult, ParsedExecutor, ParsedMeasure, ParsedPlan
-from bot.plan_import.store import store_import
 from bot.presentation.deadline_requests import DeadlineChoice
 from bot.presentation.official_requests import OfficialRequest, RequestKind
 from bot.presentation.text_limits import fits_message
@@ -34,8 +40,10 @@ from models.tables import (
 )
 from scheduler.change_messages import render_measures_changed
 from scheduler.notifications import Delivery
+from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_coordination import (
     COORDINATOR_A,
+    COORDINATOR_B,
     OFFICIAL_A,
     OFFICIAL_AB,
     OFFICIAL_B,
@@ -48,6 +56,7 @@ from tests.test_coordination import (
     today,
     user,
 )
+from tests.test_plan_import_chat import plan_csv, send_plan
 from tests.test_reports import open_my_card
 
 
@@ -336,33 +345,31 @@ CULTURE, SPORT = "Комитет по культуре", "Комитет по с
 CULTURE_OFFICIAL, CULTURE_HEAD, SPORT_OFFICIAL = 3101, 3102, 3103
 
 
-def plan_version(count: int, deadline: date, *, moved: int, dropped: int) -> ImportResult:
-    """Measures 1…count of «Комитет по культуре»; measure `moved` is the sports committee's and
-    measure `dropped` is not in this version (0: none)."""
-    measures = [
-        ParsedMeasure(
-            number=f"{n}.",
-            title=f"Мероприятие номер {n} " + "с длинным наименованием " * 8,
-            deadline=deadline,
-            executors=[ParsedExecutor(name=SPORT if n == moved else CULTURE, lead=True)],
-        )
-        for n in range(1, count + 1)
-        if n != dropped
-    ]
-    return ImportResult(
-        plans=[ParsedPlan("План культуры", measures=measures)], warnings=[], source_format="csv"
+def plan_version(count: int, deadline: date, *, moved: int, dropped: int) -> bytes:
+    """The plan as a CSV file: measures 1…count of «Комитет по культуре»; measure `moved` is
+    the sports committee's and measure `dropped` is not in this version (0: none)."""
+    return plan_csv(
+        [
+            f"{n}.;Мероприятие номер {n} {'с длинным наименованием ' * 8};{day(deadline)};"
+            f"{SPORT if n == moved else CULTURE};отчёт"
+            for n in range(1, count + 1)
+            if n != dropped
+        ],
+        title="План культуры",
     )
+
+
+async def save_plan(admin, content: bytes, done: str) -> None:
+    preview = await send_plan(admin, content)
+    admin.press(preview, text="Сохранить план")
+    await admin.wait_for_edit(preview, done, min_edits=2, timeout=30)
 
 
 async def test_a_reimport_tells_each_person_once_in_one_grouped_message(running_bot):
     first, second = date(2026, 6, 30), date(2026, 9, 30)
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+    await save_plan(admin, plan_version(42, first, moved=0, dropped=0), "сохранён")
     async with running_bot.sessionmaker() as session, session.begin():
-        coordinator = Official(telegram_id=COORDINATOR_A, first_name="Анна", locale="en")
-        session.add(coordinator)
-        await session.flush()
-        await store_import(
-            session, plan_version(42, first, moved=0, dropped=0), actor_id=coordinator.id
-        )
         culture = await session.scalar(
             select(Organization.id).where(Organization.full_name == CULTURE)
         )
@@ -372,15 +379,14 @@ async def test_a_reimport_tells_each_person_once_in_one_grouped_message(running_
             await session.flush()
             session.add(Membership(official_id=person.id, role=role, organization_id=culture))
     # The new version: every deadline moved, measure 41 passes to sport, measure 42 is gone.
-    async with running_bot.sessionmaker() as session, session.begin():
-        await store_import(
-            session, plan_version(42, second, moved=41, dropped=42), actor_id=coordinator.id
-        )
+    await save_plan(admin, plan_version(42, second, moved=41, dropped=42), "обновлён")
+
     notices = await rows(running_bot, Notification, Notification.kind == MEASURES_CHANGED)
     by_person = {}
     for notice in notices:
         by_person.setdefault(notice.chat_id, []).append(notice)
-    assert set(by_person) == {CULTURE_OFFICIAL, CULTURE_HEAD}  # sport has nobody yet
+    # The body's official and head; not the administrator who loaded it; sport has nobody yet.
+    assert set(by_person) == {CULTURE_OFFICIAL, CULTURE_HEAD}
     # 40 deadlines, measure 41 no longer theirs, measure 42 excluded: one change set, 42
     # measures, in two parts of at most MEASURES_PER_MESSAGE.
     parts = sorted(by_person[CULTURE_OFFICIAL], key=lambda notice: notice.payload["part"])
@@ -470,3 +476,64 @@ async def test_a_coordinators_changes_are_told_to_the_bodies_concerned(running_b
     assert len([m for m in head.messages if "measure you answer for" in (m.text or "")]) == 3
     assert not [m for m in anna.messages if "measure you answer for" in (m.text or "")]
     assert not [m for m in tamara.messages if "measure you answer for" in (m.text or "")]
+
+
+async def test_of_two_decisions_at_once_only_the_first_counts(sessionmaker, monkeypatch):
+    now = datetime.now(UTC)
+    world = await make_world(sessionmaker, now.date())
+    async with sessionmaker() as session, session.begin():
+        [oleg, anna, boris] = [
+            await session.scalar(select(Official).where(Official.telegram_id == telegram_id))
+            for telegram_id in (OFFICIAL_A, COORDINATOR_A, COORDINATOR_B)
+        ]
+        requested = await request_deadline(
+            session,
+            Roles(official_organization_ids=frozenset({world.labour})),
+            official=oleg,
+            measure_id=world.feedback,
+            day=now.date() + timedelta(days=20),
+            reason="Смена подрядчика",
+            today=now.date(),
+            now=now,
+            admin_telegram_ids=frozenset(),
+        )
+    coordinators = Roles(coordinator_plan_ids=frozenset({world.plan_a}))
+    async with sessionmaker() as session:
+        # The second coordinator's press read the request while it still waited…
+        stale = await decidable_request(session, coordinators, requested.change_id)
+    async with sessionmaker() as session, session.begin():
+        await decide_request(
+            session,
+            coordinators,
+            coordinator=await session.get_one(Official, anna.id),
+            change_id=requested.change_id,
+            approve=True,
+            now=now,
+        )
+
+    # …and decides after the first decision is saved: the conditional update finds nothing.
+    async def read_before_the_first(*_: object) -> object:
+        return stale
+
+    monkeypatch.setattr("bot.deadline_requests.decidable_request", read_before_the_first)
+    with pytest.raises(Refused) as refused:
+        async with sessionmaker() as session, session.begin():
+            await decide_request(
+                session,
+                coordinators,
+                coordinator=await session.get_one(Official, boris.id),
+                change_id=requested.change_id,
+                approve=False,
+                reason="Нет",
+                now=now,
+            )
+    assert refused.value.refusal is Refusal.ALREADY_DECIDED
+    async with sessionmaker() as session:
+        change = await session.get_one(DeadlineChange, requested.change_id)
+        assert change.status is DeadlineChangeStatus.APPLIED and change.decided_by_id == anna.id
+        notices = list(
+            await session.scalars(
+                select(Notification.chat_id).where(Notification.kind == DEADLINE_DECIDED)
+            )
+        )
+        assert notices == [OFFICIAL_A]  # told once, of the decision that counted
