@@ -281,7 +281,7 @@ async def test_one_open_request_per_body_and_measure(running_bot, world):
             )
 
 
-async def test_a_request_on_a_done_measure_is_refused(running_bot, world):
+async def test_a_request_on_a_done_or_excluded_measure_is_refused(running_bot, world):
     official = user(running_bot, OFFICIAL_A)
     async with running_bot.sessionmaker() as session, session.begin():
         await session.execute(
@@ -295,6 +295,19 @@ async def test_a_request_on_a_done_measure_is_refused(running_bot, world):
     ):
         answer = await press_forged(running_bot, official, data.pack())
         assert answer.text == "This measure is already done."
+    # Nor on one excluded from the plan.
+    async with running_bot.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Measure)
+            .where(Measure.id == world.training)
+            .values(removed_at=running_bot.settings.now())
+        )
+    answer = await press_forged(
+        running_bot,
+        official,
+        OfficialRequest(kind=RequestKind.DEADLINE, measure_id=world.training).pack(),
+    )
+    assert answer.text.startswith("This measure was removed from the plan")
     assert await rows(running_bot, DeadlineChange) == []
 
 
@@ -537,3 +550,17 @@ async def test_of_two_decisions_at_once_only_the_first_counts(sessionmaker, monk
             )
         )
         assert notices == [OFFICIAL_A]  # told once, of the decision that counted
+
+
+async def test_cancel_leaves_the_request_unsent(running_bot, world):
+    official = user(running_bot, OFFICIAL_A)
+    card = await open_my_card(official, "Утверждён порядок")
+    official.press(card, text="Move the deadline")
+    await official.wait_for_message("To which date should the deadline of measure 1.1.")
+    official.send_text(day(today(running_bot) + timedelta(days=10)))
+    await official.wait_for_message("Why does measure 1.1. need the deadline")
+    official.send_command("/cancel")
+    await official.wait_for_message("Cancelled.")
+    official.send_text("Причина, написанная слишком поздно")
+    await settled(official)
+    assert await rows(running_bot, DeadlineChange) == []
