@@ -1,4 +1,9 @@
-"""A coordinator moves a measure's deadline at once, with a reason (an applied DeadlineChange)."""
+"""A coordinator moves a measure's deadline at once, with a reason (an applied DeadlineChange).
+
+`apply_deadline` is the move itself, shared with an approved request (bot/deadline_requests.py):
+the measure, the audit trail and the announcement to the bodies concerned. The reminder
+schedule follows by itself: its points are keyed by the deadline (bot/reminder_policy.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.audit import record_change
+from bot.change_announcements import MeasureChange, announce_changes
+from bot.change_notices import ChangeKind
 from bot.refusals import Refusal, Refused
 from bot.scope import changeable_measure, coordinated_measure
 from models.tables import DeadlineChange, DeadlineChangeStatus, Measure
@@ -105,11 +112,35 @@ async def change_deadline(
     """Move the deadline at once: the measure, an applied DeadlineChange and the audit trail."""
     reason = clean_reason(reason)
     measure = await check_new_deadline(session, roles, measure_id, new_deadline)
+    change = applied_change(
+        measure, measure.deadline, new_deadline, reason=reason, actor_id=actor_id, now=now
+    )
+    session.add(change)
+    await session.flush()
+    return await apply_deadline(
+        session,
+        measure,
+        new_deadline,
+        actor_id=actor_id,
+        change_set=f"deadline:{change.id}",
+        now=now,
+    )
+
+
+async def apply_deadline(
+    session: AsyncSession,
+    measure: Measure,
+    new_deadline: date,
+    *,
+    actor_id: int,
+    change_set: str,
+    now: datetime,
+    not_told: tuple[int, ...] = (),
+) -> DeadlineMoved:
+    """Move the measure's deadline: the audit trail, and the bodies answering for it told
+    (not `actor_id`, nor `not_told`)."""
     old = measure.deadline
     measure.deadline = new_deadline
-    session.add(
-        applied_change(measure, old, new_deadline, reason=reason, actor_id=actor_id, now=now)
-    )
     await record_change(
         session,
         actor_id=actor_id,
@@ -118,5 +149,13 @@ async def change_deadline(
         field="deadline",
         old=old,
         new=new_deadline,
+    )
+    await announce_changes(
+        session,
+        [MeasureChange(measure.id, ChangeKind.DEADLINE, old=old, new=new_deadline)],
+        actor_id=actor_id,
+        change_set=change_set,
+        now=now,
+        not_told=not_told,
     )
     return DeadlineMoved(old, new_deadline)

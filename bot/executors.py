@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.audit import record_change
 from bot.body_names import match_bodies
+from bot.change_announcements import MeasureChange, announce_changes
+from bot.change_notices import ChangeKind
 from bot.measures import MeasureCard
 from bot.refusals import Refusal, Refused
 from bot.scope import changeable_card, changeable_measure, coordinated_card
@@ -60,12 +62,12 @@ async def assign_body(
     measure_id: int,
     organization_id: int,
     lead: bool | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> AssignmentMade:
     """Give the measure to a body: a new assignment, or an ended one revived. The body becomes
     the lead executor only when the measure has no current lead (or as `lead` says, when the
-    body takes another's place: see `replace_body`). `now`: the update's moment, when the
-    measure's history shows the change (the time of writing when not given)."""
+    body takes another's place: see `replace_body`). `now`: the update's moment (the
+    measure's history and the announcement to the body carry it)."""
     measure = await changeable_measure(session, roles, measure_id)
     organization = await session.get(Organization, organization_id)
     if organization is None:
@@ -93,6 +95,7 @@ async def assign_body(
             new=None,
             at=now,
         )
+        await _announce(session, existing, ChangeKind.BODY_ADDED, actor_id, now)
         return AssignmentMade(organization.full_name, is_lead, revived=True)
     assignment = Assignment(
         measure_id=measure.id,
@@ -109,6 +112,7 @@ async def assign_body(
         new={"measure_id": measure.id, "organization_id": organization.id, "is_lead": is_lead},
         at=now,
     )
+    await _announce(session, assignment, ChangeKind.BODY_ADDED, actor_id, now)
     return AssignmentMade(organization.full_name, is_lead, revived=False)
 
 
@@ -120,7 +124,7 @@ async def remove_body(
     measure_id: int,
     organization_id: int,
     today: date,
-    now: datetime | None = None,
+    now: datetime,
 ) -> str:
     """End a body's current assignment (valid until today; never deleted, its reports stay).
     Returns the body's name."""
@@ -150,6 +154,7 @@ async def remove_body(
         new=today,
         at=now,
     )
+    await _announce(session, assignment, ChangeKind.BODY_REMOVED, actor_id, now)
     return name
 
 
@@ -162,7 +167,7 @@ async def replace_body(
     organization_id: int,
     replaced_id: int,
     today: date,
-    now: datetime | None = None,
+    now: datetime,
 ) -> AssignmentMade:
     """The measure passes from one body to another: the replaced body's assignment ends (as
     `remove_body`), the other body's is made (as `assign_body`) in its role: a lead stays lead,
@@ -192,5 +197,18 @@ async def replace_body(
         measure_id=measure_id,
         organization_id=organization_id,
         lead=bool(replaced),
+        now=now,
+    )
+
+
+async def _announce(
+    session: AsyncSession, assignment: Assignment, kind: ChangeKind, actor_id: int, now: datetime
+) -> None:
+    """The body added or removed is told (its officials and heads, not the coordinator)."""
+    await announce_changes(
+        session,
+        [MeasureChange(assignment.measure_id, kind, organization_id=assignment.organization_id)],
+        actor_id=actor_id,
+        change_set=f"{kind}:{assignment.id}:{now.isoformat()}",
         now=now,
     )

@@ -388,6 +388,7 @@ async def grant_claim(
         organization_id=organization_id,
         replaced_id=view.organization_id,
         today=today,
+        now=now,
     )
     await _close(
         session,

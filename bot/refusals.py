@@ -29,6 +29,11 @@ class Refusal(enum.StrEnum):
     NOT_EXECUTOR = "not_executor"
     NO_EXECUTORS = "no_executors"  # nobody answers for the measure: no body to remove
     SAME_DEADLINE = "same_deadline"
+    # An official's deadline request (details: deadline, an ISO date)
+    DEADLINE_NOT_AFTER_TODAY = "deadline_not_after_today"
+    DEADLINE_NOT_LATER = "deadline_not_later"  # not later than the current deadline
+    REQUEST_OPEN = "request_open"  # the body's request on the measure waits for a decision
+    ALREADY_DECIDED = "already_decided"  # another coordinator decided the request first
     ALREADY_REVOKED = "already_revoked"  # an invitation
     NOT_INVITATION_MAKER = "not_invitation_maker"  # only the maker or an administrator revokes
     # Reasons and comments written by the person (details: limit)

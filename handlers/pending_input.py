@@ -14,6 +14,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.card_actions import CardInput
+from handlers.deadline_requests import RequestInput
 from handlers.find import FindInput
 from handlers.invite import InviteInput
 from handlers.questions import QuestionInput
@@ -37,7 +38,9 @@ async def expect_text(message: Message) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    waiting = StateFilter(FindInput, CardInput, InviteInput, ReviewInput, QuestionInput)
+    waiting = StateFilter(
+        FindInput, CardInput, InviteInput, ReviewInput, QuestionInput, RequestInput
+    )
     router.message.register(cancel_input, waiting, Command("cancel"))
     router.message.register(drop_input_on_command, waiting, F.text.startswith("/"))
     router.message.register(expect_text, waiting, ~F.text)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiogram.utils.i18n import gettext as _
 
+from bot.presentation.deadline_wording import format_day
 from bot.refusals import Refusal, Refused
+
+
+def _day(iso: object) -> str:
+    """A date of a refusal's details (ISO) as people write it."""
+    return format_day(date.fromisoformat(iso)) if isinstance(iso, str) and iso else "—"
 
 
 def refusal_text(refused: Refused) -> str:
@@ -32,6 +40,16 @@ def refusal_text(refused: Refused) -> str:
         Refusal.NOT_EXECUTOR: lambda: _("This body no longer answers for the measure."),
         Refusal.NO_EXECUTORS: lambda: _("No body answers for this measure."),
         Refusal.SAME_DEADLINE: lambda: _("This is the measure's deadline already."),
+        Refusal.DEADLINE_NOT_AFTER_TODAY: lambda: _("The new deadline must be after today."),
+        Refusal.DEADLINE_NOT_LATER: lambda: _(
+            "The new deadline must be later than the current one ({deadline}). To finish "
+            "earlier no request is needed: just report when it is done."
+        ).format(deadline=_day(details.get("deadline"))),
+        Refusal.REQUEST_OPEN: lambda: _(
+            "Your body's request to move this deadline (to {deadline}) is waiting for the "
+            "coordinator's decision. A new request can be sent once it is decided."
+        ).format(deadline=_day(details.get("deadline"))),
+        Refusal.ALREADY_DECIDED: lambda: _("This request has already been decided."),
         Refusal.ALREADY_REVOKED: lambda: _("This invitation is revoked already."),
         Refusal.NOT_INVITATION_MAKER: lambda: _(
             "Only the person who made an invitation can revoke it."

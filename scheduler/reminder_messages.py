@@ -32,6 +32,7 @@ from bot.due_lists import DueList
 from bot.notification_kinds import REMINDER, ReminderItem, ReminderNotice
 from bot.presentation.callbacks import DueListPage, OpenMeasure
 from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.official_requests import official_request_rows
 from bot.presentation.report_keyboards import ReportStart
 from bot.presentation.text_limits import fits_message, shorten
 from scheduler.notifications import Delivery, GetText, NGetText, Rendered, register
@@ -138,7 +139,8 @@ def _own_section(
     rows: list[int],
 ) -> str:
     """The person's own measures: counts, `shown` of them in full with their card and Report
-    buttons, and a button to the complete list (added to `builder` and `rows`)."""
+    buttons, the requests to the coordinators (a new deadline, a question, "not ours") for the
+    most urgent one, and a button to the complete list (added to `builder` and `rows`)."""
     lines = [
         gettext("<b>Deadlines of your measures</b>") + f": {len(own)}",
         _counts_line(own, today, gettext),
@@ -155,6 +157,11 @@ def _own_section(
             callback_data=ReportStart(measure_id=item.measure_id),
         )
         rows.append(2)
+        if item is own[0]:
+            # The most urgent measure: ask for a new date (or ask, or refuse it) in one tap.
+            for row in official_request_rows(gettext, item.measure_id):
+                builder.add(*row)
+                rows.append(len(row))
     if 0 < shown < len(own):
         more = len(own) - shown
         lines += [

@@ -26,9 +26,11 @@ from sqlalchemy import select
 
 import bot.presentation
 import handlers
+from bot.deadline_requests import QuickDate
 from bot.due_lists import DueList
 from bot.export import ExportKind
 from bot.presentation.callbacks import DueListPage, MeasureList, OpenMeasure, SummaryPage, View
+from bot.presentation.deadline_requests import DeadlineChoice, DeadlineDecision, Decision
 from bot.presentation.official_requests import OfficialRequest, RequestKind
 from bot.presentation.question_keyboards import ClaimBody, QuestionReply, ReplyVerb
 from bot.presentation.report_keyboards import (
@@ -67,6 +69,8 @@ from handlers.review_list import ReviewPage
 from handlers.timezones import BodyZone, BodyZones, OpenBody, OwnZone, SettingsItem, SettingsMenu
 from models.tables import (
     Assignment,
+    DeadlineChange,
+    DeadlineChangeStatus,
     Invitation,
     MeasureQuestion,
     Membership,
@@ -134,6 +138,7 @@ class Objects:
     invitation: int  # made by Boris
     question: int = 0  # Tamara's question on plan B's measure
     claim: int = 0  # Tamara's "not ours" claim on it
+    deadline_request: int = 0  # «Минцифры» asks to move plan A's measure 2.
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,18 @@ BUTTONS: list[Row] = [
     Row(lambda o: JoinInvitation(action=JoinAction.CANCEL, invitation_id=o.invitation), EVERYONE),
     Row(lambda o: PeoplePage(page=0), COORDINATORS),
     Row(lambda o: Deactivate(official_id=o.tamara), {ADMIN}),
+    # A new deadline is asked by the measure's body; decided by its plan's coordinators (the
+    # request is plan A's: decline first, since an approval decides it).
+    Row(lambda o: OfficialRequest(kind=RequestKind.DEADLINE, measure_id=o.world.foreign), BODY),
+    Row(lambda o: DeadlineChoice(measure_id=o.world.foreign, choice=QuickDate.MONTH), BODY),
+    Row(
+        lambda o: DeadlineDecision(action=Decision.DECLINE, change_id=o.deadline_request),
+        {OTHER_COORDINATOR, ADMIN},
+    ),
+    Row(
+        lambda o: DeadlineDecision(action=Decision.APPROVE, change_id=o.deadline_request),
+        {OTHER_COORDINATOR, ADMIN},
+    ),
     Row(lambda o: CoordinatorsPage(page=0), {ADMIN}),
     Row(lambda o: RemoveCoordinator(membership_id=o.coordinator_membership), {ADMIN}),
     Row(lambda o: LeaveBody(organization_id=o.world.tourism), BODY),
@@ -342,6 +359,20 @@ async def table_world(running_bot) -> Objects:
             for kind in (QuestionKind.QUESTION, QuestionKind.NOT_OURS)
         )
         session.add_all([question, claim])
+        digital = await session.scalar(
+            select(Assignment.id).where(
+                Assignment.measure_id == world.reengineering,
+                Assignment.organization_id == world.digital,
+            )
+        )
+        request = DeadlineChange(
+            measure_id=world.reengineering,
+            assignment_id=digital,
+            status=DeadlineChangeStatus.REQUESTED,
+            new_deadline=today(running_bot) + timedelta(days=60),
+            reason="Ждём заключения",
+        )
+        session.add(request)
         await session.flush()
         return Objects(
             world,
@@ -352,6 +383,7 @@ async def table_world(running_bot) -> Objects:
             invitation.id,
             question.id,
             claim.id,
+            request.id,
         )
 
 

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.change_announcements import MEASURES_PER_MESSAGE
+from bot.change_notices import DEADLINE_DECIDED, DEADLINE_REQUESTED, MEASURES_CHANGED
 from bot.config import Settings
 from bot.due_lists import DueList
 from bot.entry.app import create_bot, create_dispatcher
@@ -30,7 +32,11 @@ from models.tables import (
     ReminderMark,
     Role,
 )
-from scheduler import reminder_messages, report_messages  # noqa: F401  (register renderers)
+from scheduler import (  # noqa: F401  (register renderers)
+    change_messages,
+    reminder_messages,
+    report_messages,
+)
 from scheduler.notifications import UNREACHABLE
 from scheduler.reminders import REMINDER_KIND, write_due_reminders
 from scheduler.sender import OutboxSender
@@ -74,6 +80,15 @@ def reminder_items(count: int, audience: str) -> list[dict]:
 
 def payloads(count: int) -> dict[str, tuple[str, dict]]:
     """Every notification kind the bot sends, with `count` items of long text."""
+    request = {
+        "change_id": 1,
+        "measure_id": 1,
+        "number": LONG,
+        "title": LONG,
+        "coordinator": LONG,
+        "deadline": "2025-05-14",
+        "requested": "2025-06-30",
+    }
     report = {
         "report_id": 1,
         "measure_id": 1,
@@ -112,6 +127,38 @@ def payloads(count: int) -> dict[str, tuple[str, dict]]:
         "unreachable": (
             UNREACHABLE,
             {"official_id": 1, "person": LONG, "bodies": [long_text(i) for i in range(count)]},
+        ),
+        "deadline requested": (
+            DEADLINE_REQUESTED,
+            {**request, "plan": LONG, "body": LONG, "person": LONG, "reason": LONG * count},
+        ),
+        "deadline approved": (DEADLINE_DECIDED, {**request, "approved": True}),
+        "deadline declined": (
+            DEADLINE_DECIDED,
+            {**request, "approved": False, "reason": LONG * count},
+        ),
+        "measures changed": (
+            MEASURES_CHANGED,
+            {
+                "total": count,
+                "parts": 1 + count // MEASURES_PER_MESSAGE,
+                "measures": [
+                    {
+                        "measure_id": index + 1,
+                        "plan": LONG,
+                        "number": f"{index}.{LONG}",
+                        "title": long_text(index),
+                        "changes": [
+                            {"kind": "body_added", "body": long_text(index)},
+                            {"kind": "deadline", "old": "2025-05-01", "new": "2025-06-01"},
+                            {"kind": "body_removed", "body": LONG},
+                            {"kind": "wording"},
+                            {"kind": "excluded"},
+                        ],
+                    }
+                    for index in range(min(count, MEASURES_PER_MESSAGE))
+                ],
+            },
         ),
     }
 
@@ -204,9 +251,12 @@ async def test_a_big_reminder_is_a_digest_with_the_most_urgent_first(emulator, s
     assert text.count("Срок 04.04.2025 (просрочено на") == 5
     assert "…и ещё 295 мероприятий" in text
     rows = message.button_texts()
-    assert [len(row) for row in rows] == [2, 2, 2, 2, 2, 1]
-    assert {row[1] for row in rows[:5]} == {"Отчитаться"}
-    assert rows[5] == ["Все мои сроки"]
+    # Under the most urgent one, the requests to the coordinators: one tap from the reminder.
+    assert [len(row) for row in rows] == [2, 2, 1, 2, 2, 2, 2, 1]
+    assert rows[1] == ["Перенести срок", "Вопрос координатору"]
+    assert rows[2] == ["Не наше мероприятие"]
+    assert {row[1] for row in rows[:1] + rows[3:7]} == {"Отчитаться"}
+    assert rows[7] == ["Все мои сроки"]
 
 
 # --- The complete list behind the button ------------------------------------------------------

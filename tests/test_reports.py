@@ -169,8 +169,13 @@ def test_a_reminder_has_a_report_button_beside_each_own_measure():
     rows_ = keyboard.inline_keyboard
     assert [button.text for button in rows_[0]] == ["1.1. Порядок", "Report"]
     assert rows_[0][1].callback_data == ReportStart(measure_id=7).pack()
+    # The requests to the coordinators on the most urgent one (bot/presentation/official_requests).
+    assert [[button.text for button in row] for row in rows_[1:3]] == [
+        ["Move the deadline", "Ask the coordinator"],
+        ["Not our measure"],
+    ]
     # Then the buttons to the complete lists: own measures due, and the bodies' late ones.
-    assert [row[0].text for row in rows_[1:]] == ["All my due measures", "All overdue measures"]
+    assert [row[0].text for row in rows_[3:]] == ["All my due measures", "All overdue measures"]
 
 
 async def test_submitting_is_refused_before_anything_is_written(session):

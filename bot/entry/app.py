@@ -47,6 +47,7 @@ from models import queries
 from models.engine import create_engine, create_sessionmaker, create_update_sessionmaker
 from scheduler import (
     BackgroundJobs,
+    change_messages,  # noqa: F401  (registers deadline requests and announced changes)
     digest_messages,  # noqa: F401  (registers the weekly digest renderer)
     invitation_messages,  # noqa: F401  (registers "your invitation was used")
     question_messages,  # noqa: F401  (registers questions, "not ours" and their answers)

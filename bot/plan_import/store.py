@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import record_change
+from bot.change_announcements import announce_changes, changes_between, plan_measure_states
 from bot.plan_import.body_directory import OrganizationDirectory, name_key
 from bot.plan_import.changes import PlanChanges, PlanNotYours, StoreReport
 from bot.plan_import.measure_store import store_measures
@@ -68,10 +69,20 @@ async def store_import(
         plan.source_file_name = source_file_name
         plan.source_sha256 = source_sha256
         changes = PlanChanges(plan_id=plan.id, title=plan.title, created=created)
+        before = {} if created else await plan_measure_states(session, plan.id)
         section_ids = await _replace_sections(session, plan, parsed)
         await store_measures(
             session, plan, parsed, section_ids, directory, changes, actor_id, today, now
         )
+        if not created:
+            # The bodies concerned are told what this version changed, in one message each.
+            await announce_changes(
+                session,
+                changes_between(before, await plan_measure_states(session, plan.id)),
+                actor_id=actor_id,
+                change_set=f"import:{plan.id}:{now.isoformat()}",
+                now=now,
+            )
         reports.append(changes)
     return StoreReport(
         plans=reports,

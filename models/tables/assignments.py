@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +37,10 @@ class DeadlineChangeStatus(enum.StrEnum):
     REQUESTED = "requested"
     APPLIED = "applied"
     REJECTED = "rejected"
+
+
+# A requested move not yet decided (the partial unique index below, and migration 0010).
+OPEN_REQUEST = "status = 'requested'"
 
 
 class Assignment(TimestampMixin, Base):
@@ -86,6 +91,14 @@ class DeadlineChange(TimestampMixin, Base):
     __table_args__ = (
         Index(None, "measure_id", "created_at"),
         Index(None, "status"),
+        # One open request per body and measure (an assignment is one body on one measure).
+        Index(
+            "uq_deadline_changes_open_request",
+            "assignment_id",
+            unique=True,
+            sqlite_where=text(OPEN_REQUEST),
+            postgresql_where=text(OPEN_REQUEST),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
