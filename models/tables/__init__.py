@@ -13,6 +13,7 @@ from models.tables.assignments import (
     DeadlineChangeStatus,
 )
 from models.tables.audit import AuditEvent
+from models.tables.conversations import Conversation, PendingImport
 from models.tables.delivery import Notification, NotificationStatus, ReminderMark
 from models.tables.digests import DigestSubscription
 from models.tables.people import (
@@ -30,6 +31,7 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",
+    "Conversation",
     "DeadlineChange",
     "DeadlineChangeStatus",
     "DigestSubscription",
@@ -41,6 +43,7 @@ __all__ = [
     "NotificationStatus",
     "Official",
     "Organization",
+    "PendingImport",
     "Plan",
     "PlanSource",
     "ReminderMark",
