@@ -125,7 +125,13 @@ async def receive_file(
         await message.answer(too_large)
         return
     place = import_queue.enter(message.from_user.id)
-    status = await message.answer(_waiting_text(document.file_name or "file", place.ahead))
+    try:
+        status = await message.answer(_waiting_text(document.file_name or "file", place.ahead))
+    except BaseException:
+        # Nothing was sent: the update fails, or is handled again (a locked database) and
+        # takes a new place; this one must not stay taken.
+        import_queue.leave(place)
+        raise
     # Reading a large plan takes seconds: done outside this update, so that its transaction
     # ends now and nobody else waits for it.
     names = StoredNames(sessionmaker, applied=can_change_directory(roles))

@@ -15,7 +15,7 @@ from models.tables import Assignment, AssignmentStatus, Document, Measure, Plan,
 from tests.test_e2e_officials import database_url
 from tests.test_e2e_process import BotProcess, wait_until_polling
 from tests.test_e2e_reminders import COORDINATOR, OFFICIAL, reminder_env, seed
-from tests.test_plan_import_chat import PLAN_ROWS, plan_csv, send_plan
+from tests.test_plan_import_chat import PLAN_ROWS, plan_csv
 
 AFTER_RESTART = 60.0  # the new process imports aiogram and migrates first
 
@@ -90,8 +90,9 @@ async def test_a_previewed_plan_is_saved_after_the_bot_was_killed(
     await process.start()
     try:
         await wait_until_polling(emulator, process)
-        preview = await send_plan(coordinator, plan_csv(PLAN_ROWS))
-        assert "Сохранить план?" in preview.text, preview.text
+        coordinator.send_document("plan.csv", plan_csv(PLAN_ROWS), mime_type="text/csv")
+        status = await coordinator.wait_for_message("plan.csv", timeout=30)
+        preview = await coordinator.wait_for_edit(status, "Сохранить план?", timeout=60)
         edits = preview.edit_count
 
         await kill_and_start_again(emulator, process)
