@@ -110,9 +110,7 @@ def _is_empty(values: Mapping[str, Any]) -> bool:
 async def forget_conversations_before(session: AsyncSession, cutoff: datetime) -> int:
     """Remove conversations untouched since before `cutoff`; how many."""
     connection = await session.connection()
-    result = await connection.execute(
-        delete(Conversation).where(Conversation.updated_at < cutoff)
-    )
+    result = await connection.execute(delete(Conversation).where(Conversation.updated_at < cutoff))
     return result.rowcount or 0
 
 

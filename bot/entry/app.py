@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.background import BackgroundWork
 from bot.config import Settings
 from bot.entry.backup_command import prepare_database
-from bot.entry.dispatch import route_buttons_by_prefix, run_filters_inline
 from bot.entry.conversations import create_storage
+from bot.entry.dispatch import route_buttons_by_prefix, run_filters_inline
 from bot.entry.logs import setup_logging
 from bot.entry.middlewares import (
     ClockMiddleware,
@@ -54,8 +54,8 @@ from scheduler import (
     report_messages,  # noqa: F401  (registers the report renderers)
 )
 from scheduler.digests import scan_digests
-from scheduler.maintenance import purge_conversations
 from scheduler.documents import DocumentFetcher
+from scheduler.maintenance import purge_conversations
 from scheduler.reminders import scan_reminders
 from scheduler.sender import OutboxSender
 

@@ -36,6 +36,7 @@ from models.conversations import (
     write_conversation,
 )
 
+
 class DatabaseStorage(BaseStorage):
     """aiogram FSM storage in our database, in the update's transaction when there is one."""
 
@@ -116,4 +117,3 @@ def create_storage(
         storage = RedisStorage.from_url(settings.redis_url, state_ttl=lifetime, data_ttl=lifetime)
         return storage, storage.create_isolation()
     return DatabaseStorage(sessionmaker, settings.now, lifetime), DisabledEventIsolation()
-
