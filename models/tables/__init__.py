@@ -1,6 +1,7 @@
 """Tables of the domain, one module per area: plans and measures (`plans`), bodies and people
 (`people`), executing bodies and deadline changes (`assignments`), reports (`reports`), the
-outbox and reminder marks (`delivery`), the audit trail (`audit`). Import them from here.
+outbox and reminder marks (`delivery`), the audit trail (`audit`), what conversations hold
+between messages (`conversations`). Import them from here.
 
 See ../shared/docs/domain.md. Relationships are `lazy="raise"`: async code loads what it needs
 with explicit queries (`selectinload`, joins) and never by touching an attribute.
