@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
-ensure_venv "test,postgres"
+ensure_venv "test,postgres,redis"
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-logo
 exec .venv/bin/python -m pytest "$@"

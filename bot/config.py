@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     clock_shift_seconds: float = 0.0
     # How long a graceful stop waits for updates that are being handled.
     shutdown_grace_seconds: float = Field(default=10.0, gt=0)
+    # Conversations (report drafts, typed reasons, pending inputs, registration steps) are
+    # kept in the database, or in Redis when this is set (redis://host:6379/0).
+    redis_url: str | None = None
+    # A conversation untouched for this many days is dropped.
+    conversation_days: float = Field(default=14.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -93,6 +98,16 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"expected a redis:// or rediss:// URL, got {value!r}")
         return value
 
     @field_validator("database_url")

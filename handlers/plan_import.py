@@ -125,7 +125,13 @@ async def receive_file(
         await message.answer(too_large)
         return
     place = import_queue.enter(message.from_user.id)
-    status = await message.answer(_waiting_text(document.file_name or "file", place.ahead))
+    try:
+        status = await message.answer(_waiting_text(document.file_name or "file", place.ahead))
+    except BaseException:
+        # Nothing was sent: the update fails, or is handled again (a locked database) and
+        # takes a new place; this one must not stay taken.
+        import_queue.leave(place)
+        raise
     # Reading a large plan takes seconds: done outside this update, so that its transaction
     # ends now and nobody else waits for it.
     names = StoredNames(sessionmaker, applied=can_change_directory(roles))
@@ -240,8 +246,8 @@ async def read_and_preview(
             )
         )
         return
-    pending = pending_imports.add(
-        message.from_user.id, file_name, file_digest(content), content, result
+    token = await pending_imports.add(
+        message.from_user.id, file_name, file_digest(content), content
     )
     texts = render_preview(
         summarise(result),
@@ -250,7 +256,7 @@ async def read_and_preview(
         i18n.current_locale,
         NamesInFile(differences, names.applied),
     )
-    await _send_preview(message, status, texts, decision_keyboard(pending.token))
+    await _send_preview(message, status, texts, decision_keyboard(token))
     if len(result.warnings) > WARNINGS_SHOWN:
         await message.answer_document(
             BufferedInputFile(render_warnings_file(result).encode("utf-8"), "warnings.txt"),
@@ -293,24 +299,23 @@ async def _send_preview(
         await status.edit_text(last, reply_markup=keyboard)
 
 
-async def _take_pending(
-    query: CallbackQuery, callback_data: ImportDecision, pending_imports: PendingImports
-) -> PendingImport | None:
-    """The preview the button belongs to, once; None (and the person told) when it expired
-    or is someone else's."""
-    pending = pending_imports.take(callback_data.token, query.from_user.id)
-    if pending is None:
-        await query.answer(
-            _("This preview has expired or is not yours. Send the file again."), show_alert=True
-        )
-        await _drop_keyboard(query)
-    return pending
+async def _expired(query: CallbackQuery) -> None:
+    """The preview the button belongs to is gone (expired, used, or someone else's)."""
+    await query.answer(
+        _("This preview has expired or is not yours. Send the file again."), show_alert=True
+    )
+    await _drop_keyboard(query)
 
 
 async def cancel(
-    query: CallbackQuery, callback_data: ImportDecision, pending_imports: PendingImports
+    query: CallbackQuery,
+    callback_data: ImportDecision,
+    session: AsyncSession,
+    pending_imports: PendingImports,
+    now: datetime,
 ) -> None:
-    if await _take_pending(query, callback_data, pending_imports) is None:
+    if not await pending_imports.discard(session, callback_data.token, query.from_user.id, now):
+        await _expired(query)
         return
     await query.answer()
     await _finish(query, [_("Cancelled: nothing was saved.")])
@@ -328,8 +333,9 @@ async def save(
     settings: Settings,
     now: datetime,
 ) -> None:
-    pending = await _take_pending(query, callback_data, pending_imports)
+    pending = await pending_imports.take(session, callback_data.token, query.from_user.id, now)
     if pending is None:
+        await _expired(query)
         return
     if not can_import(roles):
         await query.answer(_("Only coordinators can load plans."), show_alert=True)

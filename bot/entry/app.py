@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import partial
 
 from aiogram import Bot, Dispatcher, methods
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.background import BackgroundWork
 from bot.config import Settings
 from bot.entry.backup_command import prepare_database
+from bot.entry.conversations import create_storage
 from bot.entry.dispatch import route_buttons_by_prefix, run_filters_inline
 from bot.entry.logs import setup_logging
 from bot.entry.middlewares import (
@@ -56,10 +58,14 @@ from scheduler import (
 )
 from scheduler.digests import scan_digests
 from scheduler.documents import DocumentFetcher
+from scheduler.maintenance import purge_conversations
 from scheduler.reminders import scan_reminders
 from scheduler.sender import OutboxSender
 
 logger = logging.getLogger(__name__)
+
+# How often conversations and previewed imports past their lifetime are forgotten (seconds).
+CONVERSATION_PURGE_SECONDS = 3600
 
 # aiogram parses every reply of Telegram with `Response[method.__returning__]`; pydantic keeps
 # such generic models only weakly, so each full garbage collection threw them away and the next
@@ -119,7 +125,13 @@ def create_dispatcher(
 ) -> Dispatcher:
     in_flight = UpdatesInFlight()
     presence = Presence(sessionmaker)
+    storage, events_isolation = create_storage(settings, sessionmaker)
     dispatcher = Dispatcher(
+        # Conversations are kept in the database (or Redis): the FSM middleware is placed
+        # below the update's session, below, so that its state is read in that session.
+        storage=storage,
+        events_isolation=events_isolation,
+        disable_fsm=True,
         settings=settings,
         engine=engine,
         sessionmaker=sessionmaker,
@@ -127,7 +139,7 @@ def create_dispatcher(
         in_flight=in_flight,
         jobs=BackgroundJobs(engine),
         background=BackgroundWork(),
-        pending_imports=PendingImports(),
+        pending_imports=PendingImports(sessionmaker, settings.now),
         import_queue=ImportQueue(),
         presence=presence,
     )
@@ -139,6 +151,14 @@ def create_dispatcher(
             seconds=settings.reminder_scan_seconds,
             start_now=True,
         )
+    dispatcher["jobs"].add_interval(
+        "conversation-purge",
+        lambda: purge_conversations(
+            sessionmaker, settings.now(), timedelta(days=settings.conversation_days)
+        ),
+        seconds=CONVERSATION_PURGE_SECONDS,
+        start_now=True,
+    )
     # Updates get sessions of their own: deferred on SQLite, committed before Telegram calls.
     # The update's one `now` first: recognising the person stamps it too.
     # Groups and channels are answered before any session is opened (bot/entry/private_chats).
@@ -147,6 +167,8 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(
         DbSessionMiddleware(create_update_sessionmaker(engine, UpdateBoundSession), in_flight)
     )
+    # The conversation's state, read (and kept) in the update's session and transaction.
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids, presence))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.include_routers(*build_routers())

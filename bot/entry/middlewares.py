@@ -206,6 +206,19 @@ def _after_rollback(session: Session) -> None:
 _update_session: ContextVar[UpdateSession | None] = ContextVar("update_session", default=None)
 
 
+def current_update_session() -> AsyncSession | None:
+    """The session of the update being handled by this task, if any (not of an update whose
+    task started this one: work outliving an update uses sessions of its own)."""
+    update_session = _update_session.get()
+    if (
+        update_session is None
+        or not update_session.open
+        or asyncio.current_task() is not update_session.task
+    ):
+        return None
+    return update_session.session
+
+
 class CommitBeforeTelegram(BaseRequestMiddleware):
     """Request middleware of the bot's client session: inside an update, the update's
     transaction is committed before the request goes out, so no lock is held over the network."""

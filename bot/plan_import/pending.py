@@ -1,16 +1,31 @@
 """Imports read and previewed, waiting for the coordinator's Confirm or Cancel.
 
-Nothing reaches the database before Confirm: the understood plan waits here, in memory, for
-an hour at most. A restart forgets it, and the coordinator is asked to send the file again.
+Nothing of the plan reaches the database before Confirm. The uploaded file itself waits in the
+database (table `pending_imports`) for an hour at most, so a restart loses no preview: Confirm
+reads the same bytes again and stores what they say, which is what the preview showed.
+A newer file of the same person replaces the older preview; older ones are purged
+(scheduler.maintenance.purge_conversations).
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.plan_import.model import ImportResult
+from bot.plan_import.reading import read_plan
+from models.conversations import (
+    StoredImport,
+    drop_pending_import,
+    forget_imports_before,
+    keep_pending_import,
+    pending_import,
+)
 
 PENDING_LIFETIME = timedelta(hours=1)
 
@@ -27,56 +42,56 @@ class PendingImport:
 
 
 class PendingImports:
-    def __init__(self, lifetime: timedelta = PENDING_LIFETIME) -> None:
-        self.lifetime = lifetime
-        self._items: dict[str, PendingImport] = {}
-
-    def add(
+    def __init__(
         self,
-        owner_telegram_id: int,
-        file_name: str | None,
-        sha256: str,
-        content: bytes,
-        result: ImportResult,
-        now: datetime | None = None,
-    ) -> PendingImport:
-        now = now or datetime.now(UTC)
-        self._expire(now)
-        # One waiting import per person: a newer file replaces the older preview.
-        for token, item in list(self._items.items()):
-            if item.owner_telegram_id == owner_telegram_id:
-                del self._items[token]
-        pending = PendingImport(
-            token=secrets.token_hex(8),
-            owner_telegram_id=owner_telegram_id,
-            file_name=file_name,
-            sha256=sha256,
-            content=content,
-            result=result,
-            created_at=now,
-        )
-        self._items[pending.token] = pending
-        return pending
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        lifetime: timedelta = PENDING_LIFETIME,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.lifetime = lifetime
 
-    def take(
-        self, token: str, telegram_id: int, now: datetime | None = None
+    async def add(
+        self, owner_telegram_id: int, file_name: str | None, sha256: str, content: bytes
+    ) -> str:
+        """Keep a previewed file (in a transaction of its own: the preview is made after the
+        update that brought the file); the token its buttons carry."""
+        now = self.clock()
+        token = secrets.token_hex(8)
+        async with self.sessionmaker() as session, session.begin():
+            await forget_imports_before(session, now - self.lifetime)
+            await keep_pending_import(
+                session,
+                StoredImport(token, owner_telegram_id, file_name, sha256, content, now),
+            )
+        return token
+
+    async def take(
+        self, session: AsyncSession, token: str, telegram_id: int, now: datetime
     ) -> PendingImport | None:
-        """The waiting import with this token if it belongs to this person; it leaves the list."""
-        self._expire(now or datetime.now(UTC))
-        pending = self._items.get(token)
-        if pending is None or pending.owner_telegram_id != telegram_id:
+        """The waiting import with this token if it belongs to this person, read again; it
+        leaves the list (back again if the update's transaction rolls back)."""
+        stored = await pending_import(session, token, telegram_id, now - self.lifetime)
+        if stored is None:
             return None
-        del self._items[token]
-        return pending
+        # The file was read once already, so this succeeds; in a thread, as the preview was.
+        result = await asyncio.to_thread(read_plan, stored.content, stored.file_name)
+        if not await drop_pending_import(session, token):
+            return None  # confirmed or cancelled meanwhile
+        return PendingImport(
+            token=stored.token,
+            owner_telegram_id=stored.owner_telegram_id,
+            file_name=stored.file_name,
+            sha256=stored.sha256,
+            content=stored.content,
+            result=result,
+            created_at=stored.created_at,
+        )
 
-    def put_back(self, pending: PendingImport) -> None:
-        """After a failed Confirm the same preview may be confirmed again."""
-        self._items[pending.token] = pending
-
-    def _expire(self, now: datetime) -> None:
-        for token, item in list(self._items.items()):
-            if now - item.created_at > self.lifetime:
-                del self._items[token]
-
-    def __len__(self) -> int:
-        return len(self._items)
+    async def discard(
+        self, session: AsyncSession, token: str, telegram_id: int, now: datetime
+    ) -> bool:
+        """Drop the waiting import with this token if it is this person's; False if none."""
+        stored = await pending_import(session, token, telegram_id, now - self.lifetime)
+        return stored is not None and await drop_pending_import(session, token)

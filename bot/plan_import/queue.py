@@ -67,6 +67,11 @@ class ImportQueue:
         finally:
             self._leave(place)
 
+    def leave(self, place: Place) -> None:
+        """Give up a place that will not be read (its update failed and may be handled
+        again, taking a new place)."""
+        self._leave(place)
+
     def _has_room(self, owner: int) -> bool:
         return self.reading < self.total and self._reading[owner] < self.per_person
 

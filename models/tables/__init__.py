@@ -1,7 +1,8 @@
 """Tables of the domain, one module per area: plans and measures (`plans`), bodies and people
 (`people`), executing bodies and deadline changes (`assignments`), reports (`reports`), the
 outbox and reminder marks (`delivery`), the audit trail (`audit`), officials' questions and
-"not ours" claims (`questions`). Import them from here.
+"not ours" claims (`questions`), what conversations hold between messages (`conversations`).
+Import them from here.
 
 See ../shared/docs/domain.md. Relationships are `lazy="raise"`: async code loads what it needs
 with explicit queries (`selectinload`, joins) and never by touching an attribute.
@@ -14,6 +15,7 @@ from models.tables.assignments import (
     DeadlineChangeStatus,
 )
 from models.tables.audit import AuditEvent
+from models.tables.conversations import Conversation, PendingImport
 from models.tables.delivery import Notification, NotificationStatus, ReminderMark
 from models.tables.digests import DigestSubscription
 from models.tables.people import (
@@ -32,6 +34,7 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",
+    "Conversation",
     "DeadlineChange",
     "DeadlineChangeStatus",
     "DigestSubscription",
@@ -44,6 +47,7 @@ __all__ = [
     "NotificationStatus",
     "Official",
     "Organization",
+    "PendingImport",
     "Plan",
     "PlanSource",
     "QuestionKind",
