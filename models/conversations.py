@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.engine import conflict_insert
@@ -58,18 +58,27 @@ class StoredConversation:
     updated_at: datetime
 
 
+# Built once: every update reads its conversation (aiogram's FSM middleware asks its state).
+_KEY_COLUMNS = (
+    "bot_id",
+    "chat_id",
+    "user_id",
+    "thread_id",
+    "business_connection_id",
+    "destiny",
+)
+_READ_CONVERSATION = select(Conversation.state, Conversation.data, Conversation.updated_at).where(
+    *(getattr(Conversation, name) == bindparam(name) for name in _KEY_COLUMNS),
+    Conversation.updated_at >= bindparam("since"),
+)
+
+
 async def read_conversation(
     session: AsyncSession, key: ConversationKey, since: datetime
 ) -> StoredConversation | None:
     """The conversation under this key, unless untouched since before `since` (expired)."""
     connection = await session.connection()
-    row = (
-        await connection.execute(
-            select(Conversation.state, Conversation.data, Conversation.updated_at).where(
-                key.matches(), Conversation.updated_at >= since
-            )
-        )
-    ).first()
+    row = (await connection.execute(_READ_CONVERSATION, {**key.columns(), "since": since})).first()
     return None if row is None else StoredConversation(row.state, row.data, row.updated_at)
 
 

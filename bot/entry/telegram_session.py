@@ -30,7 +30,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import InlineKeyboardMarkup, InputFile
+from aiogram.types import InlineKeyboardMarkup, InputFile, TelegramObject
 from aiohttp import ClientError
 from pydantic import ValidationError
 
@@ -52,6 +52,8 @@ class JsonBodySession(AiohttpSession):
         for key, value in method.model_dump(warnings=False, exclude_none=True).items():
             if isinstance(value, Default):
                 value = bot.default[value.name]
+                if isinstance(value, TelegramObject):  # e.g. the bot's link preview options
+                    value = value.model_dump(warnings=False, exclude_none=True)
             if isinstance(value, InputFile):
                 return None
             if value:
