@@ -11,7 +11,7 @@ newest N of each source).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from models.tables import (
     DeadlineChange,
     DeadlineChangeStatus,
     Measure,
+    MeasureQuestion,
     Official,
     Organization,
     Report,
@@ -110,11 +111,16 @@ WholeSource = Callable[[AsyncSession, int], Awaitable[list[HistoryEntry]]]
 @dataclass(frozen=True, slots=True)
 class HistorySource:
     """One kind of record: how many entries it gives a measure, and its newest `limit` ones
-    (at least those; oldest first, so that entries of one moment keep their order)."""
+    (at least those; oldest first, so that entries of one moment keep their order).
+
+    `counting`, when given, is the count as one statement (a `measure_id` parameter), plus
+    `extra`: the card counts every such source in one statement (`history_page`)."""
 
     name: str
     count: Count
     newest: Newest
+    counting: Select[Any] | None = None
+    extra: int = 0
 
 
 def whole_source(name: str, entries: WholeSource) -> HistorySource:
@@ -140,12 +146,15 @@ def _name(
     return None if telegram_id is None else display_name(full_name, first, last, telegram_id)
 
 
-def _counted(statement: Select[Any]) -> Count:
-    counting = select(func.count()).select_from(statement.order_by(None).subquery())
+def _count_of(statement: Select[Any]) -> Select[Any]:
+    """The number of rows `statement` gives, as one statement."""
+    return select(func.count()).select_from(statement.order_by(None).subquery())
 
+
+def _counted(counting: Select[Any], extra: int = 0) -> Count:
     async def count(session: AsyncSession, measure_id: int) -> int:
         rows = await plain_rows(session, counting, {"measure_id": measure_id})
-        return int(rows[0][0])
+        return int(rows[0][0]) + extra
 
     return count
 
@@ -210,12 +219,7 @@ _REPORT_COUNT = (
 )
 
 
-async def _count_reports(session: AsyncSession, measure_id: int) -> int:
-    rows = await plain_rows(session, _REPORT_COUNT, {"measure_id": measure_id})
-    return int(rows[0][0])
-
-
-REPORTS = HistorySource("reports", _count_reports, _newest_reports)
+REPORTS = HistorySource("reports", _counted(_REPORT_COUNT), _newest_reports, counting=_REPORT_COUNT)
 
 
 # --- Deadline requests and changes --------------------------------------------------------------
@@ -312,13 +316,11 @@ _DEADLINE_COUNT = select(
 ).where(DeadlineChange.measure_id == bindparam("measure_id"))
 
 
-async def _count_deadline_changes(session: AsyncSession, measure_id: int) -> int:
-    rows = await plain_rows(session, _DEADLINE_COUNT, {"measure_id": measure_id})
-    return int(rows[0][0])
-
-
 DEADLINE_CHANGES = HistorySource(
-    "deadline_changes", _count_deadline_changes, _newest_deadline_changes
+    "deadline_changes",
+    _counted(_DEADLINE_COUNT),
+    _newest_deadline_changes,
+    counting=_DEADLINE_COUNT,
 )
 
 
@@ -365,7 +367,10 @@ async def _newest_assignments(
     ]
 
 
-ASSIGNMENTS = HistorySource("assignments", _counted(_ASSIGNMENT_EVENTS), _newest_assignments)
+_ASSIGNMENT_COUNT = _count_of(_ASSIGNMENT_EVENTS)
+ASSIGNMENTS = HistorySource(
+    "assignments", _counted(_ASSIGNMENT_COUNT), _newest_assignments, counting=_ASSIGNMENT_COUNT
+)
 
 
 # --- What imports of the plan did ---------------------------------------------------------------
@@ -422,14 +427,11 @@ async def _newest_imports(session: AsyncSession, measure_id: int, limit: int) ->
     return entries
 
 
-_count_import_events = _counted(_IMPORT_EVENTS)
-
-
-async def _count_imports(session: AsyncSession, measure_id: int) -> int:
-    return await _count_import_events(session, measure_id) + 1
-
-
-IMPORTS = HistorySource("imports", _count_imports, _newest_imports)
+# Its events, and its inclusion in the plan (every measure has one).
+_IMPORT_COUNT = _count_of(_IMPORT_EVENTS)
+IMPORTS = HistorySource(
+    "imports", _counted(_IMPORT_COUNT, 1), _newest_imports, counting=_IMPORT_COUNT, extra=1
+)
 
 
 # --- All of them --------------------------------------------------------------------------------
@@ -442,8 +444,23 @@ async def _question_entries(session: AsyncSession, measure_id: int) -> list[Hist
     return await question_history(session, measure_id)
 
 
-# Questions and "not ours" claims with their answers (a handful per measure: read whole).
-QUESTIONS = whole_source("questions", _question_entries)
+# Questions and "not ours" claims with their answers (a handful per measure: read whole): one
+# entry each, and one more when answered (bot.measure_questions.question_history).
+_QUESTION_COUNT = select(
+    func.count(MeasureQuestion.id)
+    + func.count(
+        case(
+            (
+                and_(
+                    MeasureQuestion.answered_at.is_not(None),
+                    MeasureQuestion.outcome.is_not(None),
+                ),
+                1,
+            )
+        )
+    )
+).where(MeasureQuestion.measure_id == bindparam("measure_id"))
+QUESTIONS = replace(whole_source("questions", _question_entries), counting=_QUESTION_COUNT)
 
 # The card's sources.
 HISTORY_SOURCES: tuple[HistorySource, ...] = (
@@ -455,6 +472,36 @@ HISTORY_SOURCES: tuple[HistorySource, ...] = (
 )
 
 
+# The sources' counts as one statement, built once per set of sources.
+_COUNTINGS: dict[tuple[str, ...], Select[Any]] = {}
+
+
+async def _source_counts(
+    session: AsyncSession, measure_id: int, sources: Sequence[HistorySource]
+) -> list[int]:
+    """How many entries each source gives the measure: those with a `counting` statement in
+    one statement, the others one by one."""
+    together = [
+        (index, source.counting)
+        for index, source in enumerate(sources)
+        if source.counting is not None
+    ]
+    counts: list[int | None] = [None] * len(sources)
+    if together:
+        key = tuple(sources[index].name for index, _ in together)
+        statement = _COUNTINGS.get(key)
+        if statement is None:
+            statement = select(*(counting.scalar_subquery() for _, counting in together))
+            _COUNTINGS[key] = statement
+        (row,) = await plain_rows(session, statement, {"measure_id": measure_id})
+        for (index, _), count in zip(together, row, strict=True):
+            counts[index] = int(count or 0) + sources[index].extra
+    return [
+        count if count is not None else await source.count(session, measure_id)
+        for source, count in zip(sources, counts, strict=True)
+    ]
+
+
 async def history_page(
     session: AsyncSession,
     measure_id: int,
@@ -464,18 +511,19 @@ async def history_page(
     sources: Sequence[HistorySource] = HISTORY_SOURCES,
 ) -> HistoryPage:
     """Page `page` of the measure's history (0: the latest entries; an old button's page out
-    of range is the oldest page), reading only as many entries as the pages up to it hold."""
-    total = 0
-    for source in sources:
-        total += await source.count(session, measure_id)
+    of range is the oldest page), reading only as many entries as the pages up to it hold, and
+    nothing of a source that has none."""
+    counts = await _source_counts(session, measure_id, sources)
+    total = sum(counts)
     if total == 0:
         return EMPTY_HISTORY
     pages = max(1, -(-total // size))
     page = min(max(page, 0), pages - 1)
     wanted = (page + 1) * size
     entries: list[HistoryEntry] = []
-    for source in sources:
-        entries.extend(await source.newest(session, measure_id, wanted))
+    for source, count in zip(sources, counts, strict=True):
+        if count:
+            entries.extend(await source.newest(session, measure_id, wanted))
     # Oldest first, stable: entries of one moment keep their sources' order.
     entries.sort(key=lambda entry: entry.at)
     latest_first = entries[::-1][page * size : wanted]
