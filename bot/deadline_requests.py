@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
+from bot.asking_parts import AskingPart, asking_part
 from bot.audit import record_change
 from bot.change_notices import (
     DEADLINE_DECIDED,
@@ -32,20 +33,15 @@ from bot.report_notifications import reviewers_of
 from models.engine import conflict_insert
 from models.queries import (
     Recipient,
-    active_assignment,
     enqueue_notification,
-    live_plan,
     plain_rows,
 )
 from models.tables import (
-    Assignment,
     AssignmentStatus,
     DeadlineChange,
     DeadlineChangeStatus,
     Measure,
     Official,
-    Organization,
-    Plan,
 )
 
 # --- Dates ----------------------------------------------------------------------------------
@@ -94,62 +90,13 @@ def check_requested_day(deadline: date | None, day: date, today: date) -> None:
 # --- The request ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RequestTarget:
-    """The measure a deadline is asked for, and the person's body that asks."""
-
-    measure_id: int
-    plan_id: int
-    plan_title: str
-    number: str
-    title: str
-    deadline: date | None
-    assignment_id: int
-    organization_name: str
-
-
-_TARGET = (
-    select(
-        Measure.id,
-        Measure.plan_id,
-        Plan.title,
-        Measure.number,
-        Measure.title,
-        Measure.deadline,
-        Assignment.id,
-        Organization.full_name,
-        Measure.done_on,
-        Measure.removed_at,
-        Assignment.status,
-    )
-    .join(Plan, Plan.id == Measure.plan_id)
-    .join(Assignment, Assignment.measure_id == Measure.id)
-    .join(Organization, Organization.id == Assignment.organization_id)
-    .where(live_plan(), active_assignment())
-    .order_by(Assignment.is_lead.desc(), Assignment.id)
-)
-
-
-async def request_target(session: AsyncSession, roles: Roles, measure_id: int) -> RequestTarget:
-    """The measure, if one of the person's bodies answers for it and it is still open, and no
-    request of that body waits for a decision."""
-    rows = await plain_rows(
-        session,
-        _TARGET.where(
-            Measure.id == measure_id,
-            Assignment.organization_id.in_(sorted(roles.organization_ids)),
-        ),
-    )
-    if not rows:
-        raise Refused(Refusal.MEASURE_NOT_AVAILABLE)
-    *values, done_on, removed_at, status = rows[0]
-    if removed_at is not None:
-        raise Refused(Refusal.MEASURE_REMOVED)
-    if done_on is not None:
-        raise Refused(Refusal.MEASURE_DONE)
-    if status is AssignmentStatus.ACCEPTED:
+async def request_target(session: AsyncSession, roles: Roles, measure_id: int) -> AskingPart:
+    """The person's body's part of the measure (`bot.asking_parts`), if a new deadline may be
+    asked for it: the part is not accepted yet, and no request of that body waits for a
+    decision."""
+    target = await asking_part(session, roles, measure_id)
+    if target.status is AssignmentStatus.ACCEPTED:
         raise Refused(Refusal.ACCEPTED)
-    target = RequestTarget(*values)
     waiting = await session.scalar(
         select(DeadlineChange.new_deadline).where(
             DeadlineChange.assignment_id == target.assignment_id,
@@ -163,7 +110,7 @@ async def request_target(session: AsyncSession, roles: Roles, measure_id: int) -
 
 async def check_request(
     session: AsyncSession, roles: Roles, measure_id: int, day: date, today: date
-) -> RequestTarget:
+) -> AskingPart:
     """The measure, if this day may be asked for it."""
     target = await request_target(session, roles, measure_id)
     check_requested_day(target.deadline, day, today)
@@ -172,7 +119,7 @@ async def check_request(
 
 @dataclass(frozen=True, slots=True)
 class DeadlineRequested:
-    target: RequestTarget
+    target: AskingPart
     change_id: int
     day: date
     coordinators_told: int

@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 
 from bot import executors
 from bot.access import Roles
-from bot.clock import person_timezone
+from bot.asking_parts import AskingPart, asking_part
 from bot.executors import AssignmentMade
 from bot.measure_history import HistoryEntry
 from bot.notification_kinds import (
@@ -35,9 +35,7 @@ from bot.refusals import Refusal, Refused
 from bot.report_notifications import reviewers_of
 from models.queries import (
     Recipient,
-    active_assignment,
     enqueue_notification,
-    live_plan,
     plain_rows,
 )
 from models.tables import (
@@ -46,7 +44,6 @@ from models.tables import (
     MeasureQuestion,
     Official,
     Organization,
-    Plan,
     QuestionKind,
     QuestionOutcome,
     display_name,
@@ -54,22 +51,6 @@ from models.tables import (
 
 QUESTION_LIMIT = 2000
 ANSWER_LIMIT = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class AskingPart:
-    """The measure as the asking body's person sees it: their body's part of it."""
-
-    measure_id: int
-    plan_id: int
-    number: str
-    title: str
-    deadline: date | None
-    plan_title: str
-    assignment_id: int
-    organization_id: int
-    organization_name: str
-    timezone: str  # the body's (else the plan's): where the deadline's "today" is counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,51 +86,6 @@ def answer_text(text: str | None) -> str:
     return clean_reason(
         text, missing=Refusal.NO_ANSWER, limit=ANSWER_LIMIT, too_long=Refusal.ANSWER_TOO_LONG
     )
-
-
-async def asking_part(session: AsyncSession, roles: Roles, measure_id: int) -> AskingPart:
-    """The person's body's current part of the measure (the lead part first, if they serve
-    several of its bodies): refused when they serve none of its executing bodies, when it is
-    removed from the plan or done."""
-    ids = sorted(roles.organization_ids)
-    rows = []
-    if ids:
-        rows = await plain_rows(
-            session,
-            select(
-                Measure.id,
-                Measure.plan_id,
-                Measure.number,
-                Measure.title,
-                Measure.deadline,
-                Plan.title,
-                Assignment.id,
-                Organization.id,
-                Organization.full_name,
-                Organization.timezone,
-                Plan.timezone,
-                Measure.removed_at,
-                Measure.done_on,
-            )
-            .join(Plan, Plan.id == Measure.plan_id)
-            .join(Assignment, Assignment.measure_id == Measure.id)
-            .join(Organization, Organization.id == Assignment.organization_id)
-            .where(
-                Measure.id == measure_id,
-                Assignment.organization_id.in_(ids),
-                active_assignment(),
-                live_plan(),
-            )
-            .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id),
-        )
-    if not rows:
-        raise Refused(Refusal.MEASURE_NOT_AVAILABLE)
-    *values, body_zone, plan_zone, removed_at, done_on = rows[0]
-    if removed_at is not None:
-        raise Refused(Refusal.MEASURE_REMOVED)
-    if done_on is not None:
-        raise Refused(Refusal.MEASURE_DONE)
-    return AskingPart(*values, timezone=person_timezone(None, body_zone, plan_zone))
 
 
 async def _open_claim(session: AsyncSession, assignment_id: int) -> int | None:

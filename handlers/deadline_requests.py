@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import deadline_requests
 from bot.access import Roles
+from bot.asking_parts import AskingPart
 from bot.clock import person_today
 from bot.config import Settings
 from bot.deadline_changes import parse_day
@@ -158,7 +159,7 @@ async def day_typed(
 
 async def _ask_reason(
     state: FSMContext,
-    target: deadline_requests.RequestTarget,
+    target: AskingPart,
     day: date,
     send: Callable[[str], Awaitable[Any]],
 ) -> None:
