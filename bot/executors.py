@@ -6,6 +6,7 @@ again revives it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -125,9 +126,10 @@ async def remove_body(
     organization_id: int,
     today: date,
     now: datetime,
+    not_told: Collection[int] = (),
 ) -> str:
     """End a body's current assignment (valid until today; never deleted, its reports stay).
-    Returns the body's name."""
+    Returns the body's name. `not_told`: people told otherwise (not by the announcement)."""
     measure = await changeable_measure(session, roles, measure_id)
     row = (
         await session.execute(
@@ -154,7 +156,7 @@ async def remove_body(
         new=today,
         at=now,
     )
-    await _announce(session, assignment, ChangeKind.BODY_REMOVED, actor_id, now)
+    await _announce(session, assignment, ChangeKind.BODY_REMOVED, actor_id, now, not_told)
     return name
 
 
@@ -168,10 +170,11 @@ async def replace_body(
     replaced_id: int,
     today: date,
     now: datetime,
+    not_told: Collection[int] = (),
 ) -> AssignmentMade:
     """The measure passes from one body to another: the replaced body's assignment ends (as
-    `remove_body`), the other body's is made (as `assign_body`) in its role: a lead stays lead,
-    a co-executor a co-executor."""
+    `remove_body`, whose announcement skips `not_told`), the other body's is made (as
+    `assign_body`) in its role: a lead stays lead, a co-executor a co-executor."""
     replaced = await session.scalar(
         select(Assignment.is_lead).where(
             Assignment.measure_id == measure_id,
@@ -189,6 +192,7 @@ async def replace_body(
         organization_id=replaced_id,
         today=today,
         now=now,
+        not_told=not_told,
     )
     return await assign_body(
         session,
@@ -202,13 +206,20 @@ async def replace_body(
 
 
 async def _announce(
-    session: AsyncSession, assignment: Assignment, kind: ChangeKind, actor_id: int, now: datetime
+    session: AsyncSession,
+    assignment: Assignment,
+    kind: ChangeKind,
+    actor_id: int,
+    now: datetime,
+    not_told: Collection[int] = (),
 ) -> None:
-    """The body added or removed is told (its officials and heads, not the coordinator)."""
+    """The body added or removed is told (its officials and heads, not the coordinator, nor
+    `not_told`)."""
     await announce_changes(
         session,
         [MeasureChange(assignment.measure_id, kind, organization_id=assignment.organization_id)],
         actor_id=actor_id,
         change_set=f"{kind}:{assignment.id}:{now.isoformat()}",
         now=now,
+        not_told=not_told,
     )

@@ -314,7 +314,7 @@ async def grant_claim(
     now: datetime,
 ) -> tuple[QuestionView, AssignmentMade]:
     """Pass the measure from the claiming body to another one (in the claiming body's role);
-    the official is told."""
+    the official is told (once: by the claim's outcome, not also by the announced change)."""
     view = await question_to_answer(session, roles, question_id, claim=True)
     made = await executors.replace_body(
         session,
@@ -325,6 +325,7 @@ async def grant_claim(
         replaced_id=view.organization_id,
         today=today,
         now=now,
+        not_told=(view.author_id,),
     )
     await _close(
         session,

@@ -75,9 +75,12 @@ class Refusal(enum.StrEnum):
 
 
 class Refused(Exception):
-    """A polite no from the domain; `details` fill the refusal's message."""
+    """A polite no from the domain; `details` fill the refusal's message. `ends_dialog`: the
+    handler ended the person's dialog because of it (kept so although the refusal rolls the
+    update's transaction back; see bot/entry/middlewares.py)."""
 
     def __init__(self, refusal: Refusal, **details: int | str) -> None:
         super().__init__(refusal.value)
         self.refusal = refusal
         self.details = details
+        self.ends_dialog = False

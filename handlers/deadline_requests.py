@@ -38,7 +38,7 @@ from bot.refusals import Refusal, Refused
 from handlers.answers import ANSWER
 from handlers.deadlines import unreadable_date
 from handlers.refusals import refusal_text
-from handlers.reports import dialog_ends_on_refusal, reply_in_chat
+from handlers.reports import dialog_ends_on_refusal, end_dialog, reply_in_chat
 from models.tables import Official
 
 # Refusals of a typed date or reason after which the same question is asked again.
@@ -150,7 +150,7 @@ async def day_typed(
         )
     except Refused as refused:
         if refused.refusal not in DATE_AGAIN:
-            await state.clear()
+            await end_dialog(state, refused)
             raise
         await message.answer(refusal_text(refused) + " " + _("Send another date."))
         return

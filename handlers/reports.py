@@ -52,8 +52,15 @@ async def dialog_ends_on_refusal(
         yield
     except Refused as refused:
         if refused.refusal not in ask_again:
-            await state.clear()
+            await end_dialog(state, refused)
         raise
+
+
+async def end_dialog(state: FSMContext, refused: Refused) -> None:
+    """End the dialog because of `refused`, which the caller raises next; the dialog stays
+    ended although the refusal rolls the update back (bot/entry/middlewares.py)."""
+    refused.ends_dialog = True
+    await state.clear()
 
 
 async def card_report_buttons(

@@ -564,3 +564,24 @@ async def test_cancel_leaves_the_request_unsent(running_bot, world):
     official.send_text("Причина, написанная слишком поздно")
     await settled(official)
     assert await rows(running_bot, DeadlineChange) == []
+
+
+async def test_a_refusal_in_the_middle_ends_the_dialog(running_bot, world):
+    """The measure is done while its new date is being typed: the request is refused, and the
+    next date typed is no longer taken for this dialog (the cleared dialog is kept although
+    the refusal rolls the update back)."""
+    official = user(running_bot, OFFICIAL_A)
+    card = await open_my_card(official, "Утверждён порядок")
+    official.press(card, text="Move the deadline")
+    await official.wait_for_message("To which date should the deadline of measure 1.1.")
+    done = update(Measure).where(Measure.id == world.feedback)
+    async with running_bot.sessionmaker() as session, session.begin():
+        await session.execute(done.values(done_on=today(running_bot)))
+    official.send_text(day(today(running_bot) + timedelta(days=10)))
+    await official.wait_for_message("This measure is already done.")
+    async with running_bot.sessionmaker() as session, session.begin():
+        await session.execute(done.values(done_on=None))
+    official.send_text(day(today(running_bot) + timedelta(days=11)))
+    await official.wait_for_message("I did not understand that.")
+    assert not [m for m in official.messages if "Why does measure 1.1. need" in (m.text or "")]
+    assert await rows(running_bot, DeadlineChange) == []

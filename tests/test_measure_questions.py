@@ -183,6 +183,9 @@ async def test_not_our_measure_is_passed_to_the_body_the_coordinator_finds(runni
     )
     assert "Your reason:\nПорядок утверждает Минцифры" in told.text
     assert told.flat_button_texts() == []  # the card is no longer the body's to open
+    # Told once: the claim's outcome, not also a "changes of your measures" message.
+    await settled(oleg)
+    assert [m.text for m in oleg.messages if (m.text or "").startswith("✏️")] == []
 
     # The claim and its outcome are in the measure's history (the coordinator's card).
     anna.press(done, text="Measure card")

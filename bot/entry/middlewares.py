@@ -18,6 +18,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
+from aiogram.fsm.context import FSMContext
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update, User
@@ -31,6 +32,7 @@ from bot import people
 from bot.access import Roles
 from bot.clock import forget_zones
 from bot.i18n import pick_locale
+from bot.refusals import Refused
 from models.engine import begin_immediately_from_now, is_database_locked
 
 logger = logging.getLogger(__name__)
@@ -309,12 +311,23 @@ class DbSessionMiddleware(BaseMiddleware):
                 result = await handler(event, data)
                 await session.commit()
                 return result
-            except BaseException:
+            except BaseException as error:
                 await session.rollback()
+                if isinstance(error, Refused) and error.ends_dialog:
+                    await _end_dialog(session, data)
                 raise
             finally:
                 update_session.open = False
                 _update_session.reset(token)
+
+
+async def _end_dialog(session: AsyncSession, data: dict[str, Any]) -> None:
+    """A refusal that ended the person's dialog: the rollback undid its clearing with the rest
+    (conversations are kept in the update's transaction), so it is cleared again, alone."""
+    state = data.get("state")
+    if isinstance(state, FSMContext):
+        await state.clear()
+        await session.commit()
 
 
 class CurrentPersonMiddleware(BaseMiddleware):
