@@ -259,6 +259,9 @@ async def decide_request(
         raise Refused(Refusal.MEASURE_REMOVED)
     if approve and measure.done_on is not None:
         raise Refused(Refusal.MEASURE_DONE)
+    if approve and measure.deadline is not None and view.requested <= measure.deadline:
+        # Moved since the request (by a coordinator): approving must never bring it back.
+        raise Refused(Refusal.REQUEST_OVERTAKEN, deadline=measure.deadline.isoformat())
     decision_reason = None if approve else clean_reason(reason)
     decided = await session.execute(
         update(DeadlineChange)

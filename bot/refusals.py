@@ -34,6 +34,8 @@ class Refusal(enum.StrEnum):
     DEADLINE_NOT_LATER = "deadline_not_later"  # not later than the current deadline
     REQUEST_OPEN = "request_open"  # the body's request on the measure waits for a decision
     ALREADY_DECIDED = "already_decided"  # another coordinator decided the request first
+    # Approving would not move the deadline later: it was moved since (details: deadline)
+    REQUEST_OVERTAKEN = "request_overtaken"
     ALREADY_REVOKED = "already_revoked"  # an invitation
     NOT_INVITATION_MAKER = "not_invitation_maker"  # only the maker or an administrator revokes
     # Reasons and comments written by the person (details: limit)

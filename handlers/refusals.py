@@ -50,6 +50,10 @@ def refusal_text(refused: Refused) -> str:
             "coordinator's decision. A new request can be sent once it is decided."
         ).format(deadline=_day(details.get("deadline"))),
         Refusal.ALREADY_DECIDED: lambda: _("This request has already been decided."),
+        Refusal.REQUEST_OVERTAKEN: lambda: _(
+            "The deadline is already {deadline}, not earlier than the date asked: approving "
+            "would move it back. Decline the request, giving the new deadline as the reason."
+        ).format(deadline=_day(details.get("deadline"))),
         Refusal.ALREADY_REVOKED: lambda: _("This invitation is revoked already."),
         Refusal.NOT_INVITATION_MAKER: lambda: _(
             "Only the person who made an invitation can revoke it."

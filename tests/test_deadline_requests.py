@@ -585,3 +585,44 @@ async def test_a_refusal_in_the_middle_ends_the_dialog(running_bot, world):
     await official.wait_for_message("I did not understand that.")
     assert not [m for m in official.messages if "Why does measure 1.1. need" in (m.text or "")]
     assert await rows(running_bot, DeadlineChange) == []
+
+
+async def test_a_request_overtaken_by_a_later_deadline_cannot_bring_it_back(sessionmaker):
+    now = datetime.now(UTC)
+    world = await make_world(sessionmaker, now.date())
+    async with sessionmaker() as session, session.begin():
+        oleg, anna = [
+            await session.scalar(select(Official).where(Official.telegram_id == telegram_id))
+            for telegram_id in (OFFICIAL_A, COORDINATOR_A)
+        ]
+        requested = await request_deadline(
+            session,
+            Roles(official_organization_ids=frozenset({world.labour})),
+            official=oleg,
+            measure_id=world.feedback,
+            day=now.date() + timedelta(days=20),
+            reason="Смена подрядчика",
+            today=now.date(),
+            now=now,
+            admin_telegram_ids=frozenset(),
+        )
+    later = now.date() + timedelta(days=60)
+    async with sessionmaker() as session, session.begin():
+        # Meanwhile a coordinator moved the deadline past the date asked, from the card.
+        (await session.get_one(Measure, world.feedback)).deadline = later
+    coordinators = Roles(coordinator_plan_ids=frozenset({world.plan_a}))
+    with pytest.raises(Refused) as refused:
+        async with sessionmaker() as session, session.begin():
+            await decide_request(
+                session,
+                coordinators,
+                coordinator=await session.get_one(Official, anna.id),
+                change_id=requested.change_id,
+                approve=True,
+                now=now,
+            )
+    assert refused.value.refusal is Refusal.REQUEST_OVERTAKEN
+    async with sessionmaker() as session:
+        assert (await session.get_one(Measure, world.feedback)).deadline == later
+        change = await session.get_one(DeadlineChange, requested.change_id)
+        assert change.status is DeadlineChangeStatus.REQUESTED  # it can still be declined
