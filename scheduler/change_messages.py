@@ -166,8 +166,8 @@ def render_measures_changed(
 ) -> Rendered:
     notice = MeasuresChangedNotice.from_json(payload)
     heading = ngettext(
-        "✏️ <b>Changes: {count} measure you answer for</b>",
-        "✏️ <b>Changes: {count} measures you answer for</b>",
+        "✏️ <b>Changes concerning your body: {count} measure</b>",
+        "✏️ <b>Changes concerning your body: {count} measures</b>",
         notice.total,
     ).format(count=notice.total)
     if notice.parts > 1:

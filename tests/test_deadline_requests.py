@@ -172,7 +172,7 @@ async def test_an_approved_request_moves_the_deadline_and_everyone_concerned_is_
     )
     told = await official.wait_for_message("is approved by Анна Координатова", timeout=15)
     assert day(month) in told.text and "Reminders now follow the new deadline" in told.text
-    announced = await head.wait_for_message("Changes: 1 measure you answer for", timeout=15)
+    announced = await head.wait_for_message("Changes concerning your body: 1 measure", timeout=15)
     assert f"deadline: {day(now)} → {day(month)}" in announced.text
 
     [measure] = await rows(running_bot, Measure, Measure.id == world.feedback)
@@ -194,8 +194,8 @@ async def test_an_approved_request_moves_the_deadline_and_everyone_concerned_is_
     # The asker learns of it once (the decision), the coordinator who decided not at all.
     await settled(official)
     await settled(coordinator)
-    assert not [m for m in official.messages if "measure you answer for" in (m.text or "")]
-    assert not [m for m in coordinator.messages if "measure you answer for" in (m.text or "")]
+    assert not [m for m in official.messages if "Changes concerning your body" in (m.text or "")]
+    assert not [m for m in coordinator.messages if "Changes concerning your body" in (m.text or "")]
 
 
 async def test_a_declined_request_says_why_and_a_second_decision_is_refused(running_bot, world):
@@ -407,7 +407,7 @@ async def test_a_reimport_tells_each_person_once_in_one_grouped_message(running_
     assert {(n.payload["total"], n.payload["parts"]) for n in parts} == {(42, 2)}
 
     messages = await user(running_bot, CULTURE_OFFICIAL).wait_for_messages(2, timeout=20)
-    assert all("Changes: 42 measures you answer for" in m.text for m in messages)
+    assert all("Changes concerning your body: 42 measures" in m.text for m in messages)
     text = "\n".join(m.text for m in messages)
     assert text.count(f"deadline: {day(first)} → {day(second)}") == 40
     assert "executor removed: Комитет по спорту" not in text
@@ -459,7 +459,7 @@ async def test_a_coordinators_changes_are_told_to_the_bodies_concerned(running_b
     anna.press(choice, text="Минтруд — Министерство труда и социальной защиты")
     edited = await anna.wait_for_edit(choice, "is assigned as a co-executor")
     for person in (oleg, head):
-        told = await person.wait_for_message("Changes: 1 measure you answer for", timeout=15)
+        told = await person.wait_for_message("Changes concerning your body: 1 measure", timeout=15)
         assert "2." in told.text and "executor added: Минтруд" in told.text
         assert "Реинжиниринг процессов" in told.flat_button_texts()[0]
 
@@ -468,7 +468,7 @@ async def test_a_coordinators_changes_are_told_to_the_bodies_concerned(running_b
     anna.press(picker, text="Минтруд")
     await anna.wait_for_edit(picker, "no longer answers for this measure", min_edits=3)
     for person in (oleg, head):
-        told = await person.wait_for_message("Changes: 1 measure you answer for", timeout=15)
+        told = await person.wait_for_message("Changes concerning your body: 1 measure", timeout=15)
         assert "executor removed: Минтруд" in told.text
 
     card = await open_card(anna, "1.1", "1.1. Утверждён порядок обратной связи")
@@ -479,16 +479,16 @@ async def test_a_coordinators_changes_are_told_to_the_bodies_concerned(running_b
     anna.send_text("Письмо Минфина")
     await anna.wait_for_message("The deadline is moved")
     for person in (oleg, head):
-        told = await person.wait_for_message("Changes: 1 measure you answer for", timeout=15)
+        told = await person.wait_for_message("Changes concerning your body: 1 measure", timeout=15)
         assert f"deadline: {day(today(running_bot))} → 05.03.2027" in told.text
 
     # Told once each; nobody else (not the coordinator, not another body's official).
     for person in (oleg, head, anna, tamara):
         await settled(person)
-    assert len([m for m in oleg.messages if "measure you answer for" in (m.text or "")]) == 3
-    assert len([m for m in head.messages if "measure you answer for" in (m.text or "")]) == 3
-    assert not [m for m in anna.messages if "measure you answer for" in (m.text or "")]
-    assert not [m for m in tamara.messages if "measure you answer for" in (m.text or "")]
+    assert len([m for m in oleg.messages if "Changes concerning your body" in (m.text or "")]) == 3
+    assert len([m for m in head.messages if "Changes concerning your body" in (m.text or "")]) == 3
+    assert not [m for m in anna.messages if "Changes concerning your body" in (m.text or "")]
+    assert not [m for m in tamara.messages if "Changes concerning your body" in (m.text or "")]
 
 
 async def test_of_two_decisions_at_once_only_the_first_counts(sessionmaker, monkeypatch):
