@@ -140,7 +140,7 @@ async def test_a_directory_of_200_bodies_is_previewed_then_saved(session, form):
         .join(BodyGroupMember, BodyGroupMember.group_id == BodyGroup.id)
         .group_by(BodyGroup.name)
     )
-    sizes = {name: count for name, count in rows}
+    sizes = {row.name: row.count for row in rows}
     assert sizes == {"ИОГВ": 67, "МО": 133, "Главы МО": 133}
 
     again = await plan_changes(session, listing)

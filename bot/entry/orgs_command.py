@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.directory.changes import DirectoryChanges, plan_changes, save_changes
 from bot.directory.listing import N_, DirectoryFileError, Translate, Vocabulary, read_listing
-from bot.directory.presentation import changes_text
 from bot.directory.workbook import directory_workbook
 from bot.entry.translations import create_i18n
 from bot.plan_import import messages
 from bot.plan_import.model import ImportFailure
+from bot.presentation.directory_changes import changes_text
 
 EXIT_FAILED = 1
 Result = TypeVar("Result")
