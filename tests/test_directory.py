@@ -136,11 +136,11 @@ async def test_a_directory_of_200_bodies_is_previewed_then_saved(session, form):
     assert bodies["Администрация муниципального образования № 2"].parent_id == minister.id
     assert bodies["Администрация муниципального образования № 3"].parent_id == minister.id
     rows = await session.execute(
-        select(BodyGroup.name, func.count())
+        select(BodyGroup.name, func.count().label("members"))
         .join(BodyGroupMember, BodyGroupMember.group_id == BodyGroup.id)
         .group_by(BodyGroup.name)
     )
-    sizes = {row.name: row.count for row in rows}
+    sizes = {row.name: row.members for row in rows}
     assert sizes == {"ИОГВ": 67, "МО": 133, "Главы МО": 133}
 
     again = await plan_changes(session, listing)
