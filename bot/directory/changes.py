@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Roles
+from bot.access import Roles, can_change_directory
 from bot.audit import change_event
 from bot.body_names import fold
 from bot.directory.listing import Entry, Listing, Problem, Unreadable
@@ -67,8 +67,8 @@ class DirectoryChanges:
 
 def require_administrator(roles: Roles | None) -> None:
     """Directory changes are an administrator's (None: the operator's command line)."""
-    if roles is not None and not roles.is_admin:
-        raise Refused(Refusal.NOT_AVAILABLE)
+    if roles is not None and not can_change_directory(roles):
+        raise Refused(Refusal.ADMINISTRATORS_ONLY)
 
 
 class _Stored:
