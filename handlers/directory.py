@@ -223,7 +223,9 @@ async def decide(
     if token.startswith(TOKEN_PREFIX):
         stored = await pending_import(session, token, query.from_user.id, now - PENDING_LIFETIME)
     if stored is None or not await drop_pending_import(session, token):
-        await query.answer(_("This preview has expired: send the file again."), show_alert=True)
+        await query.answer(
+            _("This preview has expired or is not yours. Send the file again."), show_alert=True
+        )
         return
     await query.answer()
     if callback_data.action is DirectoryAction.CANCEL:
