@@ -18,10 +18,22 @@ from bot.directory.changes import plan_changes, save_changes
 from bot.directory.listing import Vocabulary, read_listing
 from bot.directory.workbook import directory_workbook
 from bot.entry.translations import create_i18n
-from bot.plan_import.body_directory import OrganizationDirectory
+from bot.plan_import.body_directory import OrganizationDirectory, name_key
 from bot.plan_import.model import ParsedExecutor
 from bot.refusals import Refused
-from models.tables import BodyGroup, BodyGroupMember, BodyKind, Organization, OrganizationName
+from models.tables import (
+    Assignment,
+    BodyGroup,
+    BodyGroupMember,
+    BodyKind,
+    Measure,
+    Organization,
+    OrganizationName,
+    Plan,
+    Role,
+)
+from tests.conftest import ADMIN_TELEGRAM_ID
+from tests.test_conversations import register
 
 HEADER = [
     "Полное наименование",
@@ -247,3 +259,144 @@ async def test_the_command_line_previews_saves_and_exports(bot_process_env, tmp_
     plan.write_text("1. Просто текст без таблицы\n", encoding="utf-8")
     code, out, err = await run_cli(env, "import", str(plan))
     assert code == 1 and err
+
+
+# --- In the chat --------------------------------------------------------------------------------
+
+
+async def test_an_administrator_loads_the_directory_in_the_chat_and_exports_it(running_bot):
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+    admin.send_command("/orgs", args="import")
+    await admin.wait_for_message("Полное наименование")
+    admin.send_document("orgs.xlsx", as_xlsx(directory_rows()))
+    preview = await admin.wait_for_message("Справочник органов")
+    assert "новых: 200, изменённых: 0, без изменений: 0" in preview.text
+    assert "… и ещё 192" in preview.text
+    async with running_bot.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Organization)) == 0
+
+    admin.press(preview, text="Сохранить справочник")
+    await admin.wait_for_edit(preview, lambda m: "Сохранено" in (m.text or ""))
+    async with running_bot.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Organization)) == 200
+
+    admin.send_command("/orgs", args="export")
+    exported = await admin.wait_for_message(lambda m: m.document is not None)
+    assert exported.file is not None
+    rows = list(load_workbook(io.BytesIO(exported.file.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 201 and list(rows[0]) == HEADER
+
+    # The same file again changes nothing.
+    admin.send_command("/orgs", args="import")
+    await admin.wait_for_message("Полное наименование")
+    admin.send_document("orgs.xlsx", exported.file.content)
+    again = await admin.wait_for_message("Справочник органов")
+    assert "без изменений: 200" in again.text and "Сохранять нечего" in again.text
+
+
+async def test_a_coordinator_may_export_but_not_import(running_bot):
+    coordinator = await register_coordinator(running_bot)
+    coordinator.send_command("/orgs", args="import")
+    assert "администратор" in (await coordinator.wait_for_message()).text
+    coordinator.send_command("/orgs", args="export")
+    assert (await coordinator.wait_for_message(lambda m: m.document is not None)).document
+
+
+async def plan_with_bodies(sessionmaker) -> tuple[int, int]:
+    """A plan whose measure names «Минтуризм» (not in the directory) beside a directory body."""
+    async with sessionmaker() as session, session.begin():
+        plan = Plan(title="План Томской области")
+        session.add(plan)
+        await session.flush()
+        measure = Measure(
+            plan_id=plan.id, number="1", number_key="1", sort_key="1", title="Провести обучение"
+        )
+        plain = Organization(full_name="Минтуризм", name_key=name_key("Минтуризм"))
+        listed = Organization(
+            full_name="Министерство туризма Томской области",
+            name_key=name_key("Министерство туризма Томской области"),
+            short_name="Минтуризм ТО",
+            in_directory=True,
+            kind=BodyKind.EXECUTIVE,
+        )
+        session.add_all([measure, plain, listed])
+        await session.flush()
+        session.add(Assignment(measure_id=measure.id, organization_id=plain.id))
+        return plain.id, listed.id
+
+
+async def register_coordinator(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        plan = Plan(title="План координатора")
+        session.add(plan)
+        await session.flush()
+        plan_id = plan.id
+    await register(running_bot.sessionmaker, 5001, "Ирина", Role.COORDINATOR, plan_id=plan_id)
+    return running_bot.emulator.user(5001, first_name="Ирина")
+
+
+async def test_a_body_only_a_plan_named_is_matched_to_the_directory(running_bot):
+    plain_id, listed_id = await plan_with_bodies(running_bot.sessionmaker)
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+    admin.send_command("/orgs", args="unmatched")
+    listing = await admin.wait_for_message("отсутствующие в справочнике")
+    assert "Минтуризм" in listing.text
+    admin.press(listing, text="Минтуризм")
+    card = await admin.wait_for_edit(listing, lambda m: "Сопоставить" in str(m.payload))
+    admin.press(card, text="Сопоставить с органом из справочника")
+    await admin.wait_for_edit(card, lambda m: "Введите несколько слов" in (m.text or ""))
+    admin.send_text("туризма томской")
+    choice = await admin.wait_for_message("Какому органу")
+    admin.press(choice, text="Министерство туризма Томской области")
+    done = await admin.wait_for_edit(choice, lambda m: "Сопоставление выполнено" in (m.text or ""))
+    assert "«Минтуризм» → «Министерство туризма Томской области»" in done.text
+
+    async with running_bot.sessionmaker() as session:
+        assert await session.get(Organization, plain_id) is None
+        assignment = await session.scalar(select(Assignment))
+        assert assignment is not None and assignment.organization_id == listed_id
+        former = await session.scalar(select(OrganizationName.name))
+        assert former == "Минтуризм"
+
+    admin.send_command("/orgs", args="unmatched")
+    assert "Все органы" in (await admin.wait_for_message("справочник")).text
+
+
+async def test_a_body_is_added_renamed_and_regrouped_from_its_card(running_bot):
+    plain_id, _listed_id = await plan_with_bodies(running_bot.sessionmaker)
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+    admin.send_command("/orgs", args="unmatched")
+    listing = await admin.wait_for_message("отсутствующие в справочнике")
+    admin.press(listing, text="Минтуризм")
+    card = await admin.wait_for_edit(listing, lambda m: "Внести" in str(m.payload))
+    admin.press(card, text="Внести в справочник")
+    await admin.wait_for_edit(card, lambda m: "внесены в справочник" in (m.text or ""))
+
+    admin.send_command("/orgs")
+    bodies = await admin.wait_for_message(lambda m: "Минтуризм" in str(m.payload))
+    admin.press(bodies, text="Минтуризм")
+    body_card = await admin.wait_for_message(lambda m: "Изменить" in str(m.payload))
+    admin.press(body_card, text="Изменить")
+    menu = await admin.wait_for_message("Изменение сведений")
+    admin.press(menu, text="Полное наименование")
+    await admin.wait_for_edit(menu, lambda m: "новое полное наименование" in (m.text or ""))
+    admin.send_text("Министерство туризма и спорта Томской области")
+    renamed = await admin.wait_for_message("Сохранено")
+    assert "Министерство туризма и спорта Томской области" in renamed.text
+    admin.press(renamed, text="Группы")
+    await admin.wait_for_edit(renamed, lambda m: "через «;»" in (m.text or ""))
+    admin.send_text("ИОГВ; ОИО ТО")
+    regrouped = await admin.wait_for_message("Группы: ИОГВ; ОИО ТО")
+    admin.press(regrouped, text="Вид")
+    kinds = await admin.wait_for_edit(regrouped, lambda m: "Выберите вид" in (m.text or ""))
+    admin.press(kinds, text="иной орган")
+    await admin.wait_for_edit(kinds, lambda m: "Вид: иной орган" in (m.text or ""))
+
+    async with running_bot.sessionmaker() as session:
+        body = await session.get(Organization, plain_id)
+        assert body is not None and body.kind is BodyKind.OTHER and body.in_directory
+        assert body.full_name == "Министерство туризма и спорта Томской области"
+        former = set(await session.scalars(select(OrganizationName.name)))
+        assert former == {"Минтуризм"}
+        groups = set(await session.scalars(select(BodyGroup.name)))
+        assert groups == {"ИОГВ", "ОИО ТО"}
