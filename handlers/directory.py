@@ -23,7 +23,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import Roles, require_coordinator
+from bot.access import Roles, can_change_directory, require_coordinator
 from bot.config import Settings
 from bot.directory import editing
 from bot.directory.changes import plan_changes, require_administrator, save_changes
@@ -126,6 +126,16 @@ def vocabulary(i18n: I18n) -> Vocabulary:
 
 def _translate(message: str) -> str:
     return _(message)
+
+
+def directory_hint(roles: Roles) -> str:
+    """What /orgs adds about the directory: its commands, as far as the person may use them."""
+    if can_change_directory(roles):
+        return _(
+            "Directory: /orgs import — load the list of bodies, /orgs export — download it, "
+            "/orgs unmatched — bodies named in plans but not in the directory."
+        )
+    return _("Directory: /orgs export — download the list of bodies.")
 
 
 # --- Import and export --------------------------------------------------------------------------
