@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.access import Roles
 from bot.directory.changes import plan_changes, save_changes
+from bot.directory.editing import match_to_directory
 from bot.directory.listing import Vocabulary, read_listing
 from bot.directory.workbook import directory_workbook
 from bot.entry.translations import create_i18n
@@ -303,26 +305,30 @@ async def test_a_coordinator_may_export_but_not_import(running_bot):
 
 
 async def plan_with_bodies(sessionmaker) -> tuple[int, int]:
-    """A plan whose measure names «Минтуризм» (not in the directory) beside a directory body."""
     async with sessionmaker() as session, session.begin():
-        plan = Plan(title="План Томской области")
-        session.add(plan)
-        await session.flush()
-        measure = Measure(
-            plan_id=plan.id, number="1", number_key="1", sort_key="1", title="Провести обучение"
-        )
-        plain = Organization(full_name="Минтуризм", name_key=name_key("Минтуризм"))
-        listed = Organization(
-            full_name="Министерство туризма Томской области",
-            name_key=name_key("Министерство туризма Томской области"),
-            short_name="Минтуризм ТО",
-            in_directory=True,
-            kind=BodyKind.EXECUTIVE,
-        )
-        session.add_all([measure, plain, listed])
-        await session.flush()
-        session.add(Assignment(measure_id=measure.id, organization_id=plain.id))
-        return plain.id, listed.id
+        return await plan_with_bodies_in(session)
+
+
+async def plan_with_bodies_in(session) -> tuple[int, int]:
+    """A plan whose measure names «Минтуризм» (not in the directory) beside a directory body."""
+    plan = Plan(title="План Томской области")
+    session.add(plan)
+    await session.flush()
+    measure = Measure(
+        plan_id=plan.id, number="1", number_key="1", sort_key="1", title="Провести обучение"
+    )
+    plain = Organization(full_name="Минтуризм", name_key=name_key("Минтуризм"))
+    listed = Organization(
+        full_name="Министерство туризма Томской области",
+        name_key=name_key("Министерство туризма Томской области"),
+        short_name="Минтуризм ТО",
+        in_directory=True,
+        kind=BodyKind.EXECUTIVE,
+    )
+    session.add_all([measure, plain, listed])
+    await session.flush()
+    session.add(Assignment(measure_id=measure.id, organization_id=plain.id))
+    return plain.id, listed.id
 
 
 async def register_coordinator(running_bot):
@@ -400,3 +406,19 @@ async def test_a_body_is_added_renamed_and_regrouped_from_its_card(running_bot):
         assert former == {"Минтуризм"}
         groups = set(await session.scalars(select(BodyGroup.name)))
         assert groups == {"ИОГВ", "ОИО ТО"}
+
+
+async def test_a_body_executing_the_same_measure_is_not_matched(session):
+    plain_id, listed_id = await plan_with_bodies_in(session)
+    measure_id = await session.scalar(select(Assignment.measure_id))
+    session.add(Assignment(measure_id=measure_id, organization_id=listed_id))
+    await session.flush()
+    with pytest.raises(Refused):
+        await match_to_directory(
+            session,
+            ADMIN,
+            actor_id=None,
+            organization_id=plain_id,
+            target_id=listed_id,
+            now=datetime.now(UTC),
+        )

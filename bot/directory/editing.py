@@ -71,7 +71,7 @@ async def directory_candidates(
 
 
 async def add_to_directory(
-    session: AsyncSession, roles: Roles, *, actor_id: int, organization_id: int
+    session: AsyncSession, roles: Roles, *, actor_id: int | None, organization_id: int
 ) -> Organization:
     body = await _unmatched(session, roles, organization_id)
     body.in_directory = True
@@ -92,7 +92,7 @@ async def match_to_directory(
     session: AsyncSession,
     roles: Roles,
     *,
-    actor_id: int,
+    actor_id: int | None,
     organization_id: int,
     target_id: int,
     now: datetime,
@@ -182,7 +182,12 @@ async def _move_active_memberships(
 
 
 async def rename_body(
-    session: AsyncSession, roles: Roles, *, actor_id: int, organization_id: int, full_name: str
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int | None,
+    organization_id: int,
+    full_name: str,
 ) -> Organization:
     """A new full name; the former one is kept for plans that still write it."""
     body = await directory_body(session, roles, organization_id)
@@ -212,7 +217,12 @@ async def rename_body(
 
 
 async def set_short_name(
-    session: AsyncSession, roles: Roles, *, actor_id: int, organization_id: int, short_name: str
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int | None,
+    organization_id: int,
+    short_name: str,
 ) -> Organization:
     body = await directory_body(session, roles, organization_id)
     short_name = " ".join(short_name.split())
@@ -233,7 +243,12 @@ async def set_short_name(
 
 
 async def set_kind(
-    session: AsyncSession, roles: Roles, *, actor_id: int, organization_id: int, kind: BodyKind
+    session: AsyncSession,
+    roles: Roles,
+    *,
+    actor_id: int | None,
+    organization_id: int,
+    kind: BodyKind,
 ) -> Organization:
     body = await directory_body(session, roles, organization_id)
     old = body.kind
@@ -261,7 +276,7 @@ async def body_groups(session: AsyncSession, organization_id: int) -> list[str]:
 
 
 async def set_groups(
-    session: AsyncSession, roles: Roles, *, actor_id: int, organization_id: int, text: str
+    session: AsyncSession, roles: Roles, *, actor_id: int | None, organization_id: int, text: str
 ) -> Organization:
     """The body's groups as typed, separated by «;» (new groups are made)."""
     body = await directory_body(session, roles, organization_id)
