@@ -15,6 +15,7 @@ from handlers import (
     deadline_requests,
     deadlines,
     digest,
+    directory,
     due_lists,
     errors,
     evidence_settings,
@@ -59,6 +60,8 @@ def build_routers() -> list[Router]:
         deadlines.build_router(),
         questions.build_router(),
         deadline_requests.build_router(),
+        # `/orgs import|export|unmatched` before the plain /orgs.
+        directory.build_router(),
         bodies.build_router(),
         officials.build_router(),
         coordinators.build_router(),

@@ -17,6 +17,7 @@ from bot.access import Roles, require_coordinator
 from bot.bodies import BodyRegistrations, body_registrations
 from bot.presentation.text_limits import page_of, shorten
 from handlers.confirmations import markup_of
+from handlers.directory import directory_hint
 from handlers.replies import page_buttons, page_label, show
 from handlers.timezones import body_button
 
@@ -76,10 +77,10 @@ async def orgs_command(message: Message, session: AsyncSession, roles: Roles) ->
     require_coordinator(roles)
     entries = await body_registrations(session, roles)
     if not entries:
-        await message.answer(_("Your plans have no bodies yet."))
+        await message.answer(_("Your plans have no bodies yet.") + "\n\n" + directory_hint(roles))
         return
     text, markup = orgs_reply(entries, 0)
-    await message.answer(text, reply_markup=markup)
+    await message.answer(text + "\n\n" + directory_hint(roles), reply_markup=markup)
 
 
 async def orgs_page(

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.card_actions import CardInput
 from handlers.deadline_requests import RequestInput
+from handlers.directory import DirectoryFile, DirectoryInput
 from handlers.find import FindInput
 from handlers.invite import InviteInput
 from handlers.questions import QuestionInput
@@ -39,9 +40,14 @@ async def expect_text(message: Message) -> None:
 def build_router() -> Router:
     router = Router(name=__name__)
     waiting = StateFilter(
-        FindInput, CardInput, InviteInput, ReviewInput, QuestionInput, RequestInput
+        FindInput, CardInput, InviteInput, ReviewInput, QuestionInput, RequestInput, DirectoryInput
     )
     router.message.register(cancel_input, waiting, Command("cancel"))
     router.message.register(drop_input_on_command, waiting, F.text.startswith("/"))
     router.message.register(expect_text, waiting, ~F.text)
+    # Waiting for a file (the directory of bodies): a command ends the wait too.
+    router.message.register(cancel_input, StateFilter(DirectoryFile), Command("cancel"))
+    router.message.register(
+        drop_input_on_command, StateFilter(DirectoryFile), F.text.startswith("/")
+    )
     return router

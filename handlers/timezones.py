@@ -17,12 +17,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import timezones
-from bot.access import Roles
+from bot.access import Roles, can_change_directory
 from bot.clock import timezone_of, utc_offset
 from bot.config import Settings
 from bot.presentation.text_limits import shorten
 from bot.scope import coordinated_body, governed_body
 from bot.timezones import RussianZone, city_of
+from handlers.directory import EditBody, EditField
 from handlers.language import LANGUAGE_NAMES, language_keyboard
 from handlers.replies import show
 from models.tables import Official, Organization
@@ -89,8 +90,14 @@ def body_button(name: str, organization_id: int) -> tuple[str, OpenBody]:
 
 
 def body_card(
-    organization: Organization, now: datetime, default: str, note: str = ""
+    organization: Organization,
+    now: datetime,
+    default: str,
+    note: str = "",
+    *,
+    editable: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """`editable`: with the directory's "Edit" button (an administrator's)."""
     name = organization.full_name
     if len(name) > NAME_LENGTH:
         name = name[: NAME_LENGTH - 1] + "…"
@@ -105,6 +112,11 @@ def body_card(
     lines.append(zone)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Time zone"), callback_data=BodyZones(organization_id=organization.id))
+    if editable:
+        builder.button(
+            text=_("Edit"),
+            callback_data=EditBody(organization_id=organization.id, field=EditField.MENU),
+        )
     return "\n".join(lines), builder.as_markup()
 
 
@@ -117,7 +129,9 @@ async def open_body(
     now: datetime,
 ) -> None:
     organization = await coordinated_body(session, roles, callback_data.organization_id)
-    text, markup = body_card(organization, now, settings.default_timezone)
+    text, markup = body_card(
+        organization, now, settings.default_timezone, editable=can_change_directory(roles)
+    )
     await query.answer()
     # A new message: the list of bodies stays, to open the next one.
     await query.bot.send_message(query.from_user.id, text, reply_markup=markup)

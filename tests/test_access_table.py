@@ -47,6 +47,17 @@ from handlers.bodies import OrgsPage
 from handlers.card_actions import AssignBody, RemoveBody
 from handlers.coordinators import CoordinatorsPage, RemoveCoordinator
 from handlers.digest import DigestAction, DigestChoice
+from handlers.directory import (
+    DirectoryAction,
+    DirectoryDecision,
+    EditBody,
+    EditField,
+    MatchTo,
+    PickKind,
+    UnmatchedAction,
+    UnmatchedBody,
+    UnmatchedPage,
+)
 from handlers.evidence_settings import EvidenceSetting
 from handlers.export import ExportAction, ExportButton
 from handlers.find import FindPage, OpenFound
@@ -69,6 +80,7 @@ from handlers.review_list import ReviewPage
 from handlers.timezones import BodyZone, BodyZones, OpenBody, OwnZone, SettingsItem, SettingsMenu
 from models.tables import (
     Assignment,
+    BodyKind,
     DeadlineChange,
     DeadlineChangeStatus,
     Invitation,
@@ -236,6 +248,17 @@ BUTTONS: list[Row] = [
         {OTHER_COORDINATOR, ADMIN},
     ),
     Row(lambda o: CoordinatorsPage(page=0), {ADMIN}),
+    # The directory of bodies is an administrator's; a preview nobody made has expired.
+    Row(lambda o: DirectoryDecision(action=DirectoryAction.SAVE, token="dir00"), NOBODY),
+    Row(lambda o: UnmatchedPage(page=0), {ADMIN}),
+    Row(
+        lambda o: UnmatchedBody(action=UnmatchedAction.OPEN, organization_id=o.world.tourism),
+        {ADMIN},
+    ),
+    Row(lambda o: EditBody(organization_id=o.world.tourism, field=EditField.MENU), {ADMIN}),
+    Row(lambda o: PickKind(organization_id=o.world.tourism, kind=BodyKind.OTHER), {ADMIN}),
+    # A body only plans named is matched to a directory body only («city» is not one).
+    Row(lambda o: MatchTo(organization_id=o.world.tourism, target_id=o.world.city), NOBODY),
     Row(lambda o: RemoveCoordinator(membership_id=o.coordinator_membership), {ADMIN}),
     Row(lambda o: LeaveBody(organization_id=o.world.tourism), BODY),
     Row(lambda o: Dismiss(), EVERYONE),
@@ -273,6 +296,12 @@ COMMANDS: dict[str, tuple[str | None, frozenset[str]]] = {
     "export": ("Б", COORDINATORS | {HEAD}),
     "coordinators": (None, {ADMIN}),
 }
+# Commands whose arguments make them another action, with who may send each.
+COMMAND_ACTIONS: list[tuple[str, tuple[str | None, frozenset[str]]]] = [
+    ("orgs", ("import", frozenset({ADMIN}))),
+    ("orgs", ("export", COORDINATORS)),
+    ("orgs", ("unmatched", frozenset({ADMIN}))),
+]
 
 
 def callback_classes() -> set[type[CallbackData]]:
@@ -430,7 +459,7 @@ async def test_every_command_answers_each_actor_as_the_table_says(running_bot, a
     person = user(running_bot, ACTORS[actor])
     carrier = await carrier_of(person)
     problems: list[str] = []
-    for command, (args, allowed) in COMMANDS.items():
+    for command, (args, allowed) in [*COMMANDS.items(), *COMMAND_ACTIONS]:
         outcome = await probe(
             running_bot,
             person,

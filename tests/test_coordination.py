@@ -430,7 +430,9 @@ async def test_orgs_lists_bodies_with_nobody_registered_first(running_bot, world
         "• Министерство цифрового развития (Минцифры)\n"
         "\n"
         "With registered people\n"
-        "• Министерство труда и социальной защиты (Минтруд) — officials: 1, heads: 1"
+        "• Министерство труда и социальной защиты (Минтруд) — officials: 1, heads: 1\n"
+        "\n"
+        "Directory: /orgs export — download the list of bodies."
     )
     # One button per body, in the list's order: its card (with its time zone).
     assert reply.flat_button_texts() == ["Минцифры", "Минтруд"]

@@ -78,6 +78,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--plan", required=True, help="the plan's title, or words of it")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     export.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
+
+    orgs = commands.add_parser("orgs", help="the directory of bodies: import or export it")
+    orgs_commands = orgs.add_subparsers(dest="orgs_command", metavar="ACTION", required=True)
+    orgs_import = orgs_commands.add_parser(
+        "import", help="load the directory from an .xlsx or .csv list of bodies"
+    )
+    orgs_import.add_argument("file", type=Path, metavar="FILE")
+    orgs_import.add_argument(
+        "--dry-run", action="store_true", help="show what would change, save nothing"
+    )
+    orgs_import.add_argument(
+        "--json", action="store_true", help="print the changes as one JSON object on stdout"
+    )
+    orgs_import.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
+    orgs_export = orgs_commands.add_parser(
+        "export", help="write the directory as a workbook that imports back unchanged"
+    )
+    orgs_export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    orgs_export.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
     return parser
 
 
@@ -148,6 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.entry.export_command import run_export
 
             return run_export(settings, plan=args.plan, out=args.out, locale=args.lang)
+        if args.command == "orgs":
+            from bot.entry.orgs_command import run_orgs_export, run_orgs_import
+
+            if args.orgs_command == "export":
+                return run_orgs_export(settings, args.out, locale=args.lang)
+            return run_orgs_import(
+                settings, args.file, dry_run=args.dry_run, as_json=args.json, locale=args.lang
+            )
         if args.command == "import":
             from bot.entry.import_command import run_import
 

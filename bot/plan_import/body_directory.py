@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.plan_import.model import ImportResult, ParsedExecutor
-from models.tables import Organization
+from models.tables import Organization, OrganizationName
 
 
 def name_key(name: str) -> str:
@@ -54,8 +54,16 @@ class OrganizationDirectory:
         self.created_ids: set[int] = set()
 
     async def load(self) -> None:
+        bodies = {}
         for organization in await self.session.scalars(select(Organization)):
+            bodies[organization.id] = organization
             self._remember(organization)
+        # A body's former names (a renaming, a plan's name matched to it) still find it.
+        for organization_id, key in await self.session.execute(
+            select(OrganizationName.organization_id, OrganizationName.name_key)
+        ):
+            if key not in self.by_key and organization_id in bodies:
+                self.by_key[key] = bodies[organization_id]
 
     def _remember(self, organization: Organization) -> None:
         self.by_key[organization.name_key] = organization

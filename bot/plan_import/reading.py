@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from bot.plan_import.blocks import Block
+from bot.plan_import.blocks import Block, Row
 from bot.plan_import.bounds import check_lines
 from bot.plan_import.csv_source import CsvReader
 from bot.plan_import.docx_source import DocxReader
@@ -65,6 +65,24 @@ def read_plan(
         raise ImportFailure("unreadable") from None
     reporter.done()
     return result
+
+
+def read_table_rows(content: bytes, file_name: str | None = None) -> list[Row]:
+    """The table rows of a spreadsheet (.xlsx) or CSV file, within the same caps as a plan's
+    (for lists that are not plans: the directory of bodies). Raises `ImportFailure` as
+    `read_plan` does, `unsupported_format` for any other kind of file."""
+    try:
+        kind, text = detect(content, file_name)
+        if kind not in (SourceKind.XLSX, SourceKind.CSV):
+            raise ImportFailure("unsupported_format", kind=kind.value.upper())
+        reader, _ = _reader(kind, content, text)
+        blocks = _read_blocks(reader, kind, _Reporter(None))
+    except ImportFailure:
+        raise
+    except Exception:
+        logger.exception("Unexpected error while reading a %s file", _extension(file_name or ""))
+        raise ImportFailure("unreadable") from None
+    return [block for block in blocks if isinstance(block, Row)]
 
 
 def _read(

@@ -19,10 +19,14 @@ from models.tables.conversations import Conversation, PendingImport
 from models.tables.delivery import Notification, NotificationStatus, ReminderMark
 from models.tables.digests import DigestSubscription
 from models.tables.people import (
+    BodyGroup,
+    BodyGroupMember,
+    BodyKind,
     Invitation,
     Membership,
     Official,
     Organization,
+    OrganizationName,
     Role,
     display_name,
 )
@@ -34,6 +38,9 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",
+    "BodyGroup",
+    "BodyGroupMember",
+    "BodyKind",
     "Conversation",
     "DeadlineChange",
     "DeadlineChangeStatus",
@@ -47,6 +54,7 @@ __all__ = [
     "NotificationStatus",
     "Official",
     "Organization",
+    "OrganizationName",
     "PendingImport",
     "Plan",
     "PlanSource",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     text,
     true,
 )
@@ -28,6 +29,14 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     OFFICIAL = "official"
     HEAD = "head"
+
+
+class BodyKind(enum.StrEnum):
+    """What a body of the directory is: an executive body, a municipality, or another body."""
+
+    EXECUTIVE = "executive"
+    MUNICIPALITY = "municipality"
+    OTHER = "other"
 
 
 class Organization(TimestampMixin, Base):
@@ -45,6 +54,50 @@ class Organization(TimestampMixin, Base):
     # A renamed or merged body: its measures pass to the successor from that day.
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     successor_since: Mapped[date | None] = mapped_column(Date)
+    # The directory: a body listed by an administrator (an import of the directory, or added
+    # from a plan's unmatched body); a body only a plan named has `in_directory` false.
+    in_directory: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    kind: Mapped[BodyKind | None] = mapped_column(enum_column(BodyKind, "body_kind"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    head_name: Mapped[str | None] = mapped_column(String(500))
+
+
+class OrganizationName(TimestampMixin, Base):
+    """A name a body was known by before (a renaming, or a plan's name matched to it): plans
+    that still write it find the body."""
+
+    __tablename__ = "organization_names"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(String(1000), index=True)
+
+
+class BodyGroup(TimestampMixin, Base):
+    """A named set of bodies («ИОГВ», «МО», «Главы МО», «ОИО НСО»)."""
+
+    __tablename__ = "body_groups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # The name folded (`bot.body_names.fold`): one group per name.
+    name_key: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class BodyGroupMember(Base):
+    """A body's membership of a group."""
+
+    __tablename__ = "body_group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("body_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Official(TimestampMixin, Base):
