@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.access import Roles
+from bot.executors import bodies_to_assign
 from bot.measure_status import Status, StatusDates
 from bot.plan_import.abbreviations import Abbreviations
 from bot.plan_import.executors import read_executors
@@ -264,3 +265,16 @@ async def test_summaries_count_each_body_of_an_expanded_group(session) -> None:
     # Five bodies of the group and one unexpanded «ИОГВ».
     assert len(summary.bodies) == 6
     assert all(body.counts[Status.OVERDUE] == 1 for body in summary.bodies)
+
+
+async def test_assign_on_the_card_offers_the_bodies_of_a_group_typed_by_name(session) -> None:
+    members = await directory(session, {"ОИО НСО": (190, 195)})
+    report = await store_import(
+        session, plan(cell("Орган 190; Орган 191")), actor_id=None, today=date(2025, 5, 1)
+    )
+    plan_id = report.plans[0].plan_id
+    (measure_id,) = set(await session.scalars(select(Assignment.measure_id)))
+    roles = Roles(coordinator_plan_ids=frozenset({plan_id}))
+    _card, found = await bodies_to_assign(session, roles, measure_id, "оио нсо")
+    # The group's bodies that do not answer for the measure yet.
+    assert [o.id for o in found] == members["ОИО НСО"][2:]
