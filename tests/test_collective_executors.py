@@ -9,8 +9,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.access import Roles
+from bot.entry.translations import create_i18n
 from bot.executors import bodies_to_assign
 from bot.measure_status import Status, StatusDates
+from bot.measures import load_card
 from bot.plan_import.abbreviations import Abbreviations
 from bot.plan_import.executors import read_executors
 from bot.plan_import.groups import groups_in_file, reads_as_group
@@ -18,6 +20,7 @@ from bot.plan_import.model import ImportResult, ParsedExecutor, ParsedMeasure, P
 from bot.plan_import.reading import read_plan
 from bot.plan_import.store import store_import
 from bot.summaries import plan_summary
+from handlers.measure_card import executor_line
 from models.tables import (
     Assignment,
     BodyGroup,
@@ -278,3 +281,23 @@ async def test_assign_on_the_card_offers_the_bodies_of_a_group_typed_by_name(ses
     _card, found = await bodies_to_assign(session, roles, measure_id, "оио нсо")
     # The group's bodies that do not answer for the measure yet.
     assert [o.id for o in found] == members["ОИО НСО"][2:]
+
+
+async def test_the_card_shows_which_group_a_part_came_from(session) -> None:
+    members = await directory(session, {"ОИО НСО": (190, 193)})
+    await store_import(
+        session, plan(cell("Орган 000; ОИО НСО")), actor_id=None, today=date(2025, 5, 1)
+    )
+    (measure_id,) = set(await session.scalars(select(Assignment.measure_id)))
+    card = await load_card(session, measure_id)
+    assert card is not None
+    groups = {executor.organization_id: executor.group for executor in card.executors}
+    assert groups == {
+        **dict.fromkeys(members["ОИО НСО"], "ОИО НСО"),
+        min(groups): None,
+    }
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale("ru"):
+        lines = [executor_line(executor) for executor in card.executors]
+    assert lines[0] == "Орган 000 — головной исполнитель"
+    assert lines[1] == "Орган 190 — соисполнитель, в составе группы ОИО НСО"

@@ -23,9 +23,13 @@ from bot.plan_import.model import ParsedExecutor
 from models.tables import Assignment, AuditEvent, Measure, Organization
 
 
-def _executor_values(executor: ParsedExecutor, position: int) -> dict[str, Any]:
-    """What the document says about one executor of a measure."""
+def _executor_values(
+    executor: ParsedExecutor, position: int, group_id: int | None = None
+) -> dict[str, Any]:
+    """What the document says about one executor of a measure (`group_id`: the directory
+    group it names, for each of the group's bodies)."""
     return {
+        "group_id": group_id,
         "is_lead": executor.lead,
         "by_agreement": executor.by_agreement,
         "executor_text": executor.source_text or executor.name,
@@ -41,12 +45,15 @@ async def _bodies(
     seen: set[int] = set()
     position = 0
     for executor in executors:
-        bodies, _group = await directory.bodies(executor)
+        bodies, group = await directory.bodies(executor)
         for organization in bodies:
             if organization.id in seen:
                 continue  # the same body named twice in one cell (or in a group and alone)
             seen.add(organization.id)
-            yield organization, _executor_values(executor, position)
+            yield (
+                organization,
+                _executor_values(executor, position, group.id if group is not None else None),
+            )
             position += 1
 
 
