@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.audit import record_change
-from bot.body_names import match_bodies
+from bot.body_names import by_name, match_bodies
 from bot.change_announcements import MeasureChange, announce_changes
 from bot.change_notices import ChangeKind
 from bot.measures import MeasureCard
+from bot.plan_import.groups import GroupDirectory
 from bot.refusals import Refusal, Refused
 from bot.scope import changeable_card, changeable_measure, coordinated_card
 from models.queries import active_assignment
@@ -49,9 +50,16 @@ async def bodies_to_assign(
     session: AsyncSession, roles: Roles, measure_id: int, text: str
 ) -> tuple[MeasureCard, list[Organization]]:
     """Bodies of the whole directory whose name matches the text and that do not answer for
-    the measure yet, with the measure's card."""
+    the measure yet, with the measure's card. A group's name («ИОГВ», «МО») gives the group's
+    bodies first."""
     card = await coordinated_card(session, roles, measure_id)
-    found = match_bodies(await session.scalars(select(Organization)), text)
+    organizations = list(await session.scalars(select(Organization)))
+    groups = GroupDirectory()
+    await groups.load(session)
+    group = groups.named(text)
+    members = set(group.member_ids) if group is not None else set()
+    found = [o for o in by_name(organizations) if o.id in members]
+    found += [o for o in match_bodies(organizations, text) if o.id not in members]
     return card, [o for o in found if o.id not in card.organization_ids]
 
 

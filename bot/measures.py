@@ -33,6 +33,7 @@ from models.queries import (
 from models.tables import (
     Assignment,
     AssignmentStatus,
+    BodyGroup,
     Measure,
     Membership,
     Official,
@@ -183,6 +184,7 @@ class ExecutorOnCard:
     by_agreement: bool
     named_person: str | None
     status: AssignmentStatus
+    group: str | None = None  # the collective executor («ИОГВ») the part was made from
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,8 +280,10 @@ _CARD_EXECUTORS = (
         Assignment.by_agreement,
         Assignment.named_person,
         Assignment.status,
+        BodyGroup.name,
     )
     .join(Organization, Organization.id == Assignment.organization_id)
+    .outerjoin(BodyGroup, BodyGroup.id == Assignment.group_id)
     .where(Assignment.measure_id == bindparam("measure_id"), active_assignment())
     .order_by(Assignment.is_lead.desc(), Assignment.position, Assignment.id)
 )

@@ -238,6 +238,8 @@ def executor_line(executor: ExecutorOnCard, status: Status | None = None) -> str
     marks = [_("lead executor") if executor.is_lead else _("co-executor")]
     if executor.by_agreement:
         marks.append(_("by agreement"))
+    if executor.group:
+        marks.append(_("of the group {group}").format(group=shorten(executor.group, WHO_LENGTH)))
     if executor.named_person:
         marks.append(shorten(executor.named_person, WHO_LENGTH))
     line = escape(shorten(f"{name} — {', '.join(marks)}", EXECUTOR_LENGTH))

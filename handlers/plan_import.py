@@ -34,6 +34,7 @@ from bot.clock import person_today
 from bot.config import Settings
 from bot.plan_import import messages
 from bot.plan_import.body_directory import NameDifference, name_differences
+from bot.plan_import.groups import GroupUse, groups_in_file
 from bot.plan_import.importing import can_import, file_digest, import_for, summarise
 from bot.plan_import.model import ImportFailure, ImportResult
 from bot.plan_import.pending import PendingImport, PendingImports
@@ -182,6 +183,11 @@ class StoredNames:
         async with self.sessionmaker() as session:
             return await name_differences(session, result)
 
+    async def groups(self, result: ImportResult) -> list[GroupUse]:
+        """The file's collective executors and the directory groups they expand into."""
+        async with self.sessionmaker() as session:
+            return await groups_in_file(session, result)
+
 
 def _file_name(message: Message) -> str:
     return (message.document.file_name if message.document else None) or "file"
@@ -230,6 +236,7 @@ async def read_and_preview(
         content = await _download(bot, document)
         result = await _read_with_progress(content, file_name, status)
         differences = await names.differences(result)
+        groups = await names.groups(result)
     except ImportFailure as failure:
         logger.info("Import of a file by user %s refused: %s", message.from_user.id, failure)
         await status.edit_text(
@@ -255,6 +262,7 @@ async def read_and_preview(
         file_name,
         i18n.current_locale,
         NamesInFile(differences, names.applied),
+        groups,
     )
     await _send_preview(message, status, texts, decision_keyboard(token))
     if len(result.warnings) > WARNINGS_SHOWN:

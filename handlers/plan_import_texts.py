@@ -12,6 +12,7 @@ from babel.dates import format_date
 
 from bot.plan_import import messages
 from bot.plan_import.body_directory import NameDifference
+from bot.plan_import.groups import GroupUse
 from bot.plan_import.importing import ImportPreview, PlanPreview
 from bot.plan_import.model import ImportResult
 from bot.plan_import.store import StoreReport
@@ -41,6 +42,7 @@ def render_preview(
     file_name: str,
     locale: str,
     names: NamesInFile = NamesInFile(),
+    groups: Sequence[GroupUse] = (),
 ) -> list[str]:
     """What the importer understood, as texts that each fit a message (usually one)."""
     blocks = [
@@ -64,6 +66,8 @@ def render_preview(
         blocks.append(_bodies_block(preview.bodies))
     if names.differences:
         blocks.append(_preview_names_block(names))
+    if groups:
+        blocks.append(_groups_block(groups))
     blocks.append(_warnings_block(result))
     blocks.append(_("Nothing is saved yet. Save the plan?"))
     return pack(blocks)
@@ -153,6 +157,51 @@ def _preview_names_block(names: NamesInFile) -> str:
             count,
         )
     return _names_block(header.format(count=count), names.differences)
+
+
+def _groups_block(groups: Sequence[GroupUse]) -> str:
+    """Collective executors: each directory group with its count of bodies, and the ones the
+    directory has no group for (with how to define it)."""
+    lines = [_("<b>Collective executors</b>")]
+    for use in groups[:BODIES_SHOWN]:
+        label = escape(shorten(use.label, BODY_NAME_LENGTH))
+        if use.group is not None:
+            lines.append(
+                _(
+                    "«{label}» → {count} body of the directory group «{group}»",
+                    "«{label}» → {count} bodies of the directory group «{group}»",
+                    use.bodies,
+                ).format(
+                    label=label,
+                    count=use.bodies,
+                    group=escape(shorten(use.group, BODY_NAME_LENGTH)),
+                )
+            )
+        else:
+            lines.append(
+                _("«{label}» — the directory has no such group: kept as one executor").format(
+                    label=label
+                )
+            )
+    if len(groups) > BODIES_SHOWN:
+        lines.append(_("and {count} more").format(count=len(groups) - BODIES_SHOWN))
+    if any(use.group is not None for use in groups):
+        lines.append(
+            _(
+                "Saving gives each body of a group its own part of the measure, with its own "
+                "status, reminders and report; a group named first makes each of its bodies a "
+                "lead executor."
+            )
+        )
+    if any(use.group is None for use in groups):
+        lines.append(
+            _(
+                "To expand a group, an administrator lists its bodies in the directory (the "
+                "«Groups» column of the directory file, /orgs), then the plan is loaded again; "
+                "or cancel now and load the plan after that."
+            )
+        )
+    return "\n".join(lines)
 
 
 def _names_block(header: str, differences: Sequence[NameDifference]) -> str:

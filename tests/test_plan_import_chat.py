@@ -6,7 +6,16 @@ import os
 
 from sqlalchemy import func, select
 
-from models.tables import Measure, Membership, Organization, Plan, Role
+from models.tables import (
+    Assignment,
+    BodyGroup,
+    BodyGroupMember,
+    Measure,
+    Membership,
+    Organization,
+    Plan,
+    Role,
+)
 from tests.conftest import ADMIN_TELEGRAM_ID
 from tests.test_conversations import register
 
@@ -242,3 +251,39 @@ async def test_the_preview_says_which_stored_bodies_the_file_names_otherwise(run
     admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
     preview = await send_plan(admin, plan_csv(rows))
     assert "краткие названия будут взяты из файла" in preview.text
+
+
+async def test_the_preview_expands_a_directory_group_and_names_one_it_lacks(running_bot):
+    """«ИОГВ» is a group of the directory: three bodies, a part each once saved; «органы
+    местного самоуправления» is not: the preview says so and it stays one executor."""
+    async with running_bot.sessionmaker() as session, session.begin():
+        bodies = [
+            Organization(full_name=name, name_key=name.casefold(), in_directory=True)
+            for name in ("Министерство труда", "Министерство финансов", "Министерство спорта")
+        ]
+        group = BodyGroup(name="ИОГВ", name_key="иогв")
+        session.add_all([*bodies, group])
+        await session.flush()
+        session.add_all(BodyGroupMember(group_id=group.id, organization_id=b.id) for b in bodies)
+    rows = [
+        "1.;Порядок;31.05.2025;ИОГВ;приказ",
+        "2.;Отчёт;30.06.2025;органы местного самоуправления (по согласованию);отчет",
+    ]
+    admin = running_bot.emulator.user(ADMIN_TELEGRAM_ID, first_name="Админ")
+    preview = await send_plan(admin, plan_csv(rows))
+    assert "Коллективные исполнители" in preview.text
+    assert "«ИОГВ» → 3 органа из группы справочника «ИОГВ»" in preview.text
+    assert "«Органы местного самоуправления» — такой группы в справочнике нет" in preview.text
+    assert "столбец «Группы» файла справочника" in preview.text
+    admin.press(preview, text="Сохранить план")
+    await admin.wait_for_edit(preview, lambda m: "сохранён" in (m.text or ""), min_edits=2)
+    async with running_bot.sessionmaker() as session:
+        parts = (
+            await session.execute(
+                select(Assignment.organization_id, Assignment.executor_text, Assignment.is_lead)
+                .join(Measure, Measure.id == Assignment.measure_id)
+                .where(Measure.number_key == "1")
+            )
+        ).all()
+    assert sorted(part.organization_id for part in parts) == sorted(b.id for b in bodies)
+    assert {(part.executor_text, part.is_lead) for part in parts} == {("ИОГВ", True)}

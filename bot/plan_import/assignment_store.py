@@ -1,10 +1,16 @@
 """A measure's executors on import: rows for a new measure's bodies, and for a measure already
 stored its assignments made to match the document (a body no longer named keeps its assignment
-as history, ended today)."""
+as history, ended today).
+
+An executor naming a directory group (`groups.py`) is its member bodies, each with its own part;
+the part keeps the group's name as written (`executor_text`). A group named as the lead makes
+every member a lead: the measure is done when all of them are (`bot.measure_status` decides a
+measure by its leads' parts), as the plan asks of every body of the group.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,9 +23,13 @@ from bot.plan_import.model import ParsedExecutor
 from models.tables import Assignment, AuditEvent, Measure, Organization
 
 
-def _executor_values(executor: ParsedExecutor, position: int) -> dict[str, Any]:
-    """What the document says about one executor of a measure."""
+def _executor_values(
+    executor: ParsedExecutor, position: int, group_id: int | None = None
+) -> dict[str, Any]:
+    """What the document says about one executor of a measure (`group_id`: the directory
+    group it names, for each of the group's bodies)."""
     return {
+        "group_id": group_id,
         "is_lead": executor.lead,
         "by_agreement": executor.by_agreement,
         "executor_text": executor.source_text or executor.name,
@@ -28,25 +38,33 @@ def _executor_values(executor: ParsedExecutor, position: int) -> dict[str, Any]:
     }
 
 
+async def _bodies(
+    executors: Iterable[ParsedExecutor], directory: OrganizationDirectory
+) -> AsyncIterator[tuple[Organization, dict[str, Any]]]:
+    """Each body the executors name (a group: each member), once, in the cell's order."""
+    seen: set[int] = set()
+    position = 0
+    for executor in executors:
+        bodies, group = await directory.bodies(executor)
+        for organization in bodies:
+            if organization.id in seen:
+                continue  # the same body named twice in one cell (or in a group and alone)
+            seen.add(organization.id)
+            yield (
+                organization,
+                _executor_values(executor, position, group.id if group is not None else None),
+            )
+            position += 1
+
+
 async def new_assignments(
     measure_id: int, executors: Iterable[ParsedExecutor], directory: OrganizationDirectory
 ) -> list[dict[str, Any]]:
     """Rows for the executors of a new measure, each body once, in the cell's order."""
-    rows: list[dict[str, Any]] = []
-    seen: set[int] = set()
-    for position, executor in enumerate(executors):
-        organization = await directory.resolve(executor)
-        if organization.id in seen:
-            continue
-        seen.add(organization.id)
-        rows.append(
-            {
-                "measure_id": measure_id,
-                "organization_id": organization.id,
-                **_executor_values(executor, position),
-            }
-        )
-    return rows
+    return [
+        {"measure_id": measure_id, "organization_id": organization.id, **values}
+        async for organization, values in _bodies(executors, directory)
+    ]
 
 
 @dataclass(slots=True)
@@ -103,13 +121,9 @@ async def sync_assignments(
     sync = _AssignmentSync(session, measure, audit, actor_id)
     by_organization = {assignment.organization_id: assignment for assignment in current}
     wanted: set[int] = set()
-    for position, executor in enumerate(executors):
-        organization = await directory.resolve(executor)
-        if organization.id in wanted:
-            continue  # the same body named twice in one cell
+    async for organization, values in _bodies(executors, directory):
         wanted.add(organization.id)
         assignment = by_organization.get(organization.id)
-        values = _executor_values(executor, position)
         if assignment is None:
             sync.add(organization, values)
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.plan_import.groups import Group, GroupDirectory
 from bot.plan_import.model import ImportResult, ParsedExecutor
 from models.tables import Organization, OrganizationName
 
@@ -52,6 +53,8 @@ class OrganizationDirectory:
         self.created: list[str] = []
         self.differences: dict[int, NameDifference] = {}
         self.created_ids: set[int] = set()
+        self.by_id: dict[int, Organization] = {}
+        self.groups = GroupDirectory()
 
     async def load(self) -> None:
         bodies = {}
@@ -64,6 +67,8 @@ class OrganizationDirectory:
         ):
             if key not in self.by_key and organization_id in bodies:
                 self.by_key[key] = bodies[organization_id]
+        self.by_id = bodies
+        await self.groups.load(self.session)
 
     def _remember(self, organization: Organization) -> None:
         self.by_key[organization.name_key] = organization
@@ -95,9 +100,18 @@ class OrganizationDirectory:
             self._remember(organization)
             self.created.append(executor.name)
             self.created_ids.add(organization.id)
+            self.by_id[organization.id] = organization
         else:
             self._compare(organization, executor)
         return organization
+
+    async def bodies(self, executor: ParsedExecutor) -> tuple[list[Organization], Group | None]:
+        """The bodies answering as `executor`: a directory group's members (and the group), or
+        the one body it names (found or created)."""
+        group = self.groups.find(executor)
+        if group is not None:
+            return [self.by_id[i] for i in group.member_ids if i in self.by_id], group
+        return [await self.resolve(executor)], None
 
     def _compare(self, organization: Organization, executor: ParsedExecutor) -> None:
         """Note (once per body) a file's other names for a stored body; apply the short name
@@ -134,6 +148,8 @@ async def name_differences(session: AsyncSession, result: ImportResult) -> list[
     for plan in result.plans:
         for measure in plan.measures:
             for executor in measure.executors:
+                if directory.groups.find(executor) is not None:
+                    continue  # a group expands into its members: no body of that name
                 found = directory.find(executor)
                 if found is not None:
                     directory._compare(found, executor)

@@ -69,6 +69,8 @@ class Assignment(TimestampMixin, Base):
     by_agreement: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The executor as written in the plan, and a named official with post if one was given.
     executor_text: Mapped[str | None] = mapped_column(Text)
+    # A part made from a collective executor («ИОГВ»): the directory group it came from.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("body_groups.id", ondelete="SET NULL"))
     named_person: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[AssignmentStatus] = mapped_column(
