@@ -281,8 +281,10 @@ def _nobody_text(
 ) -> str:
     lines = [
         ngettext(
-            "⚠️ <b>No one to remind</b> at {count} body: nobody is registered with it.",
-            "⚠️ <b>No one to remind</b> at {count} bodies: nobody is registered with them.",
+            "⚠️ <b>No one to remind</b> at {count} body: nobody is registered with it, or they"
+            " have blocked the bot.",
+            "⚠️ <b>No one to remind</b> at {count} bodies: nobody is registered with them, or they"
+            " have blocked the bot.",
             len(bodies),
         ).format(count=len(bodies)),
         ngettext(

@@ -138,7 +138,10 @@ async def test_reminders_without_a_recipient_reach_the_coordinator_once_per_poin
     [message] = nobody_messages(emulator)
     assert [c.status for c in emulator.calls_to("sendMessage")] == [200, 200]
     text = message.text
-    assert "Некому направить напоминания: в 2 органах нет зарегистрированных сотрудников." in text
+    assert (
+        "Некому направить напоминания: в 2 органах нет зарегистрированных сотрудников"
+        " либо они заблокировали бота." in text
+    )
     assert "Не направлены напоминания по 3 мероприятиям:" in text
     lines = text.splitlines()
     # The soonest deadline first; the short name shown escaped once; numbers named.
@@ -310,3 +313,17 @@ async def test_the_digest_names_the_bodies_nobody_reminds_and_fits(running_bot):
     named = lines[heading + 1 : heading + 6]
     assert all(line.startswith("• МО № ") and "1 открытое мероприятие" in line for line in named)
     assert "и ещё 145" in lines[heading + 6]
+
+
+async def test_a_body_whose_only_official_blocked_the_bot_is_told_too(emulator, sessionmaker, bot):
+    await seed(sessionmaker)
+    for telegram_id in (COORDINATOR, OFFICIAL):
+        emulator.user(telegram_id, first_name="Person")
+    async with sessionmaker() as session, session.begin():
+        official = await session.scalar(select(Official).where(Official.telegram_id == OFFICIAL))
+        official.blocked_bot_at = WEDNESDAY - timedelta(days=1)
+    await scan_and_send(emulator, sessionmaker, bot, WEDNESDAY)
+    assert emulator.messages(OFFICIAL) == []
+    [message] = nobody_messages(emulator)
+    assert "в 3 органах" in message.text
+    assert "• Министерство труда — 1 мероприятие (3.1.)" in message.text
