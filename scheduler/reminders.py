@@ -118,6 +118,20 @@ def _due_point(scheduled: ScheduledReminder | None, now: datetime) -> DuePoint:
     return scheduled.point.key(), scheduled.point
 
 
+def _cached_point(
+    points: dict[ScheduleKey, DuePoint], key: ScheduleKey, policy: ReminderPolicy, now: datetime
+) -> DuePoint:
+    """The point due now for a schedule, worked out once per scan: thousands of measures
+    share a deadline."""
+    if key not in points:
+        _, audience, deadline, timezone, body_has_head = key
+        points[key] = _due_point(
+            next_reminder(policy, audience, deadline, now, timezone, body_has_head=body_has_head),
+            now,
+        )
+    return points[key]
+
+
 def _reminder_item(row: Any, plan_title: str, point: ReminderPoint) -> ReminderItem:
     """One measure of a reminder message, as its renderer reads it."""
     return ReminderItem.of_point(
@@ -269,15 +283,7 @@ def _due_now(
                 person.timezone, row.timezone, plan_timezone, default_timezone
             )
             schedule_key = (row.plan_id, audience, row.deadline, timezone, body_has_head)
-            if schedule_key in points:
-                due_point = points[schedule_key]
-            else:
-                due_point = points[schedule_key] = _due_point(
-                    next_reminder(
-                        policy, audience, row.deadline, now, timezone, body_has_head=body_has_head
-                    ),
-                    now,
-                )
+            due_point = _cached_point(points, schedule_key, policy, now)
             if due_point is None:
                 continue
             entry = due.get(person.official_id)
@@ -307,15 +313,7 @@ def _unreached_now(
                 person.timezone, row.timezone, plan_timezone, default_timezone
             )
             schedule_key = (row.plan_id, Audience.EXECUTOR, row.deadline, timezone, False)
-            if schedule_key in points:
-                due_point = points[schedule_key]
-            else:
-                due_point = points[schedule_key] = _due_point(
-                    next_reminder(
-                        policy, Audience.EXECUTOR, row.deadline, now, timezone, body_has_head=False
-                    ),
-                    now,
-                )
+            due_point = _cached_point(points, schedule_key, policy, now)
             if due_point is None:
                 continue
             entry = unreached.get(person.official_id)

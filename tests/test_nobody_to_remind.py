@@ -140,7 +140,7 @@ async def test_reminders_without_a_recipient_reach_the_coordinator_once_per_poin
     text = message.text
     assert (
         "Некому направить напоминания: в 2 органах нет зарегистрированных сотрудников"
-        " либо они заблокировали бота." in text
+        " либо бот не может направлять им сообщения." in text
     )
     assert "Не направлены напоминания по 3 мероприятиям:" in text
     lines = text.splitlines()
