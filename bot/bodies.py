@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -11,8 +12,14 @@ from bot.access import Roles
 from bot.memberships import EXECUTOR_ROLES
 from bot.refusals import Refusal, Refused
 from bot.scope import bodies_of_plans, body_ids_of, coordinated_plan_ids
-from models.queries import active_membership, active_official
-from models.tables import Membership, Official, Role
+from models.queries import (
+    OPEN_STATUSES,
+    active_assignment,
+    active_membership,
+    active_official,
+    open_measure,
+)
+from models.tables import Assignment, Measure, Membership, Official, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +29,22 @@ class BodyRegistrations:
     short_name: str | None
     officials: int
     heads: int
+    open_measures: int = 0  # its measures still to be done by it (not reported, not done)
 
     @property
     def registered(self) -> bool:
         return bool(self.officials or self.heads)
 
+    @property
+    def nobody_to_remind(self) -> bool:
+        """Open measures and nobody registered: their reminders go to no one."""
+        return self.open_measures > 0 and not self.registered
+
 
 async def body_registrations(session: AsyncSession, roles: Roles) -> list[BodyRegistrations]:
-    """Each body of the plans the person coordinates with its active officials and heads:
-    bodies with nobody registered first, then the others, each part by name."""
+    """Each body of the plans the person coordinates with its active officials and heads and
+    its open measures: bodies with open measures and nobody registered first, then the others
+    with nobody registered, then the rest, each part by name."""
     if not roles.is_coordinator:
         raise Refused(Refusal.NOT_AVAILABLE)
     plan_ids = await coordinated_plan_ids(session, roles)
@@ -55,6 +69,7 @@ async def body_registrations(session: AsyncSession, roles: Roles) -> list[BodyRe
     )
     for organization_id, role, count in rows:
         counts[(organization_id, role)] = count
+    open_measures = await open_measures_by_body(session, plan_ids)
     entries = [
         BodyRegistrations(
             organization_id=body.id,
@@ -62,7 +77,31 @@ async def body_registrations(session: AsyncSession, roles: Roles) -> list[BodyRe
             short_name=body.short_name,
             officials=counts.get((body.id, Role.OFFICIAL), 0),
             heads=counts.get((body.id, Role.HEAD), 0),
+            open_measures=open_measures.get(body.id, 0),
         )
         for body in bodies
     ]
-    return [e for e in entries if not e.registered] + [e for e in entries if e.registered]
+    return (
+        [e for e in entries if e.nobody_to_remind]
+        + [e for e in entries if not e.registered and not e.nobody_to_remind]
+        + [e for e in entries if e.registered]
+    )
+
+
+async def open_measures_by_body(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int, int]:
+    """{body id: its open measures of these plans}: live, not done, its part neither reported
+    nor accepted (what its people are reminded of)."""
+    if not plan_ids:
+        return {}
+    rows = await session.execute(
+        select(Assignment.organization_id, func.count(func.distinct(Measure.id)))
+        .join(Measure, Measure.id == Assignment.measure_id)
+        .where(
+            Measure.plan_id.in_(list(plan_ids)),
+            open_measure(),
+            active_assignment(),
+            Assignment.status.in_(OPEN_STATUSES),
+        )
+        .group_by(Assignment.organization_id)
+    )
+    return {organization_id: int(count) for organization_id, count in rows}

@@ -26,6 +26,7 @@ from bot.reminder_policy import Audience, PointKind, ReminderPoint
 __all__ = [
     "INVITATION_USED",
     "MEASURE_QUESTION",
+    "NOBODY_TO_REMIND",
     "QUESTION_ANSWERED",
     "REMINDER",
     "REPORT_REVIEWED",
@@ -49,6 +50,10 @@ __all__ = [
 # Everything due for one person at one scan: their own measures, and for heads and
 # coordinators the late measures of bodies (the escalation), in one digest.
 REMINDER: Final = "reminder"
+# To a plan's coordinators: the executors' reminders of one scan that had no one to go to
+# (bodies with nobody registered), in one message. Its payload is a `ReminderNotice` whose
+# items are the executors' points, each naming its body.
+NOBODY_TO_REMIND: Final = "nobody_to_remind"
 # To the plan's coordinators: a report waits for their review.
 REPORT_SUBMITTED: Final = "report_submitted"
 # To the report's author: accepted, or returned with the reason.

@@ -10,6 +10,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +40,12 @@ def body_line(entry: BodyRegistrations) -> str:
         name += " — " + _("officials: {officials}, heads: {heads}").format(
             officials=entry.officials, heads=entry.heads
         )
+    if entry.nobody_to_remind:
+        name += " — ⚠️ " + ngettext(
+            "{count} open measure, nobody to remind",
+            "{count} open measures, nobody to remind",
+            entry.open_measures,
+        ).format(count=entry.open_measures)
     return f"• {name}"
 
 
@@ -47,12 +54,17 @@ def orgs_reply(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     shown = page_of(entries, page, ORGS_PAGE)
     nobody = sum(1 for entry in entries if not entry.registered)
+    unreminded = sum(1 for entry in entries if entry.nobody_to_remind)
     lines = [
         _("<b>Bodies of your plans</b>: {count}, nobody registered yet: {nobody}.").format(
             count=len(entries), nobody=nobody
         )
         + page_label(shown)
     ]
+    if unreminded:
+        lines.append(
+            _("⚠️ With open measures and nobody to remind: {count}.").format(count=unreminded)
+        )
     heading: bool | None = None
     for entry in shown.items:
         if entry.registered is not heading:

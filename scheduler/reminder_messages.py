@@ -12,6 +12,11 @@ Telegram whatever the number of measures:
 The complete lists (handlers.due_lists) are read from the database when the button is pressed.
 The compact form (`Delivery.compact`, after a refusal) keeps the counts and the buttons to the
 lists only.
+
+To coordinators, the executors' reminders that had no one to go to (kind NOBODY_TO_REMIND):
+the bodies with nobody registered, the soonest deadline first, each with its measures counted,
+the first few numbered and the nearest deadline, then "and N more bodies"; fewer are named
+until it fits, down to the counts alone.
 """
 
 from __future__ import annotations
@@ -29,9 +34,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import today_in
 from bot.due_lists import DueList
-from bot.notification_kinds import REMINDER, ReminderItem, ReminderNotice
+from bot.notification_kinds import NOBODY_TO_REMIND, REMINDER, ReminderItem, ReminderNotice
 from bot.presentation.callbacks import DueListPage, OpenMeasure
-from bot.presentation.deadline_wording import deadline_phrase
+from bot.presentation.deadline_wording import deadline_note, deadline_phrase, format_day
 from bot.presentation.official_requests import official_request_rows
 from bot.presentation.report_keyboards import ReportStart
 from bot.presentation.text_limits import fits_message, shorten
@@ -227,3 +232,95 @@ def render_reminder(
         if fits_message(text):
             break
     return text, markup
+
+
+# --- Reminders nobody could be given ------------------------------------------------------
+
+# Bodies named in full, fewer until the message fits; the numbers named per body.
+NOBODY_BODIES = (15, 8, 3, 0)
+NOBODY_NUMBERS = 5
+
+
+def _unreached_bodies(items: Sequence[ReminderItem]) -> list[tuple[str, list[ReminderItem]]]:
+    """(body, its measures by urgency), the body with the soonest (longest overdue) first."""
+    by_body: dict[str, list[ReminderItem]] = {}
+    for item in _by_urgency(items):
+        by_body.setdefault(item.body or "—", []).append(item)
+    return sorted(by_body.items(), key=lambda entry: (entry[1][0].deadline, entry[0].casefold()))
+
+
+def _unreached_line(
+    body: str, items: Sequence[ReminderItem], today: date, gettext: GetText, ngettext: NGetText
+) -> str:
+    numbers = ", ".join(
+        escape(shorten(item.number, NUMBER_LENGTH)) for item in items[:NOBODY_NUMBERS]
+    )
+    if len(items) > NOBODY_NUMBERS:
+        numbers += "…"
+    nearest = items[0].deadline
+    return "• " + ngettext(
+        "<b>{body}</b> — {count} measure ({numbers}), deadline {day} ({note})",
+        "<b>{body}</b> — {count} measures ({numbers}), the nearest deadline {day} ({note})",
+        len(items),
+    ).format(
+        body=escape(shorten(body, BODY_LENGTH)),
+        count=len(items),
+        numbers=numbers,
+        day=format_day(nearest),
+        note=deadline_note(nearest, today, gettext, ngettext),
+    )
+
+
+def _nobody_text(
+    bodies: Sequence[tuple[str, list[ReminderItem]]],
+    measures: int,
+    today: date,
+    gettext: GetText,
+    ngettext: NGetText,
+    shown: int,
+) -> str:
+    lines = [
+        ngettext(
+            "⚠️ <b>No one to remind</b> at {count} body: nobody is registered with it, or they"
+            " have blocked the bot.",
+            "⚠️ <b>No one to remind</b> at {count} bodies: nobody is registered with them, or they"
+            " have blocked the bot.",
+            len(bodies),
+        ).format(count=len(bodies)),
+        ngettext(
+            "The reminder about {count} measure went to no one:",
+            "The reminders about {count} measures went to no one:",
+            measures,
+        ).format(count=measures),
+    ]
+    lines += [
+        _unreached_line(body, items, today, gettext, ngettext) for body, items in bodies[:shown]
+    ]
+    if 0 < shown < len(bodies):
+        more = len(bodies) - shown
+        lines.append(
+            ngettext("and {count} more body", "and {count} more bodies", more).format(count=more)
+        )
+    lines += [
+        "",
+        gettext(
+            "Please invite the officials of these bodies (/invite) or tell them the deadlines"
+            " another way; /orgs shows who is registered."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+@register(NOBODY_TO_REMIND)
+def render_nobody_to_remind(
+    payload: Mapping[str, Any], gettext: GetText, ngettext: NGetText, delivery: Delivery
+) -> Rendered:
+    notice = ReminderNotice.from_json(payload)
+    today = today_in(notice.timezone, delivery.now)
+    bodies = _unreached_bodies(notice.items)
+    measures = len({item.measure_id for item in notice.items})
+    for shown in (0,) if delivery.compact else NOBODY_BODIES:
+        text = _nobody_text(bodies, measures, today, gettext, ngettext, shown)
+        if fits_message(text):
+            break
+    return text, None

@@ -5,6 +5,13 @@ person about a measure, so a restart neither loses nor repeats a reminder, and a
 while the bot was down is given once (only the latest point per measure, see
 `bot.reminder_policy.next_reminder`). Everything due for one person at one scan goes into one
 message. The sender (scheduler.sender) delivers the outbox.
+
+A body with nobody to remind (no active official or head who has not blocked the bot) does not
+lose its reminders: each executor's point that had no one to go to is told to the plan's
+coordinators instead, all of a scan in one message per coordinator (kind NOBODY_TO_REMIND),
+each point once (a `ReminderMark` of the coordinator with the key `nobody:<body>:<point>`), so
+the next scan is silent and the next point of the schedule is told again. Once someone
+registers with the body, its reminders go to them from the next scan on.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import person_timezone
-from bot.notification_kinds import REMINDER, ReminderItem, ReminderNotice
+from bot.notification_kinds import NOBODY_TO_REMIND, REMINDER, ReminderItem, ReminderNotice
 from bot.reminder_policy import (
     DEFAULT_POLICY,
     Audience,
@@ -85,6 +92,10 @@ class Audiences:
     with_head: set[int]  # bodies that have a head
     coordinators: dict[int, list[Recipient]]  # by plan
 
+    def nobody_at(self, row: Any) -> bool:
+        """The row's body has nobody to remind: its executor's points go to no one."""
+        return not self.members.get(row.organization_id)
+
     def of(self, row: Any) -> list[tuple[Audience, Recipient]]:
         people = [
             (Audience.HEAD if role is Role.HEAD else Audience.EXECUTOR, person)
@@ -105,6 +116,20 @@ def _due_point(scheduled: ScheduledReminder | None, now: datetime) -> DuePoint:
     if scheduled is None or scheduled.deliver_at > now:
         return None
     return scheduled.point.key(), scheduled.point
+
+
+def _cached_point(
+    points: dict[ScheduleKey, DuePoint], key: ScheduleKey, policy: ReminderPolicy, now: datetime
+) -> DuePoint:
+    """The point due now for a schedule, worked out once per scan: thousands of measures
+    share a deadline."""
+    if key not in points:
+        _, audience, deadline, timezone, body_has_head = key
+        points[key] = _due_point(
+            next_reminder(policy, audience, deadline, now, timezone, body_has_head=body_has_head),
+            now,
+        )
+    return points[key]
 
 
 def _reminder_item(row: Any, plan_title: str, point: ReminderPoint) -> ReminderItem:
@@ -160,9 +185,13 @@ async def write_due_reminders(
         return 0
     audiences = await _audiences(session, candidates, admin_telegram_ids)
     due = _due_now(candidates, plans, audiences, now, default_timezone)
-    if not due:
+    unreached = _unreached_now(candidates, plans, audiences, now, default_timezone)
+    if not due and not unreached:
         return 0
-    messages = _fresh_messages(due, await _given_marks(session, due), now)
+    given = await _given_marks(session, [due, unreached])
+    messages = _fresh_messages(due, given, now) + _fresh_messages(
+        unreached, given, now, kind=NOBODY_TO_REMIND
+    )
     if messages:
         await _write(session, messages)
     return len(messages)
@@ -254,15 +283,7 @@ def _due_now(
                 person.timezone, row.timezone, plan_timezone, default_timezone
             )
             schedule_key = (row.plan_id, audience, row.deadline, timezone, body_has_head)
-            if schedule_key in points:
-                due_point = points[schedule_key]
-            else:
-                due_point = points[schedule_key] = _due_point(
-                    next_reminder(
-                        policy, audience, row.deadline, now, timezone, body_has_head=body_has_head
-                    ),
-                    now,
-                )
+            due_point = _cached_point(points, schedule_key, policy, now)
             if due_point is None:
                 continue
             entry = due.get(person.official_id)
@@ -270,6 +291,43 @@ def _due_now(
                 entry = due[person.official_id] = DueItems(person, timezone)
             _add_point(entry, row, plan_title, due_point)
     return due
+
+
+def _unreached_now(
+    candidates: Sequence[Any],
+    plans: dict[int, tuple[str, str | None, ReminderPolicy]],
+    audiences: Audiences,
+    now: datetime,
+    default_timezone: str,
+) -> dict[int, DueItems]:
+    """The executors' points due now at bodies with nobody to remind, for each of the plan's
+    coordinators (by official id), counted in the coordinator's zone."""
+    unreached: dict[int, DueItems] = {}
+    points: dict[ScheduleKey, DuePoint] = {}
+    for row in candidates:
+        if not audiences.nobody_at(row):
+            continue
+        plan_title, plan_timezone, policy = plans[row.plan_id]
+        for person in audiences.coordinators.get(row.plan_id, []):
+            timezone = person_timezone(
+                person.timezone, row.timezone, plan_timezone, default_timezone
+            )
+            schedule_key = (row.plan_id, Audience.EXECUTOR, row.deadline, timezone, False)
+            due_point = _cached_point(points, schedule_key, policy, now)
+            if due_point is None:
+                continue
+            entry = unreached.get(person.official_id)
+            if entry is None:
+                entry = unreached[person.official_id] = DueItems(person, timezone)
+            point_key, point = due_point
+            # One mark per body: a measure of two bodies without people is missed at each.
+            _add_point(entry, row, plan_title, (nobody_key(row.organization_id, point_key), point))
+    return unreached
+
+
+def nobody_key(organization_id: int, point_key: str) -> str:
+    """The mark of an executor's point told to a coordinator because the body had nobody."""
+    return f"nobody:{organization_id}:{point_key}"
 
 
 def _add_point(
@@ -285,9 +343,14 @@ def _add_point(
 
 
 def _fresh_messages(
-    due: dict[int, DueItems], given: set[tuple[int, int, str]], now: datetime
+    due: dict[int, DueItems],
+    given: set[tuple[int, int, str]],
+    now: datetime,
+    *,
+    kind: str = REMINDER,
 ) -> list[OutboxMessage]:
-    """One message per person with the points not given yet, named after those points."""
+    """One message of `kind` per person with the points not given yet, named after those
+    points."""
     messages: list[OutboxMessage] = []
     for official_id, entry in due.items():
         fresh = [
@@ -303,8 +366,8 @@ def _fresh_messages(
         row = {
             "recipient_id": official_id,
             "chat_id": entry.recipient.telegram_id,
-            "kind": REMINDER,
-            "dedup_key": f"{REMINDER}:{official_id}:{digest}",
+            "kind": kind,
+            "dedup_key": f"{kind}:{official_id}:{digest}",
             "payload": notice.to_json(),
             "not_before": now,
         }
@@ -348,10 +411,13 @@ async def _write(session: AsyncSession, messages: list[OutboxMessage]) -> None:
 
 
 async def _given_marks(
-    session: AsyncSession, due: dict[int, DueItems]
+    session: AsyncSession, dues: Sequence[dict[int, DueItems]]
 ) -> set[tuple[int, int, str]]:
     """The points already given, of the measures and people due now."""
-    measure_ids = sorted({measure_id for entry in due.values() for measure_id, _ in entry.marks})
+    measure_ids = sorted(
+        {measure_id for due in dues for entry in due.values() for measure_id, _ in entry.marks}
+    )
+    people = {official_id for due in dues for official_id in due}
     given: set[tuple[int, int, str]] = set()
     for start in range(0, len(measure_ids), IN_CHUNK):
         rows = await session.execute(
@@ -362,7 +428,7 @@ async def _given_marks(
         given.update(
             (row.recipient_id, row.measure_id, row.point_key)
             for row in rows
-            if row.recipient_id in due
+            if row.recipient_id in people
         )
     return given
 

@@ -425,9 +425,10 @@ async def test_orgs_lists_bodies_with_nobody_registered_first(running_bot, world
     reply = await anna.wait_for_message()
     assert reply.text == (
         "Bodies of your plans: 2, nobody registered yet: 1.\n"
+        "⚠️ With open measures and nobody to remind: 1.\n"
         "\n"
         "Nobody registered yet\n"
-        "• Министерство цифрового развития (Минцифры)\n"
+        "• Министерство цифрового развития (Минцифры) — ⚠️ 1 open measure, nobody to remind\n"
         "\n"
         "With registered people\n"
         "• Министерство труда и социальной защиты (Минтруд) — officials: 1, heads: 1\n"

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.due_lists import DueList
 from bot.entry.app import create_bot, create_dispatcher
 from bot.entry.translations import create_i18n
+from bot.notification_kinds import NOBODY_TO_REMIND
 from bot.presentation.callbacks import DueListPage
 from bot.presentation.text_limits import KEYBOARD_BUTTON_LIMIT, MESSAGE_LIMIT, utf16_length
 from bot.report_notifications import REPORT_REVIEWED_KIND, REPORT_SUBMITTED_KIND
@@ -114,6 +115,10 @@ def payloads(count: int) -> dict[str, tuple[str, dict]]:
                 "timezone": "Asia/Vladivostok",
                 "items": reminder_items(count, "coordinator") + reminder_items(count, "executor"),
             },
+        ),
+        "nobody to remind": (
+            NOBODY_TO_REMIND,
+            {"timezone": MOSCOW, "items": reminder_items(count, "executor")},
         ),
         "report submitted": (REPORT_SUBMITTED_KIND, {**report, "comment": LONG * count}),
         "report accepted": (

@@ -137,6 +137,15 @@ def render_plan_summary(
                 )
             )
     lines.extend(counts_lines(summary.counts, gettext, ngettext))
+    # Above the table, on every page and in the sections' view: the bodies whose reminders
+    # go to no one are not left to be found on a later page.
+    nobody = sum(1 for row in summary.bodies if row.nobody_to_remind)
+    if nobody:
+        lines.append(
+            gettext("⚠️ Bodies with open measures and no one registered: {count}").format(
+                count=nobody
+            )
+        )
     if sections and summary.section_id is None:
         shown = page_of(summary.sections, page, TABLE_PAGE)
         lines.append("\n" + gettext("<b>Sections</b>") + _page_label(shown, gettext))
@@ -151,8 +160,7 @@ def render_plan_summary(
             + gettext("<b>Bodies, the most overdue first</b>")
             + _page_label(shown_bodies, gettext)
         )
-        nobody = sum(1 for row in summary.bodies if row.nobody_to_remind)
-        lines.extend(body_lines(shown_bodies.items, shown_bodies.first_number, nobody, gettext))
+        lines.extend(body_lines(shown_bodies.items, shown_bodies.first_number, 0, gettext))
     lines.append(legend(gettext))
     return "\n".join(lines)
 
