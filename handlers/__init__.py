@@ -22,9 +22,11 @@ from handlers import (
     fallback,
     find,
     invite,
+    invite_all,
     language,
     my_measures,
     officials,
+    open_links,
     pending_input,
     plan_import,
     plans,
@@ -60,6 +62,7 @@ def build_routers() -> list[Router]:
         questions.build_router(),
         deadline_requests.build_router(),
         bodies.build_router(),
+        open_links.build_router(),
         officials.build_router(),
         coordinators.build_router(),
         # A report draft takes files before plan import does (a coordinator may also report).
@@ -69,6 +72,8 @@ def build_routers() -> list[Router]:
         review_list.build_router(),
         report_view.build_router(),
         report_documents.build_router(),
+        # `/invite all` before the plain /invite.
+        invite_all.build_router(),
         invite.build_router(),
         # An invitation link (/start <token>) before the plain /start.
         registration.build_router(),
