@@ -68,6 +68,19 @@ async def batch_plans(session: AsyncSession, roles: Roles) -> list[Plan]:
     return list(await session.scalars(select(Plan).where(Plan.id.in_(plan_ids)).order_by(Plan.id)))
 
 
+async def batch_target(session: AsyncSession, roles: Roles, plan_id: int | None) -> str | None:
+    """The title of the plan whose bodies the person would invite (None: the whole directory,
+    an administrator's); refused when the plan is not theirs."""
+    if plan_id is None:
+        if not roles.is_admin:
+            raise Refused(Refusal.NOT_AVAILABLE)
+        return None
+    plan = await session.scalar(select(Plan).where(Plan.id == plan_id, live_plan()))
+    if plan is None or not roles.coordinates_plan(plan_id):
+        raise Refused(Refusal.NOT_AVAILABLE)
+    return plan.title
+
+
 async def _plan_bodies(
     session: AsyncSession, roles: Roles, plan_id: int
 ) -> tuple[Plan, list[Organization], int]:

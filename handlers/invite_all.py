@@ -24,6 +24,7 @@ from bot.invitation_batch import (
     DEFAULT_USES,
     InvitedBodies,
     batch_plans,
+    batch_target,
     invite_all,
 )
 from bot.invitation_links import links_workbook, qr_zip
@@ -105,9 +106,11 @@ async def plans_page(
     await show(query, *plans_reply(plans, callback_data.page, roles))
 
 
-async def plan_picked(query: CallbackQuery, callback_data: InviteAllPlan, roles: Roles) -> None:
-    require_coordinator(roles)  # what the plan is checked when the links are made
+async def plan_picked(
+    query: CallbackQuery, callback_data: InviteAllPlan, session: AsyncSession, roles: Roles
+) -> None:
     plan_id = callback_data.plan_id
+    await batch_target(session, roles, None if plan_id == WHOLE_DIRECTORY else plan_id)
     builder = InlineKeyboardBuilder()
     for whom, label in (
         (Whom.OFFICIALS, _("Officials")),
