@@ -4,6 +4,7 @@ gets the .xlsx of links, one per body and role (and a .zip of PNG QR codes)."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from datetime import datetime
 from html import escape
@@ -187,8 +188,14 @@ async def make_pressed(
     username = (await bot.me()).username or ""
     timezone = await timezone_of(session, official, settings.default_timezone)
     title = made.plan_title or _("Every body of the directory")
-    workbook = links_workbook(
-        made.links, username, title=title, timezone=timezone, gettext=_, with_qr=callback_data.qr
+    workbook = await asyncio.to_thread(
+        links_workbook,
+        made.links,
+        username,
+        title=title,
+        timezone=timezone,
+        gettext=_,
+        with_qr=callback_data.qr,
     )
     await show(query, made_caption(made), None)
     chat_id = official.telegram_id
@@ -196,7 +203,7 @@ async def make_pressed(
         chat_id, BufferedInputFile(workbook, "invitations.xlsx"), caption=_("Invitation links")
     )
     if callback_data.qr:
-        archive = qr_zip(made.links, username)
+        archive = await asyncio.to_thread(qr_zip, made.links, username)  # ~7 ms a code
         await bot.send_document(
             chat_id, BufferedInputFile(archive, "invitations-qr.zip"), caption=_("QR codes")
         )

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot.access import Roles
+from bot.invitation_batch import invite_all
+from bot.invitation_links import links_workbook
 from bot.invitations import digest
-from models.tables import Assignment, Invitation, Membership, Role
+from bot.refusals import Refused
+from models.tables import Assignment, Invitation, Measure, Membership, Plan, Role
 from tests.conftest import ADMIN_TELEGRAM_ID
-from tests.test_coordination import COORDINATOR_A, make_world, rows, settled, today, user
+from tests.test_coordination import COORDINATOR_A, body, make_world, rows, settled, today, user
 from tests.test_invite_cli import run_cli
 
 LINK_PREFIX = "https://t.me/roadmap_test_bot?start="
@@ -218,3 +224,61 @@ async def test_an_administrator_invites_every_body_of_the_directory(running_bot)
     assert title == "Every body of the directory" and headers == HEADERS
     assert {row["Role"] for row in links} == {"head"}
     assert "Администрация города" in {row["Body"] for row in links}
+
+
+async def test_two_hundred_bodies_get_a_link_each_and_a_shared_one_is_left_to_an_administrator(
+    session,
+):
+    plan, other = Plan(title="План региона"), Plan(title="Другой план")
+    bodies = [body(f"Администрация муниципального образования № {n:03d}") for n in range(200)]
+    session.add_all([plan, other, *bodies])
+    await session.flush()
+    measure = Measure(plan_id=plan.id, number="1.", number_key="1", sort_key="00001", title="М")
+    foreign = Measure(plan_id=other.id, number="1.", number_key="1", sort_key="00001", title="Ч")
+    session.add_all([measure, foreign])
+    await session.flush()
+    session.add_all(Assignment(measure_id=measure.id, organization_id=b.id) for b in bodies)
+    session.add(Assignment(measure_id=foreign.id, organization_id=bodies[7].id))
+    await session.flush()
+    now = datetime.now(UTC)
+
+    coordinator = Roles(coordinator_plan_ids=frozenset({plan.id}))
+    made = await invite_all(
+        session,
+        coordinator,
+        actor_id=None,
+        plan_id=plan.id,
+        invite_roles=(Role.OFFICIAL, Role.HEAD),
+        now=now,
+    )
+    assert (made.bodies, made.shared_left_out, len(made.links)) == (199, 1, 398)
+    assert bodies[7].id not in {link.organization_id for link in made.links}
+    assert len({link.token for link in made.links}) == 398
+    content = links_workbook(
+        made.links, "roadmap_test_bot", title=plan.title, timezone="Asia/Tomsk", gettext=str
+    )
+    _title, _headers, listed = sheet_rows(content)
+    assert len(listed) == 398
+    assert listed[0]["Body"] == "Администрация муниципального образования № 000"
+
+    # The plan of another coordinator, and the directory, are refused to this one.
+    for plan_id in (other.id, None):
+        with pytest.raises(Refused):
+            await invite_all(
+                session,
+                coordinator,
+                actor_id=None,
+                plan_id=plan_id,
+                invite_roles=(Role.OFFICIAL,),
+                now=now,
+            )
+    everything = await invite_all(
+        session,
+        Roles(is_admin=True),
+        actor_id=None,
+        plan_id=None,
+        invite_roles=(Role.HEAD,),
+        uses=1,
+        now=now,
+    )
+    assert len(everything.links) == 200 and {link.max_uses for link in everything.links} == {1}
