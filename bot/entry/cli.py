@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 org=args.org,
                 role=args.role[0],
                 plan=args.plan,
-                uses=args.uses or 1,
+                uses=1 if args.uses is None else args.uses,
                 days=args.days,
             )
         if args.command == "backup":
