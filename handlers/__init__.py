@@ -23,9 +23,11 @@ from handlers import (
     fallback,
     find,
     invite,
+    invite_all,
     language,
     my_measures,
     officials,
+    open_links,
     pending_input,
     plan_import,
     plans,
@@ -63,6 +65,7 @@ def build_routers() -> list[Router]:
         # `/orgs import|export|unmatched` before the plain /orgs.
         directory.build_router(),
         bodies.build_router(),
+        open_links.build_router(),
         officials.build_router(),
         coordinators.build_router(),
         # A report draft takes files before plan import does (a coordinator may also report).
@@ -72,6 +75,8 @@ def build_routers() -> list[Router]:
         review_list.build_router(),
         report_view.build_router(),
         report_documents.build_router(),
+        # `/invite all` before the plain /invite.
+        invite_all.build_router(),
         invite.build_router(),
         # An invitation link (/start <token>) before the plain /start.
         registration.build_router(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from html import escape
 
 from aiogram import Router
@@ -16,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles, require_coordinator
 from bot.bodies import BodyRegistrations, body_registrations
+from bot.open_links import open_link_count
 from bot.presentation.text_limits import page_of, shorten
 from handlers.confirmations import markup_of
 from handlers.directory import directory_hint
+from handlers.open_links import OrgsLinks
 from handlers.replies import page_buttons, page_label, show
 from handlers.timezones import body_button
 
@@ -50,7 +53,7 @@ def body_line(entry: BodyRegistrations) -> str:
 
 
 def orgs_reply(
-    entries: Sequence[BodyRegistrations], page: int
+    entries: Sequence[BodyRegistrations], page: int, open_links: int = 0
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     shown = page_of(entries, page, ORGS_PAGE)
     nobody = sum(1 for entry in entries if not entry.registered)
@@ -81,26 +84,38 @@ def orgs_reply(
         text, data = body_button(entry.short_name or entry.name, entry.organization_id)
         builder.button(text=text, callback_data=data)
     navigation = page_buttons(builder, shown, lambda number: OrgsPage(page=number))
-    builder.adjust(*([1] * len(shown.items)), navigation or 1)
+    if open_links:
+        builder.button(
+            text=_("Open invitation links: {count}").format(count=open_links),
+            callback_data=OrgsLinks(page=0),
+        )
+    builder.adjust(*([1] * len(shown.items)), navigation or 1, 1)
     return "\n".join(lines), markup_of(builder)
 
 
-async def orgs_command(message: Message, session: AsyncSession, roles: Roles) -> None:
+async def orgs_command(
+    message: Message, session: AsyncSession, roles: Roles, now: datetime
+) -> None:
     require_coordinator(roles)
     entries = await body_registrations(session, roles)
     if not entries:
         await message.answer(_("Your plans have no bodies yet.") + "\n\n" + directory_hint(roles))
         return
-    text, markup = orgs_reply(entries, 0)
+    text, markup = orgs_reply(entries, 0, await open_link_count(session, roles, now))
     await message.answer(text + "\n\n" + directory_hint(roles), reply_markup=markup)
 
 
 async def orgs_page(
-    query: CallbackQuery, callback_data: OrgsPage, session: AsyncSession, roles: Roles
+    query: CallbackQuery,
+    callback_data: OrgsPage,
+    session: AsyncSession,
+    roles: Roles,
+    now: datetime,
 ) -> None:
     entries = await body_registrations(session, roles)
+    links = await open_link_count(session, roles, now)
     await query.answer()
-    await show(query, *orgs_reply(entries, callback_data.page))
+    await show(query, *orgs_reply(entries, callback_data.page, links))
 
 
 def build_router() -> Router:

@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.invitations import MadeInvitation, deep_link
 from bot.presentation.text_limits import PageOf, page_of, shorten
 from bot.scope import governed_body
+from handlers.invite_all import InviteAllPlans
 from handlers.replies import page_buttons, page_label, show
 from models.tables import Official, Organization, Role
 
@@ -84,10 +85,13 @@ def bodies_keyboard(
             callback_data=InviteBody(organization_id=organization.id),
         )
     navigation = page_buttons(builder, shown, lambda number: InviteBodies(page=number))
-    extra = 0
+    extra = 1
+    builder.button(
+        text=_("Every body at once (a file of links)"), callback_data=InviteAllPlans(page=0)
+    )
     if can_manage_coordinators(roles):
         builder.button(text=_("Coordinator of a plan"), callback_data=InvitePlans(page=0))
-        extra = 1
+        extra = 2
     builder.adjust(*([1] * len(shown.items)), *([navigation] if navigation else []), *([1] * extra))
     return builder.as_markup(), shown
 

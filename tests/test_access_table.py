@@ -69,9 +69,11 @@ from handlers.invite import (
     InviteRevoke,
     InviteRole,
 )
+from handlers.invite_all import InviteAllMake, InviteAllPlan, InviteAllPlans, Whom
 from handlers.language import LanguageChoice
 from handlers.measure_card import CardAction, CardFullText, CardHistory, CardVerb, MyList
 from handlers.officials import Deactivate, Dismiss, LeaveBody, PeoplePage
+from handlers.open_links import OrgsLinkRevoke, OrgsLinks
 from handlers.plan_import import ImportAction, ImportDecision
 from handlers.registration import JoinAction, JoinInvitation
 from handlers.reminder_settings import ReminderChoice
@@ -229,6 +231,16 @@ BUTTONS: list[Row] = [
     Row(lambda o: InvitePlans(page=0), {ADMIN}),
     Row(lambda o: InvitePlan(plan_id=o.world.plan_b), {ADMIN}),
     Row(lambda o: InviteRevoke(invitation_id=o.invitation), {COORDINATOR, ADMIN}),
+    # Every body at once: plan B's bodies by its coordinator (the shared one is left out) or
+    # an administrator; the whole directory by an administrator only.
+    Row(lambda o: InviteAllPlans(page=0), COORDINATORS),
+    Row(lambda o: InviteAllPlan(plan_id=o.world.plan_b), PLAN_B),
+    Row(lambda o: InviteAllPlan(plan_id=0), {ADMIN}),
+    Row(lambda o: InviteAllMake(plan_id=o.world.plan_b, whom=Whom.BOTH, qr=False), PLAN_B),
+    Row(lambda o: InviteAllMake(plan_id=0, whom=Whom.OFFICIALS, qr=False), {ADMIN}),
+    # /orgs → open links: a coordinator's own bodies; revoking: the link's maker or an admin.
+    Row(lambda o: OrgsLinks(page=0), COORDINATORS),
+    Row(lambda o: OrgsLinkRevoke(invitation_id=o.invitation, page=0), {COORDINATOR, ADMIN}),
     # Confirming a link joins only with that link open in the person's own conversation.
     Row(lambda o: JoinInvitation(action=JoinAction.CONFIRM, invitation_id=o.invitation), NOBODY),
     # Cancelling changes nothing and shows nothing: anyone may.

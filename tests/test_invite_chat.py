@@ -70,6 +70,7 @@ async def test_a_coordinator_invites_an_official_and_the_link_registers_them(run
     assert running_bot.emulator.button_texts(start) == [
         ["Минтруд — Министерство труда и социальной защиты"],
         ["Минцифры — Министерство цифрового развития"],
+        ["Every body at once (a file of links)"],
     ]
     anna.send_text("туризм")
     await anna.wait_for_message("None of the bodies of your plans matches «туризм»")
@@ -144,7 +145,7 @@ async def test_the_list_of_bodies_is_paginated(running_bot, world):
     anna.send_command("/invite")
     first = await anna.wait_for_message()
     assert "(12 bodies in your plans). (page 1 of 2)" in first.text
-    assert first.flat_button_texts()[-1] == "›"
+    assert first.flat_button_texts()[-2:] == ["›", "Every body at once (a file of links)"]
     anna.press(first, text="›")
     second = await anna.wait_for_edit(first, "(page 2 of 2)")
     assert second.flat_button_texts() == [
@@ -153,6 +154,7 @@ async def test_the_list_of_bodies_is_paginated(running_bot, world):
         "Минтруд — Министерство труда и социальной защиты",
         "Минцифры — Министерство цифрового развития",
         "‹",
+        "Every body at once (a file of links)",
     ]
     anna.press(second, text="Минтруд — Министерство труда и социальной защиты")
     await anna.wait_for_edit(second, "Invite to «Министерство труда", min_edits=2)

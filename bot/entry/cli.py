@@ -19,6 +19,17 @@ from bot.config import (
 EXIT_SETTINGS = 2
 
 
+INVITE_ROLES = ("official", "head", "coordinator", "admin")
+
+
+def _invite_roles(text: str) -> tuple[str, ...]:
+    """`official`, or several separated by commas (`official,head`), each named once."""
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    if not names or any(name not in INVITE_ROLES for name in names):
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(INVITE_ROLES)}")
+    return names
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -56,18 +67,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     invite = commands.add_parser(
         "invite",
-        help="make an invitation link for a body's official or head, a coordinator, or an admin",
+        help="make an invitation link for a body's official or head, a coordinator, or an admin;"
+        " with --all, a file of links for every body of a plan or of the directory",
     )
     invite.add_argument("--org", help="the body's full or short name (case does not matter)")
     invite.add_argument(
         "--role",
-        choices=("official", "head", "coordinator", "admin"),
+        type=_invite_roles,
         required=True,
-        help="admin: a one-use link, valid for one day, that makes its opener an administrator",
+        metavar="official|head|coordinator|admin",
+        help="admin: a one-use link, valid for one day, that makes its opener an administrator;"
+        " with --all: official, head or official,head",
     )
     invite.add_argument("--plan", help="the plan's title (required for a coordinator)")
-    invite.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
+    invite.add_argument(
+        "--uses",
+        type=int,
+        help="how many people may use it (1; with --all: 20 for officials, 2 for heads)",
+    )
     invite.add_argument("--days", type=int, default=14, help="days until it expires (14)")
+    invite.add_argument(
+        "--all",
+        action="store_true",
+        help="a link per body: the plan's bodies, or without --plan every body of the directory",
+    )
+    invite.add_argument("--out", type=Path, metavar="FILE.xlsx", help="with --all: the file")
+    invite.add_argument(
+        "--qr", type=Path, metavar="DIR", help="with --all: a PNG QR code per link, in DIR"
+    )
+    invite.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
 
     backup = commands.add_parser(
         "backup", help="copy the SQLite database while the bot runs (PostgreSQL: pg_dump)"
@@ -149,14 +177,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return _db(settings, args)
         if args.command == "invite":
-            from bot.entry.invite_command import run_invite
+            from bot.entry.invite_command import run_invite, run_invite_all
 
+            if args.all:
+                return run_invite_all(
+                    settings,
+                    plan=args.plan,
+                    roles=args.role,
+                    uses=args.uses,
+                    days=args.days,
+                    out=args.out,
+                    qr_dir=args.qr,
+                    locale=args.lang,
+                )
+            if len(args.role) != 1:
+                print("error: several roles at once only with --all", file=sys.stderr)
+                return 1
             return run_invite(
                 settings,
                 org=args.org,
-                role=args.role,
+                role=args.role[0],
                 plan=args.plan,
-                uses=args.uses,
+                uses=1 if args.uses is None else args.uses,
                 days=args.days,
             )
         if args.command == "backup":

@@ -1,6 +1,9 @@
 """`python -m bot invite --org NAME --role official|head|coordinator [--plan TITLE] [--uses N]
 [--days D]`: make an invitation and print its deep link as the last line.
 
+`--all --role official[,head] --out FILE.xlsx [--plan TITLE] [--qr DIR]`: a new link per body
+(the plan's bodies, or every body of the directory) in a spreadsheet, and a PNG QR code per link.
+
 `--role admin` makes a link that makes its opener an administrator (besides ADMIN_IDS): one
 use, one day, whatever --uses and --days say; the administrators are told who used it."""
 
@@ -10,11 +13,16 @@ import asyncio
 import difflib
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
 from bot import invitations
+from bot.access import Roles
 from bot.config import Settings
+from bot.entry.translations import create_i18n
+from bot.invitation_batch import BATCH_ROLES, InvitedBodies, invite_all
+from bot.invitation_links import links_workbook, qr_codes
 from bot.scope import body_ids_of
 from models.tables import Organization, Plan, Role
 
@@ -158,4 +166,128 @@ def run_invite(
         return EXIT_REFUSED
     print(f"Invitation: {what}; {uses} use(s), valid for {days} day(s).")
     print(invitations.deep_link(username, token))
+    return 0
+
+
+# --- Every body at once (`--all`) ---------------------------------------------------------------
+
+ADMINISTRATOR = Roles(is_admin=True)
+
+
+async def make_all_invitations(
+    settings: Settings,
+    *,
+    plan_title: str | None,
+    roles: tuple[Role, ...],
+    uses: int | None,
+    days: int,
+) -> InvitedBodies:
+    """New links for every body of the plan (or of the directory), made as the operator."""
+    from models.engine import create_engine, create_sessionmaker
+    from models.migrations import upgrade_database
+
+    url = settings.effective_database_url
+    await upgrade_database(url)
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            plan = await _pick_plan(session, plan_title) if plan_title else None
+            return await invite_all(
+                session,
+                ADMINISTRATOR,
+                actor_id=None,
+                plan_id=plan.id if plan is not None else None,
+                invite_roles=roles,
+                uses=uses,
+                days=days,
+                now=settings.now(),
+            )
+    finally:
+        await engine.dispose()
+
+
+def write_links(
+    made: InvitedBodies,
+    username: str,
+    *,
+    out: Path,
+    qr_dir: Path | None,
+    timezone: str,
+    locale: str,
+) -> None:
+    i18n = create_i18n()
+
+    def gettext(message: str) -> str:
+        return i18n.gettext(message, locale=locale)
+
+    title = made.plan_title or gettext("Every body of the directory")
+    out.write_bytes(
+        links_workbook(
+            made.links,
+            username,
+            title=title,
+            timezone=timezone,
+            gettext=gettext,
+            with_qr=qr_dir is not None,
+        )
+    )
+    if qr_dir is not None:
+        qr_dir.mkdir(parents=True, exist_ok=True)
+        for name, png in qr_codes(made.links, username):
+            (qr_dir / name).write_bytes(png)
+
+
+def run_invite_all(
+    settings: Settings,
+    *,
+    plan: str | None,
+    roles: tuple[str, ...],
+    uses: int | None,
+    days: int,
+    out: Path | None,
+    qr_dir: Path | None,
+    locale: str,
+) -> int:
+    """Writes the file of links (and the QR codes) and says what it made; new links each run."""
+    if out is None:
+        print("error: --all needs --out FILE.xlsx", file=sys.stderr)
+        return EXIT_REFUSED
+    invite_roles = tuple(_role(name) for name in roles)
+    if any(role not in BATCH_ROLES for role in invite_roles):
+        print("error: --all invites officials and heads: --role official,head", file=sys.stderr)
+        return EXIT_REFUSED
+    if (uses is not None and uses < 1) or days < 1:
+        print("error: --uses and --days must be at least 1", file=sys.stderr)
+        return EXIT_REFUSED
+    settings.require_bot_token()
+    from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+
+    try:
+        username = asyncio.run(bot_username(settings))
+        made = asyncio.run(
+            make_all_invitations(
+                settings, plan_title=plan, roles=invite_roles, uses=uses, days=days
+            )
+        )
+    except (TelegramAPIError, TelegramNetworkError, OSError) as error:
+        print(f"error: cannot ask the Bot API for the bot's name: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except InviteRefused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_REFUSED
+    if not made.links:
+        print("error: no bodies to invite", file=sys.stderr)
+        return EXIT_REFUSED
+    write_links(
+        made, username, out=out, qr_dir=qr_dir, timezone=settings.default_timezone, locale=locale
+    )
+    where = f"«{made.plan_title}»" if made.plan_title else "the directory"
+    print(
+        f"Invitations: {len(made.links)} link(s) for {made.bodies} body(ies) of {where},"
+        f" valid for {days} day(s). New links are made on every run; earlier ones stay open"
+        " until they expire or are revoked (/orgs in the chat)."
+    )
+    if qr_dir is not None:
+        print(f"QR codes: {qr_dir}")
+    print(out)
     return 0
