@@ -10,12 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.audit import record_change
+from bot.i18n import N_
 from bot.scope import governed_body
 from models.tables import Official, Organization
-
-
-def N_(message: str) -> str:
-    return message
 
 
 class RussianZone(enum.StrEnum):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from bot.body_names import fold
+from bot.calendar import time_zone
+from bot.i18n import N_
 from bot.plan_import.blocks import Row
 from bot.plan_import.reading import read_table_rows
 from bot.timezones import CITY_NAMES, RussianZone
@@ -25,10 +27,6 @@ MAX_NAME = 1000
 MAX_SHORT_NAME = 255
 MAX_HEAD_NAME = 500
 MAX_GROUP_NAME = 255
-
-
-def N_(message: str) -> str:
-    return message
 
 
 class Column(enum.StrEnum):
@@ -142,7 +140,7 @@ class Vocabulary:
         if "/" not in name:
             return None
         try:
-            ZoneInfo(name)
+            time_zone(name)
         except (ZoneInfoNotFoundError, ValueError):
             return None
         return name

@@ -7,12 +7,8 @@ from html import escape
 
 from bot.directory.changes import DirectoryChanges
 from bot.directory.listing import Problem, Translate
+from bot.i18n import N_
 from bot.presentation.text_limits import shorten
-
-
-def N_(message: str) -> str:
-    return message
-
 
 SHOWN = 8  # lines of each kind; the rest are counted
 NAME_LENGTH = 90
