@@ -164,3 +164,22 @@ async def test_a_draft_untouched_for_two_weeks_is_dropped(running_bot, world):  
     assert answer.show_alert
     async with running_bot.sessionmaker() as session:
         assert (await session.execute(select(Report))).all() == []
+
+
+async def test_a_plans_confirm_never_takes_a_directory_preview(sessionmaker, clock):
+    """Both previews wait in one table; a forged plan Confirm naming the directory's token
+    finds nothing, and the directory's preview stays."""
+    from models.conversations import StoredImport, keep_pending_import
+
+    pending = PendingImports(sessionmaker, clock)
+    async with sessionmaker() as session, session.begin():
+        await keep_pending_import(
+            session,
+            StoredImport("dir0123456789abcdef", 7001, "bodies.csv", "0" * 64, b"x", clock.now),
+        )
+    async with sessionmaker() as session, session.begin():
+        assert await pending.take(session, "dir0123456789abcdef", 7001, clock.now) is None
+        assert not await pending.discard(session, "dir0123456789abcdef", 7001, clock.now)
+    async with sessionmaker() as session:
+        tokens = (await session.execute(select(PendingImport.token))).scalars().all()
+    assert tokens == ["dir0123456789abcdef"]

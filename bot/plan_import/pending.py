@@ -28,6 +28,13 @@ from models.conversations import (
 )
 
 PENDING_LIFETIME = timedelta(hours=1)
+PLAN_TOKEN_BYTES = 8
+
+
+def is_plan_token(token: str) -> bool:
+    """A plan preview's token: 16 hex digits. The table also keeps other previews (the
+    directory's, prefixed): a plan's Confirm never takes one of them, whatever a button says."""
+    return len(token) == PLAN_TOKEN_BYTES * 2 and all(c in "0123456789abcdef" for c in token)
 
 
 @dataclass(slots=True)
@@ -58,7 +65,7 @@ class PendingImports:
         """Keep a previewed file (in a transaction of its own: the preview is made after the
         update that brought the file); the token its buttons carry."""
         now = self.clock()
-        token = secrets.token_hex(8)
+        token = secrets.token_hex(PLAN_TOKEN_BYTES)
         async with self.sessionmaker() as session, session.begin():
             await forget_imports_before(session, now - self.lifetime)
             await keep_pending_import(
@@ -72,6 +79,8 @@ class PendingImports:
     ) -> PendingImport | None:
         """The waiting import with this token if it belongs to this person, read again; it
         leaves the list (back again if the update's transaction rolls back)."""
+        if not is_plan_token(token):
+            return None  # another preview kept in the same table (a directory's)
         stored = await pending_import(session, token, telegram_id, now - self.lifetime)
         if stored is None:
             return None
@@ -93,5 +102,7 @@ class PendingImports:
         self, session: AsyncSession, token: str, telegram_id: int, now: datetime
     ) -> bool:
         """Drop the waiting import with this token if it is this person's; False if none."""
+        if not is_plan_token(token):
+            return False
         stored = await pending_import(session, token, telegram_id, now - self.lifetime)
         return stored is not None and await drop_pending_import(session, token)
