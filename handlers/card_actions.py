@@ -31,7 +31,7 @@ from handlers.answers import ANSWER
 from handlers.measure_card import CardAction, CardVerb, card_keyboard, render_card
 from handlers.refusals import refusal_text
 from handlers.replies import saved_not_shown, show
-from handlers.reports import card_report_buttons
+from handlers.reports import ask_in_chat, card_report_buttons
 from models.tables import Official, Organization
 
 MATCHES_SHOWN = 10
@@ -184,11 +184,11 @@ async def assign_pressed(
     roles: Roles,
 ) -> None:
     card = await executors.card_to_assign(session, roles, callback_data.measure_id)
-    await query.answer()
-    await state.set_state(CardInput.body_name)
-    await state.set_data({"measure_id": card.measure_id})
-    await query.bot.send_message(
-        query.from_user.id,
+    await ask_in_chat(
+        query,
+        state,
+        CardInput.body_name,
+        {"measure_id": card.measure_id},
         _(
             "Type part of the name of the body to assign to measure {number}, or send /cancel."
         ).format(number=escape(card.number)),

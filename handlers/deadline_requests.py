@@ -38,7 +38,7 @@ from bot.refusals import Refusal, Refused
 from handlers.answers import ANSWER
 from handlers.deadlines import unreadable_date
 from handlers.refusals import refusal_text
-from handlers.reports import dialog_ends_on_refusal, end_dialog, reply_in_chat
+from handlers.reports import ask_in_chat, dialog_ends_on_refusal, end_dialog, reply_in_chat
 from models.tables import Official
 
 # Refusals of a typed date or reason after which the same question is asked again.
@@ -98,12 +98,12 @@ async def request_pressed(
 ) -> None:
     target = await deadline_requests.request_target(session, roles, callback_data.measure_id)
     today = await person_today(session, official, now, settings.default_timezone)
-    await query.answer()
-    await state.set_state(RequestInput.day)
-    await state.set_data({"measure_id": target.measure_id})
     current = format_day(target.deadline) if target.deadline else _("not set")
-    await reply_in_chat(
+    await ask_in_chat(
         query,
+        state,
+        RequestInput.day,
+        {"measure_id": target.measure_id},
         _(
             "To which date should the deadline of measure {number} be moved (now: {deadline})? "
             "Pick a date below or send one as dd.mm.yyyy, e.g. 31.12.2025; or send /cancel."
@@ -247,11 +247,11 @@ async def decline_pressed(
     roles: Roles,
 ) -> None:
     request = await deadline_requests.decidable_request(session, roles, callback_data.change_id)
-    await query.answer()
-    await state.set_state(RequestInput.decline_reason)
-    await state.set_data({"change_id": request.change_id})
-    await reply_in_chat(
+    await ask_in_chat(
         query,
+        state,
+        RequestInput.decline_reason,
+        {"change_id": request.change_id},
         _(
             "Why is the new deadline of measure {number} declined? Write the reason: the "
             "official will see it. Or send /cancel."

@@ -26,7 +26,7 @@ from handlers.card_actions import CardInput, coordinator_card, measure_in_dialog
 from handlers.measure_card import CardAction, CardVerb, format_day
 from handlers.refusals import refusal_text
 from handlers.replies import answer, saved_not_shown
-from handlers.reports import dialog_ends_on_refusal
+from handlers.reports import ask_in_chat, dialog_ends_on_refusal
 from models.tables import Official
 
 # Refusals after which the same question is asked again; any other one ends the dialog.
@@ -41,12 +41,12 @@ async def deadline_pressed(
     roles: Roles,
 ) -> None:
     card = await changeable_card(session, roles, callback_data.measure_id)
-    await query.answer()
-    await state.set_state(CardInput.deadline_date)
-    await state.set_data({"measure_id": card.measure_id})
     current = format_day(card.deadline) if card.deadline else _("not set")
-    await query.bot.send_message(
-        query.from_user.id,
+    await ask_in_chat(
+        query,
+        state,
+        CardInput.deadline_date,
+        {"measure_id": card.measure_id},
         _(
             "Send the new deadline of measure {number} as dd.mm.yyyy (now: {deadline}), "
             "or send /cancel."

@@ -40,7 +40,7 @@ from bot.refusals import Refusal
 from handlers.answers import ANSWER
 from handlers.card_actions import assign_picker, no_body_matches
 from handlers.replies import saved_not_shown, show
-from handlers.reports import dialog_ends_on_refusal, reply_in_chat
+from handlers.reports import ask_in_chat, dialog_ends_on_refusal, reply_in_chat
 from models.tables import Official, QuestionKind
 
 NAME_LENGTH = 120
@@ -98,12 +98,12 @@ async def question_pressed(
             " characters): the coordinators of the plan will get it with the measure. Or send"
             " /cancel."
         )
-    await query.answer()
-    await state.set_state(QuestionInput.question)
     kind = QuestionKind.NOT_OURS if claim else QuestionKind.QUESTION
-    await state.set_data({"measure_id": part.measure_id, "kind": kind.value})
-    await reply_in_chat(
+    await ask_in_chat(
         query,
+        state,
+        QuestionInput.question,
+        {"measure_id": part.measure_id, "kind": kind.value},
         prompt.format(
             number=escape(part.number),
             body=escape(shorten(part.organization_name, NAME_LENGTH)),
@@ -163,9 +163,6 @@ async def answer_pressed(
 ) -> None:
     keep = callback_data.action is ReplyVerb.KEEP
     view = await question_to_answer(session, roles, callback_data.question_id, claim=keep)
-    await query.answer()
-    await state.set_state(QuestionInput.answer)
-    await state.set_data({"question_id": view.question_id, "keep": keep})
     if keep:
         prompt = _(
             "Why does measure {number} stay with «{body}»? Write the answer (at most {limit}"
@@ -176,8 +173,11 @@ async def answer_pressed(
             "Write the answer to the question on measure {number} from «{body}» (at most"
             " {limit} characters); the official will get it with the question. Or send /cancel."
         )
-    await reply_in_chat(
+    await ask_in_chat(
         query,
+        state,
+        QuestionInput.answer,
+        {"question_id": view.question_id, "keep": keep},
         prompt.format(
             number=escape(view.number),
             body=escape(shorten(view.organization_name, NAME_LENGTH)),
@@ -228,11 +228,11 @@ async def reassign_pressed(
 ) -> None:
     view = await question_to_answer(session, roles, callback_data.question_id, claim=True)
     card = await executors.card_to_assign(session, roles, view.measure_id)
-    await query.answer()
-    await state.set_state(QuestionInput.body_name)
-    await state.set_data({"question_id": view.question_id, "measure_id": card.measure_id})
-    await reply_in_chat(
+    await ask_in_chat(
         query,
+        state,
+        QuestionInput.body_name,
+        {"question_id": view.question_id, "measure_id": card.measure_id},
         _(
             "Type part of the name of the body to take measure {number} over from «{body}»,"
             " or send /cancel."

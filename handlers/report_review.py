@@ -27,7 +27,7 @@ from bot.report_review import (
 )
 from handlers.replies import confirm_keyboard, saved_not_shown, show
 from handlers.report_view import report_text
-from handlers.reports import ReviewInput, dialog_ends_on_refusal, reply_in_chat
+from handlers.reports import ReviewInput, ask_in_chat, dialog_ends_on_refusal, reply_in_chat
 from models.tables import Official
 
 
@@ -98,11 +98,11 @@ async def ask_return_reason(
     official: Official,
 ) -> None:
     view = await reviewable_report(session, roles, callback_data.report_id, official.id)
-    await query.answer()
-    await state.set_state(ReviewInput.return_reason)
-    await state.set_data({"report_id": view.report_id})
-    await reply_in_chat(
+    await ask_in_chat(
         query,
+        state,
+        ReviewInput.return_reason,
+        {"report_id": view.report_id},
         _(
             "Why is the report on measure {number} returned? Write what to correct; "
             "the official will see it. Or send /cancel."

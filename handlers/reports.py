@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Collection
+from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -39,6 +40,22 @@ async def reply_in_chat(
     """A new message in the chat of the button (whose message may be too old to reach)."""
     assert query.bot is not None
     return await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def ask_in_chat(
+    query: CallbackQuery,
+    state: FSMContext,
+    step: State,
+    dialog: dict[str, Any],
+    prompt: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message:
+    """A button starts a dialog: the press is answered, the dialog's step and what it holds
+    (`dialog`, plain JSON) are kept, and its question comes as a new message."""
+    await query.answer()
+    await state.set_state(step)
+    await state.set_data(dialog)
+    return await reply_in_chat(query, prompt, markup)
 
 
 @contextlib.asynccontextmanager
