@@ -473,7 +473,9 @@ HISTORY_SOURCES: tuple[HistorySource, ...] = (
 
 
 # The sources' counts as one statement, built once per set of sources.
-_COUNTINGS: dict[tuple[str, ...], Select[Any]] = {}
+# Keyed by the counting statements themselves (the combined statement holds them, so their ids
+# stay theirs): two sets of sources with the same names but other statements never share one.
+_COUNTINGS: dict[tuple[int, ...], Select[Any]] = {}
 
 
 async def _source_counts(
@@ -488,7 +490,7 @@ async def _source_counts(
     ]
     counts: list[int | None] = [None] * len(sources)
     if together:
-        key = tuple(sources[index].name for index, _ in together)
+        key = tuple(id(counting) for _, counting in together)
         statement = _COUNTINGS.get(key)
         if statement is None:
             statement = select(*(counting.scalar_subquery() for _, counting in together))
