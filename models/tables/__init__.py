@@ -30,7 +30,15 @@ from models.tables.people import (
     Role,
     display_name,
 )
-from models.tables.plans import Measure, Plan, PlanSource, Section, SectionKind
+from models.tables.plans import (
+    Measure,
+    Plan,
+    PlanSource,
+    PlanVersion,
+    Section,
+    SectionKind,
+    VersionKind,
+)
 from models.tables.questions import MeasureQuestion, QuestionKind, QuestionOutcome
 from models.tables.reports import Document, Report, ReportStatus
 
@@ -58,6 +66,7 @@ __all__ = [
     "PendingImport",
     "Plan",
     "PlanSource",
+    "PlanVersion",
     "QuestionKind",
     "QuestionOutcome",
     "ReminderMark",
@@ -66,5 +75,6 @@ __all__ = [
     "Role",
     "Section",
     "SectionKind",
+    "VersionKind",
     "display_name",
 ]

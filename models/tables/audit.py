@@ -38,3 +38,7 @@ class AuditEvent(Base):
     field: Mapped[str | None] = mapped_column(String(64))
     old_value: Mapped[Any] = mapped_column(JSON, nullable=True)
     new_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # The plan version (an import or an amendment order) that made this change of a measure.
+    plan_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_versions.id", ondelete="SET NULL")
+    )

@@ -54,6 +54,9 @@ class Plan(TimestampMixin, Base):
         UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=text("CURRENT_TIMESTAMP")
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    # An appendix of an act («Приложение № 29 к Плану …»): the act's own plan and the number.
+    act_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    appendix_number: Mapped[str | None] = mapped_column(String(32))
 
     sections: Mapped[list[Section]] = relationship(back_populates="plan", lazy="raise")
     measures: Mapped[list[Measure]] = relationship(back_populates="plan", lazy="raise")
@@ -80,6 +83,42 @@ class PlanSource(Base):
     stored_path: Mapped[str] = mapped_column(String(1000))
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+
+
+class VersionKind(enum.StrEnum):
+    IMPORT = "import"  # a file of the plan imported again
+    ORDER = "order"  # an amendment order applied
+
+
+class PlanVersion(Base):
+    """One change of a plan's wording: an import of its file or an amendment order applied.
+
+    Number 1 is the plan as first imported; each later import that changed something, and each
+    order applied, adds the next number. The audit events of the measures it changed name it
+    (`AuditEvent.plan_version_id`), so a card shows which order changed a wording. An order is
+    applied to a plan once: the same number and date find the version already there."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "number"),
+        Index(None, "plan_id", "order_number", "order_date"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[VersionKind] = mapped_column(enum_column(VersionKind, "version_kind"))
+    # An order's requisites («№ 329-рп», 28.11.2024); an import's file name.
+    order_number: Mapped[str | None] = mapped_column(String(64))
+    order_date: Mapped[date | None] = mapped_column(Date)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_sources.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officials.id", ondelete="SET NULL")
+    )
 
 
 class Section(Base):
