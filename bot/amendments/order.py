@@ -59,6 +59,9 @@ class Change:
     new_row: RowText | None = None  # restate / add
     appendix: str | None = None
     appendix_title: str | None = None
+    # «в графе 3 строки 5.1»: the column by number when the order names no field; the stored
+    # plan's table layout says which field it is.
+    column: int | None = None
     text: str = ""  # the statement as written, for the preview and the not-applied list
 
 
