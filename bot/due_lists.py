@@ -105,7 +105,7 @@ async def due_measures(
             parts.c.deadline,
             Organization.short_name,
             Organization.full_name,
-            parts.c.zone,
+            Organization.timezone,
             parts.c.plan_zone,
         )
         .join(Measure, Measure.id == parts.c.measure_id)

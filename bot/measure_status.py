@@ -32,10 +32,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, literal, or_
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from bot.clock import person_timezone, today_in
-from models.tables import AssignmentStatus
+from models.tables import AssignmentStatus, Organization
 
 DUE_SOON_DAYS = 7
 
@@ -179,6 +180,57 @@ class StatusDates:
         limits = {name: day + step for name, day in self.today_by_zone.items()}
         return _by_zone(zone_columns, limits, self.default_today + step)
 
+    def past_deadline(self, deadline: Any, *zone_columns: Any) -> ColumnElement[bool]:
+        """SQL, for a CASE's WHEN: the deadline has passed in the body's zone. Only a deadline
+        between the earliest and the latest "today" depends on the zone: every other row is
+        decided by two comparisons and never looks its zone up."""
+        return _before(deadline, self._days(0), self.today_expression(*zone_columns))
+
+    def within_days(self, days: int, deadline: Any, *zone_columns: Any) -> ColumnElement[bool]:
+        """SQL, for a CASE's WHEN: the deadline is at most `days` days after today in the
+        body's zone (the zone looked up only for deadlines the zones disagree on)."""
+        limit = self.days_ahead_expression(days, *zone_columns)
+        return _before(deadline, self._days(days), limit, inclusive=True)
+
+    def _days(self, days: int) -> tuple[date, date]:
+        """The earliest and the latest date `days` after today, over every zone."""
+        step = timedelta(days=days)
+        every = {self.default_today, *self.today_by_zone.values()}
+        return min(every) + step, max(every) + step
+
+
+def _before(
+    deadline: Any,
+    bounds: tuple[date, date],
+    by_zone: ColumnElement[date],
+    *,
+    inclusive: bool = False,
+) -> ColumnElement[bool]:
+    earliest, latest = bounds
+    if earliest == latest:
+        return deadline <= earliest if inclusive else deadline < earliest
+    if inclusive:
+        return or_(deadline <= earliest, and_(deadline <= latest, deadline <= by_zone))
+    return or_(deadline < earliest, and_(deadline < latest, deadline < by_zone))
+
+
+@dataclass(frozen=True, slots=True)
+class BodyZone:
+    """The zone of the body whose id stands in `body_id`: a zone column for `StatusDates`
+    expressions that finds a body among the bodies of each zone's date (a list the database
+    builds once per query) instead of joining every row to its body."""
+
+    body_id: Any
+
+    def name(self) -> ScalarSelect[Any]:
+        """SQL: the body's zone name, for rows that show it (a page of a list)."""
+        body = aliased(Organization)
+        return select(body.timezone).where(body.id == self.body_id).scalar_subquery()
+
+    def in_(self, zones: list[str]) -> ColumnElement[bool]:
+        body = aliased(Organization)
+        return self.body_id.in_(select(body.id).where(body.timezone.in_(zones)).correlate(None))
+
 
 def _by_zone(
     zone_columns: Iterable[Any], dates: dict[str, date], default: date
@@ -210,8 +262,6 @@ def part_status_expression(
 ) -> ColumnElement[str]:
     """SQL: `part_status` of an assignment row joined to its measure, `zone_columns` the body's
     and the plan's zone columns (in that order). Yields `Status` values."""
-    today = dates.today_expression(*zone_columns)
-    soon_limit = dates.soon_limit_expression(*zone_columns)
     return case(
         (measure.removed_at.is_not(None), literal(Status.REMOVED.value)),
         (
@@ -220,7 +270,10 @@ def part_status_expression(
         ),
         (assignment.status == AssignmentStatus.SUBMITTED, literal(Status.UNDER_REVIEW.value)),
         (measure.deadline.is_(None), literal(Status.NO_DEADLINE.value)),
-        (measure.deadline < today, literal(Status.OVERDUE.value)),
-        (measure.deadline <= soon_limit, literal(Status.DUE_SOON.value)),
+        (dates.past_deadline(measure.deadline, *zone_columns), literal(Status.OVERDUE.value)),
+        (
+            dates.within_days(DUE_SOON_DAYS, measure.deadline, *zone_columns),
+            literal(Status.DUE_SOON.value),
+        ),
         else_=literal(Status.LATER.value),
     )

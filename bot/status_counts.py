@@ -7,7 +7,8 @@ measures at once, for summaries, /plans, /start and the due lists.
   body's own zone);
 * `grouped_status_counts` + `counts_from_rows`: GROUP BY over those rows into `StatusCounts`.
 
-When every zone has the same date (most of a Russian working day) the zones are not read.
+When every zone has the same date (most of a Russian working day) the zones are not read; when
+they differ, only for the deadlines they disagree on (`StatusDates.past_deadline`).
 """
 
 from __future__ import annotations
@@ -16,19 +17,31 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.measure_status import (
+    DUE_SOON_DAYS,
     OPEN_STATUSES,
     STATUS_ORDER,
+    BodyZone,
     Status,
     StatusDates,
     part_status_expression,
 )
 from models.queries import active_assignment, plain_rows
-from models.tables import Assignment, AssignmentStatus, Measure, Organization, Plan
+from models.tables import Assignment, AssignmentStatus, Measure, Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +88,20 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
+def _constant(value: int | str) -> ColumnElement[Any]:
+    """A constant written into the SQL, not bound: an aggregate written twice is then the same
+    expression, and the database computes it once (bound, each copy has its own parameters)."""
+    return literal_column(str(value) if isinstance(value, int) else f"'{value}'")
+
+
 def _deciding_code() -> ColumnElement[int]:
     """Per part: 4 for a lead executor's, plus 3 when submitted, 0 when accepted, 1 otherwise.
     Over a measure's parts, the maximum speaks for its deciding parts (the leads', or every
     body's when none leads): ``% 4 == 0`` all accepted, ``== 3`` one awaits review."""
-    return case((Assignment.is_lead.is_(True), 4), else_=0) + case(
-        (Assignment.status == AssignmentStatus.SUBMITTED, 3),
-        (Assignment.status == AssignmentStatus.ACCEPTED, 0),
-        else_=1,
+    return case((Assignment.is_lead.is_(True), _constant(4)), else_=_constant(0)) + case(
+        (Assignment.status == _constant(AssignmentStatus.SUBMITTED.value), _constant(3)),
+        (Assignment.status == _constant(AssignmentStatus.ACCEPTED.value), _constant(0)),
+        else_=_constant(1),
     )
 
 
@@ -91,7 +110,8 @@ def measure_status_rows(
 ) -> Subquery:
     """SQL: one row per measure matching `where` (over measures joined to their plan), with
     its `measure_status` as `status`, `past` (1 when its deadline has passed in its zone),
-    `within` (1 when due within `within_days` days of its today), `zone` and `plan_zone`.
+    `within` (1 when due within `within_days` days of its today), `zone_body` (the body whose
+    zone counts, when the zones' dates differ) and `plan_zone`.
 
     One pass over the measures and their current parts, grouped by measure (in index order,
     no sorting): the deciding parts are the lead executors', or every current body's when none
@@ -105,53 +125,27 @@ def measure_status_rows(
     )
     code = func.max(_deciding_code())
     plan_zone = func.max(Plan.timezone)
-    if dates.one_date:
-        # No zone to look at: the status straight from the grouped parts.
-        zones: tuple[Any, ...] = (literal(None), plan_zone)
-        columns = _measure_columns(
-            dates, within_days, Measure.removed_at, Measure.done_on, code, Measure.deadline, zones
+    deciding_body: Any = literal(None, BigInteger())
+    zones: tuple[Any, ...] = (literal(None), plan_zone)
+    if not dates.one_date:
+        # The first deciding body: the first lead, else the first body (one aggregate: a
+        # co-executor's id is lifted above every lead's). Its zone is looked up only for the
+        # rows whose deadline the zones' dates disagree on.
+        lifted = Assignment.organization_id + case(
+            (Assignment.is_lead.is_(True), _constant(0)), else_=_constant(_CO_EXECUTOR_LIFT)
         )
-        statement = _measure_parts(
-            *measure, *columns, zones[0].label("zone"), plan_zone.label("plan_zone")
-        )
-        return statement.where(*where).subquery()
-    lead_body = func.min(case((Assignment.is_lead.is_(True), Assignment.organization_id)))
-    grouped = (
-        _measure_parts(
-            *measure,
-            Measure.done_on.label("done_on"),
-            Measure.removed_at.label("removed_at"),
-            code.label("code"),
-            plan_zone.label("plan_zone"),
-            func.coalesce(lead_body, func.min(Assignment.organization_id)).label("deciding_body"),
-        )
-        .where(*where)
-        .subquery()
-    )
-    body = aliased(Organization)
-    zones = (body.timezone, grouped.c.plan_zone)
+        deciding_body = func.min(lifted) % _constant(_CO_EXECUTOR_LIFT)
+        zones = (BodyZone(deciding_body), plan_zone)
     columns = _measure_columns(
-        dates,
-        within_days,
-        grouped.c.removed_at,
-        grouped.c.done_on,
-        grouped.c.code,
-        grouped.c.deadline,
-        zones,
+        dates, within_days, Measure.removed_at, Measure.done_on, code, Measure.deadline, zones
     )
-    return (
-        select(
-            grouped.c.measure_id,
-            grouped.c.plan_id,
-            grouped.c.section_id,
-            grouped.c.deadline,
-            *columns,
-            body.timezone.label("zone"),
-            grouped.c.plan_zone,
-        )
-        .outerjoin(body, body.id == grouped.c.deciding_body)
-        .subquery()
+    statement = _measure_parts(
+        *measure, *columns, deciding_body.label("zone_body"), plan_zone.label("plan_zone")
     )
+    return statement.where(*where).subquery()
+
+
+_CO_EXECUTOR_LIFT = 2**40  # above any body's id
 
 
 def _measure_parts(*columns: Any) -> Select:
@@ -175,21 +169,21 @@ def _measure_columns(
 ) -> tuple[ColumnElement[Any], ...]:
     """`status`, `past` and `within` of a measure from its columns and its parts' maximal
     `_deciding_code`, "today" by `zones` (the deciding body's, the plan's)."""
-    today = dates.today_expression(*zones)
-    decided = code % 4
+    decided = code % _constant(4)
+    past = dates.past_deadline(deadline, *zones)
     status = case(
         (removed_at.is_not(None), literal(Status.REMOVED.value)),
         (done_on.is_not(None), literal(Status.DONE.value)),
         (decided == 0, literal(Status.DONE.value)),
         (decided == 3, literal(Status.UNDER_REVIEW.value)),
         (deadline.is_(None), literal(Status.NO_DEADLINE.value)),
-        (deadline < today, literal(Status.OVERDUE.value)),
-        (deadline <= dates.soon_limit_expression(*zones), literal(Status.DUE_SOON.value)),
+        (past, literal(Status.OVERDUE.value)),
+        (dates.within_days(DUE_SOON_DAYS, deadline, *zones), literal(Status.DUE_SOON.value)),
         else_=literal(Status.LATER.value),
     )
     return (
         status.label("status"),
-        case((deadline < today, 1), else_=0).label("past"),
+        case((past, 1), else_=0).label("past"),
         _within(dates, within_days, deadline, *zones).label("within"),
     )
 
@@ -199,20 +193,18 @@ def _within(
 ) -> ColumnElement[int]:
     if days is None:
         return literal(0)
-    limit = dates.days_ahead_expression(days, *zone_columns)
-    return case((deadline <= limit, 1), else_=0)
+    return case((dates.within_days(days, deadline, *zone_columns), 1), else_=0)
 
 
 def part_status_rows(
     dates: StatusDates, *where: ColumnElement[bool], within_days: int | None = None
 ) -> Subquery:
     """SQL: one row per current part (assignment) matching `where` (over assignments joined to
-    measure and plan), with `part_status` as `status`, `past`, `within` and the zones as
-    above (the body's zone read only when the zones' dates differ)."""
-    body = aliased(Organization)
-    zone: ColumnElement[Any] = literal(None) if dates.one_date else body.timezone
-    zones = (zone, Plan.timezone)
-    today = dates.today_expression(*zones)
+    measure and plan), with `part_status` as `status`, `past`, `within`, `zone_body` (the
+    part's body) and `plan_zone`; a body's zone is read only for the deadlines the zones'
+    dates disagree on."""
+    body: Any = literal(None) if dates.one_date else BodyZone(Assignment.organization_id)
+    zones = (body, Plan.timezone)
     status = part_status_expression(
         assignment=Assignment, measure=Measure, dates=dates, zone_columns=zones
     )
@@ -224,17 +216,15 @@ def part_status_rows(
             Measure.section_id.label("section_id"),
             Measure.deadline.label("deadline"),
             status.label("status"),
-            case((Measure.deadline < today, 1), else_=0).label("past"),
+            case((dates.past_deadline(Measure.deadline, *zones), 1), else_=0).label("past"),
             _within(dates, within_days, Measure.deadline, *zones).label("within"),
-            zone.label("zone"),
+            Assignment.organization_id.label("zone_body"),
             Plan.timezone.label("plan_zone"),
         )
         .join(Measure, Measure.id == Assignment.measure_id)
         .join(Plan, Plan.id == Measure.plan_id)
         .where(active_assignment(), *where)
     )
-    if not dates.one_date:
-        statement = statement.join(body, body.id == Assignment.organization_id)
     return statement.subquery()
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.body_names import match_bodies
-from bot.measure_status import OPEN_STATUSES, Status, StatusDates
+from bot.measure_status import OPEN_STATUSES, BodyZone, Status, StatusDates
 from bot.refusals import Refusal, Refused
 from bot.scope import coordinated_bodies, coordinated_plan_ids, in_coordinated_plans
 from bot.status_counts import measure_status_rows, part_status_rows
@@ -151,7 +151,7 @@ def _ordered(parts: bool, where: list, filters: ListFilter, dates: StatusDates) 
             rows.c.measure_id,
             rows.c.deadline,
             rows.c.status,
-            rows.c.zone,
+            rows.c.zone_body,
             rows.c.plan_zone,
             body_id.label("body_id"),
             Measure.sort_key,
@@ -192,7 +192,7 @@ def _detailed(ordered: Subquery, parts: bool) -> Select:
             ordered.c.status,
             body,
             others,
-            ordered.c.zone,
+            BodyZone(ordered.c.zone_body).name(),
             ordered.c.plan_zone,
             ordered.c.total,
         )
