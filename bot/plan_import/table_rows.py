@@ -248,17 +248,17 @@ class TableRows:
     def _range_short(self) -> bool:
         """Whether the range row being read has fewer dates than numbers."""
         group = self.open_range
-        return len(group) > 1 and len(deadline_parts(group[0].cells.get("deadline", ""))) < len(
-            group
-        )
+        if len(group) < 2:
+            return False
+        return len(deadline_parts(group[0].cells.get(Role.DEADLINE.value, ""))) < len(group)
 
     def _take_range_dates(self, texts: list[str]) -> bool:
         """Texts made only of dates, while a range row is short of them: its dates."""
         if not texts or not self._range_short() or not all(map(_only_dates, texts)):
             return False
         cells = self.open_range[0].cells
-        lines = [cells.get("deadline", "").strip(), *(text.strip() for text in texts)]
-        cells["deadline"] = "\n".join(line for line in lines if line)
+        lines = [cells.get(Role.DEADLINE.value, "").strip(), *(text.strip() for text in texts)]
+        cells[Role.DEADLINE.value] = "\n".join(line for line in lines if line)
         return True
 
     def _gather_range_dates(self, row: Row, cells: dict[str, str]) -> None:
