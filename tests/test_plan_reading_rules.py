@@ -227,7 +227,7 @@ def test_a_range_with_too_few_dates_is_reported():
         date(2025, 6, 1),
     ]
     assert [(w.code, w.params) for w in result.warnings] == [
-        ("range_deadlines_mismatch", {"numbers": 3, "dates": 2})
+        ("range_deadlines_mismatch", {"row": "1.1 - 1.3", "numbers": 3, "dates": 2})
     ]
 
 

@@ -6,7 +6,8 @@ cells first, as they define short names for one another, then every other text; 
 `abbreviations`, `executors`) and deadlines read (see `deadlines`).
 
 Warnings about measures:
-- a deadline not understood, a quarter typo, a range row whose dates do not match its numbers,
+- a deadline not understood, a quarter typo, a range row with fewer dates than numbers
+  (`range_deadlines_mismatch`) or more (`range_deadlines_extra`),
   a measure without text, an abbreviation defined nowhere (once per plan): one warning each;
 - a missing deadline or executor, a recurring deadline, a deadline given as a year only: one
   warning per measure when a plan has at most `BULK_LIMIT` of them, else a single `<code>_many`
@@ -22,9 +23,14 @@ from pathlib import PurePath
 from typing import Any
 
 from bot.plan_import.abbreviations import Abbreviations, undefined_head
-from bot.plan_import.cleaning import Footnotes, clean_line, clean_text, normalise_space
+from bot.plan_import.cleaning import Footnotes, clean_line, clean_text, normalise_space, one_line
 from bot.plan_import.columns import Role
-from bot.plan_import.deadlines import DeadlineReading, read_deadline, read_deadline_lines
+from bot.plan_import.deadlines import (
+    DeadlineReading,
+    deadline_parts,
+    read_deadline,
+    read_deadline_lines,
+)
 from bot.plan_import.drafts import DraftMeasure, DraftPlan, DraftSection, WarningLog
 from bot.plan_import.executors import learn_definitions, read_executors
 from bot.plan_import.model import ParsedMeasure, ParsedPlan, ParsedSection, normalise_number
@@ -180,24 +186,32 @@ class Assembly:
         return cleaned
 
     def _deadline(self, measure: DraftMeasure) -> tuple[str, DeadlineReading]:
-        """The deadline text and reading of a measure; one line each for a range row."""
+        """The deadline text and reading of a measure; for a range row, the k-th date of the
+        cell for its k-th number: one line each when there is one line per number, else one
+        date each (`deadline_parts`); a single date for all; any other count is reported and
+        the dates are given in order, the numbers past the last date getting the last one."""
         text = normalise_space(measure.cells.get("deadline", ""))
         if measure.range_size == 1:
             return text, read_deadline(text)
         lines = read_deadline_lines(text)
         if len(lines) == measure.range_size:
             return lines[measure.range_index]
-        if len(lines) > 1 and measure.range_index == 0:
+        parts = deadline_parts(text)
+        if len(parts) <= 1:
+            return text, read_deadline(text)
+        if len(parts) != measure.range_size and measure.range_index == 0:
             self.log.add(
                 measure.seq,
                 measure.location,
-                "range_deadlines_mismatch",
+                "range_deadlines_mismatch"
+                if len(parts) < measure.range_size
+                else "range_deadlines_extra",
+                row=one_line(measure.cells.get("number", "")),
                 numbers=measure.range_size,
-                dates=len(lines),
+                dates=len(parts),
             )
-        if len(lines) > 1:
-            return lines[min(measure.range_index, len(lines) - 1)]
-        return text, read_deadline(text)
+        part = parts[min(measure.range_index, len(parts) - 1)]
+        return part, read_deadline(part)
 
     def _report_deadline(
         self,

@@ -21,11 +21,19 @@ Then:
 - no date but a periodic word (`ежеквартально`, `постоянно`, `ежегодно`, `по мере …`) → no
   deadline, issue `periodic_deadline`; other text with no date → issue `deadline_not_understood`;
   an empty cell → no deadline and no issue (the plan summarises missing deadlines once).
+
+For a row standing for several measures (a range `3.1.- 3.7.`), the cell is cut into its dates
+one by one (`deadline_parts`): line by line, and a line with several precise dates (`01.03.2025
+01.06.2025`) at the start of each of them, a prefix such as `до` going with the date it precedes.
+A line is a date line (`date_line_dates`) when it holds precise dates and nothing but prefixes,
+`г.`/`года`, a done mark and punctuation: a text copy of a table puts such lines after the row
+they belong to.
 """
 
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -78,6 +86,12 @@ PERIODIC = re.compile(
 )
 DONE = re.compile(r"(?<![а-яё])(?:вы|ис)полнен[оаы]?(?![а-яё])", re.IGNORECASE)
 NEGATION = re.compile(r"не\s*$", re.IGNORECASE)
+PREFIX_BEFORE = re.compile(r"(?:не\s+позднее|в\s+срок\s+до|срок\s+до|до|срок|с)\s*$", re.IGNORECASE)
+DATE_LINE_REST = re.compile(
+    r"(?:[\s,.;:()«»\"'–—-]|не\s+позднее|в\s+срок|срок|до|года|году|год|г"
+    r"|(?:вы|ис)полнен[оаы]?)*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +145,54 @@ def read_deadline_lines(text: str) -> list[tuple[str, DeadlineReading]]:
     lines = [" ".join(line.split()) for line in text.split("\n")]
     readings = ((line, read_deadline(line)) for line in lines if line)
     return [(line, reading) for line, reading in readings if reading.has_date]
+
+
+def deadline_parts(text: str) -> list[str]:
+    """The dates of a deadline cell one by one, in order, each with its own words (see the
+    module's rules); a line with no precise date counts as one part when it has a date."""
+    parts: list[str] = []
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        starts = [start for start, _ in _precise_spans(line)]
+        if not starts:
+            if line and read_deadline(line).has_date:
+                parts.append(line)
+            continue
+        cuts = [0, *(_cut_before(line, start) for start in starts[1:]), len(line)]
+        parts.extend(line[a:b].strip(" ,;–—-") for a, b in itertools.pairwise(cuts))
+    return parts
+
+
+def date_line_dates(line: str) -> int:
+    """How many precise dates a date line holds; 0 for a line that says anything more."""
+    line = " ".join(line.split())
+    spans = _precise_spans(line)
+    if not spans:
+        return 0
+    rest, last = [], 0
+    for start, end in spans:
+        rest.append(line[last:start])
+        last = end
+    rest.append(line[last:])
+    return len(spans) if DATE_LINE_REST.fullmatch(" ".join(rest)) else 0
+
+
+def _precise_spans(line: str) -> list[tuple[int, int]]:
+    """Where the dates more precise than a year stand in one line."""
+    spans = []
+    for match in DATE_FORMS.finditer(line):
+        item = _read_match(match)
+        if item is not None and not item.year_only:
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _cut_before(line: str, start: int) -> int:
+    """Where the part of a date starting at `start` begins: before its prefix (`до`)."""
+    prefix = PREFIX_BEFORE.search(line[:start])
+    if prefix and (prefix.start() == 0 or not line[prefix.start() - 1].isalpha()):
+        return prefix.start()
+    return start
 
 
 def _issue(text: str, chosen: list[_Found], precise: list[_Found], typo: bool) -> str | None:

@@ -58,8 +58,14 @@ WARNING_MESSAGES: dict[str, str] = {
         "The abbreviation {abbreviation} is defined twice; «{kept}» is used, «{ignored}» is not."
     ),
     "range_deadlines_mismatch": N_(
-        "This row stands for {numbers} measures but its deadline cell has {dates} dates; they "
-        "were matched in order."
+        "Row {row} stands for {numbers} measures but gives {dates} dates: the dates were given "
+        "to the measures in order, and the measures past the last date got the last date. "
+        "Check their deadlines."
+    ),
+    "range_deadlines_extra": N_(
+        "Row {row} stands for {numbers} measures but gives {dates} dates: the first {numbers} "
+        "dates were given to the measures in order, the others were left out. Check their "
+        "deadlines."
     ),
     "plan_without_measures": N_("The plan table here has no measures; it was left out."),
     "plan_title_missing": N_("The plan's title was not found; it is called «{title}» for now."),

@@ -13,6 +13,7 @@ from bot.plan_import.abbreviations import Abbreviations
 from bot.plan_import.blocks import Row
 from bot.plan_import.cleaning import Footnotes, one_line, strip_markup
 from bot.plan_import.columns import ColumnMap, Role
+from bot.plan_import.deadlines import date_line_dates, deadline_parts
 from bot.plan_import.drafts import DraftMeasure, DraftPlan
 from bot.plan_import.model import normalise_number
 from bot.plan_import.numbering import NumberCell, read_number, split_heading
@@ -35,6 +36,7 @@ class TableRows:
     title_open: bool
     appendix: str | None
     last_group: list[DraftMeasure]
+    open_range: list[DraftMeasure]  # the measures of a range row still short of dates
     footnotes: Footnotes
     abbreviations: Abbreviations
 
@@ -77,10 +79,12 @@ class TableRows:
         return fields
 
     def _on_data_row(self, row: Row) -> None:
+        texts = [cell for cell in row.cells if cell.strip()]
+        if self._take_range_dates(texts):
+            return
         full = self._fields(row, fresh=False)
         fresh = self._fields(row, fresh=True)
         number_text = fresh.get(Role.NUMBER.value, "")
-        texts = [cell for cell in row.cells if cell.strip()]
         if len(texts) == 1 and self._single_text(texts[0], number_text, row):
             return
         if len(texts) > 1 and not read_number(number_text) and self._legend_row(texts):
@@ -179,15 +183,18 @@ class TableRows:
         return not roles or Role.TITLE in roles or Role.NUMBER in roles
 
     def _not_understood(self, row: Row) -> None:
+        self.open_range = []
         text = " | ".join(one_line(cell) for cell in row.cells if cell.strip())
         self._warn(row.where, "row_not_understood", text=_shorten(text))
 
     def _add_year(self, text: str, year: int, where: str) -> None:
         assert self.plan is not None
+        self.open_range = []
         self.plan.add_year(text, year, where)
 
     def _add_section(self, number: str | None, title: str, where: str) -> None:
         assert self.plan is not None
+        self.open_range = []
         self.plan.add_section(number, title, where)
 
     def _add_measures(
@@ -214,14 +221,69 @@ class TableRows:
             else:
                 plan.first_seen[key] = row.where
         self.last_group = plan.add_measures(number.numbers, cells, row.where, self.seq)
+        self.open_range = self.last_group if len(self.last_group) > 1 else []
+        if self._range_short():
+            self._gather_range_dates(row, cells)
 
     def _continue(self, fresh: dict[str, str]) -> None:
-        """Cells of a row split by a page break, appended to the measure before it."""
+        """Cells of a row split by a page break, appended to the measure before it; a date
+        alone in another column is the next date of a range row short of dates."""
         cells = self.last_group[0].cells
         for name, text in fresh.items():
             if name == Role.NUMBER.value or not text.strip():
                 continue
+            if self.open_range is self.last_group and self._take_range_dates([text]):
+                continue
             cells[name] = f"{cells[name]}\n{text}" if cells.get(name) else text
+
+    # Dates of a range row ----------------------------------------------------------------------
+    #
+    # A range row (`3.1.- 3.7.`) gives the k-th date to its k-th number (see `assembly`). A text
+    # copy of a PDF or Word table puts the dates of such a row on the lines after it, a date
+    # alone on a line, in whatever column: while the row has fewer dates than numbers, such
+    # lines are its dates: a paragraph, a row of nothing but dates, a date alone in a column of
+    # a row continuing it, and lines of dates at the end of its other cells or past the table's
+    # columns (a text copy with one cell per line glues them there).
+
+    def _range_short(self) -> bool:
+        """Whether the range row being read has fewer dates than numbers."""
+        group = self.open_range
+        if len(group) < 2:
+            return False
+        return len(deadline_parts(group[0].cells.get(Role.DEADLINE.value, ""))) < len(group)
+
+    def _take_range_dates(self, texts: list[str]) -> bool:
+        """Texts made only of dates, while a range row is short of them: its dates."""
+        if not texts or not self._range_short() or not all(map(_only_dates, texts)):
+            return False
+        cells = self.open_range[0].cells
+        lines = [cells.get(Role.DEADLINE.value, "").strip(), *(text.strip() for text in texts)]
+        cells[Role.DEADLINE.value] = "\n".join(line for line in lines if line)
+        return True
+
+    def _gather_range_dates(self, row: Row, cells: dict[str, str]) -> None:
+        """Lines of dates that a text copy put at the end of a range row's other cells or past
+        the table's columns: the row's dates, in column order."""
+        assert self.table is not None
+        for name in list(cells):
+            if name in (Role.NUMBER.value, Role.DEADLINE.value) or not self._range_short():
+                continue
+            lines = cells[name].rstrip().split("\n")
+            keep = len(lines)
+            while keep > 0 and date_line_dates(lines[keep - 1]):
+                keep -= 1
+            if keep < len(lines) and self._take_range_dates(["\n".join(lines[keep:])]):
+                cells[name] = "\n".join(lines[:keep])
+        mapped = {index for indices in self.table.roles.values() for index in indices}
+        mapped.update(self.table.extra)
+        stray = [text for index, text in enumerate(row.cells) if index not in mapped]
+        self._take_range_dates([text for text in stray if text.strip()])
+
+
+def _only_dates(text: str) -> bool:
+    """Whether every line of a text is a date line (`01.06.2025`, `до 1 июня 2025 г.`)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(date_line_dates(line) for line in lines)
 
 
 def _shorten(text: str) -> str:

@@ -24,8 +24,10 @@ Rows of a plan table:
   (`2.` > `2.1.`), Roman-numbered sections above Arabic ones; `ParsedMeasure.section` is the
   display title of the innermost one;
 - any other numbered row is a measure; a range or list of numbers gives one measure per number,
-  each with its own line of the deadline cell when there is one line per number, or the single
-  date when there is one (anything else is reported);
+  the k-th number the k-th date of the deadline cell (its k-th line when there is one line per
+  number, else its k-th date), or the single date when there is one; any other count is
+  reported (see `assembly`). While a range row has fewer dates than numbers, dates alone on the
+  lines after it, in whatever column, are its dates (see `table_rows`);
 - a row with no number continues the measure before it (a row split by a page break): each of
   its cells is appended to that measure's cell;
 - a short row of a text extract that the next row completes is joined with it first (see
@@ -82,6 +84,7 @@ class Understanding(TableRows):
         self.legend_mode = False
         self.pending: Row | None = None
         self.last_group: list[DraftMeasure] = []
+        self.open_range: list[DraftMeasure] = []
         self.footnotes = Footnotes()
         self.abbreviations = Abbreviations()
         self.prose: list[str] = []  # texts outside tables that define abbreviations
@@ -96,6 +99,9 @@ class Understanding(TableRows):
         elif isinstance(block, Paragraph):
             if block.text.strip():  # blank lines separate the rows of text extracts
                 self._flush_pending()
+                if self._take_range_dates([block.text]):
+                    return
+                self.open_range = []
             self._on_paragraph(self._limited(block.text, block.where), block.where)
         else:
             self._on_row(block)
@@ -279,7 +285,7 @@ class Understanding(TableRows):
             self.restart_check = True
         self.table, self.last_table, self.table_id = header, header, row.table
         self.legend_mode = self.title_open = False
-        self.deferred = []
+        self.deferred, self.open_range = [], []
         self.under_header = True
 
     def _start_plan(self, where: str) -> None:
@@ -288,7 +294,7 @@ class Understanding(TableRows):
         self.plans.append(plan)
         self.plan = plan
         self.next_title, self.appendix, self.restart_check = None, None, False
-        self.last_group = []
+        self.last_group, self.open_range = [], []
 
     def _warn(self, where: str, code: str, **params: Any) -> None:
         self.log.add(self.seq, where, code, **params)
