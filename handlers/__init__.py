@@ -25,6 +25,7 @@ from handlers import (
     invite,
     invite_all,
     language,
+    measure_versions,
     my_measures,
     officials,
     open_links,
@@ -56,6 +57,7 @@ def build_routers() -> list[Router]:
         # update is offered to every router in turn until one takes it. Nothing before the
         # fallback takes their commands or button prefixes.
         my_measures.build_router(),
+        measure_versions.build_router(),
         due_lists.build_router(),
         find.build_router(),
         card_actions.build_router(),

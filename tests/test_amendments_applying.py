@@ -302,3 +302,37 @@ async def test_only_the_plans_coordinators_preview_or_apply(session):
     # Without a plan named, another plan's coordinator finds no plan of the act to amend.
     preview = await preview_order(session, other, order_329(), plan_id=None, today=TODAY)
     assert preview.needs_choice and preview.candidates == []
+
+
+async def test_the_earlier_wording_is_kept_with_the_order_that_replaced_it(session):
+    from bot.measure_history import history_page
+    from bot.measure_versions import earlier_wordings
+
+    coordinator = await person(session, 7001, "Анна Координатор")
+    ids = await build_plans(session, coordinator.id)
+    order = order_329()
+    order.changes, order.appendices = other_forms()[:2], []
+    await apply_order(
+        session,
+        coordinator_of(ids),
+        order,
+        plan_id=ids["act"],
+        actor_id=coordinator.id,
+        today=TODAY,
+        now=NOW,
+    )
+    restated = await row(session, ids["act"], "2.6")
+    _, entries = await earlier_wordings(session, coordinator_of(ids), restated.id)
+    wording = next(entry for entry in entries if entry.field == "title")
+    assert (wording.old, wording.new) == ("Проведено обучение", "Проведено обучение сотрудников")
+    assert wording.version == {
+        "kind": "order",
+        "order_number": "329-рп",
+        "order_date": "2024-11-28",
+        "file_name": None,
+    }
+    page = await history_page(session, restated.id)
+    changed = [entry for entry in page.entries if entry.details.get("field") == "title"]
+    assert changed[0].details["version"]["order_number"] == "329-рп"
+    with pytest.raises(Refused):
+        await earlier_wordings(session, Roles(), restated.id)
