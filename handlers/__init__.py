@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    amend,
     bodies,
     card_actions,
     coordinators,
@@ -70,6 +71,8 @@ def build_routers() -> list[Router]:
         open_links.build_router(),
         officials.build_router(),
         coordinators.build_router(),
+        # /amend and the order's file before plan import takes the file.
+        amend.build_router(),
         # A report draft takes files before plan import does (a coordinator may also report).
         report_draft.build_router(),
         report_requisites.build_router(),
