@@ -336,3 +336,69 @@ async def test_the_earlier_wording_is_kept_with_the_order_that_replaced_it(sessi
     assert changed[0].details["version"]["order_number"] == "329-рп"
     with pytest.raises(Refused):
         await earlier_wordings(session, Roles(), restated.id)
+
+
+async def test_the_officials_concerned_are_told_once(session):
+    from bot.change_notices import MEASURES_CHANGED
+    from models.tables import Membership, Notification, Role
+
+    coordinator = await person(session, 7001, "Анна Координатор")
+    ids = await build_plans(session, coordinator.id)
+    official = await person(session, 7003, "Ирина Исполнитель")
+    internal = await session.scalar(
+        select(Organization.id).where(Organization.full_name == INTERNAL)
+    )
+    session.add(Membership(official_id=official.id, role=Role.OFFICIAL, organization_id=internal))
+    await session.flush()
+    order = order_329()
+    order.changes = [*order.changes, *other_forms()]  # 1.4 and 3.8 come to her body, 3.1 moves
+    await apply_order(
+        session,
+        coordinator_of(ids),
+        order,
+        plan_id=None,
+        actor_id=coordinator.id,
+        today=TODAY,
+        now=NOW,
+    )
+    [told] = (
+        await session.scalars(
+            select(Notification).where(
+                Notification.recipient_id == official.id, Notification.kind == MEASURES_CHANGED
+            )
+        )
+    ).all()
+    numbers = {measure["number"] for measure in told.payload["measures"]}
+    assert {"1.4.", "3.1.", "3.8"} <= numbers
+
+
+async def test_an_appendix_is_found_by_its_quoted_title(session):
+    coordinator = await person(session, 7001, "Анна Координатор")
+    ids = await build_plans(session, coordinator.id)
+    appendix = await session.get(Plan, ids["9"])
+    appendix.act_id = appendix.appendix_number = None  # loaded as a plan of its own
+    await session.flush()
+    order = order_329()
+    order.appendices = []
+    preview = await preview_order(session, coordinator_of(ids), order, plan_id=None, today=TODAY)
+    titles = [change.after for change in preview.changes if change.row is None]
+    assert any("массовых коммуникаций Омской области*" in title for title in titles)
+
+
+async def test_an_import_version_names_the_file_kept(session, tmp_path):
+    from bot.plan_import.importing import import_for
+
+    coordinator = await person(session, 7001, "Анна Координатор")
+    report = await import_for(
+        session,
+        ImportResult(plans=[act_plan()], warnings=[], source_format="docx"),
+        importer_id=coordinator.id,
+        roles=None,
+        file_name="plan.docx",
+        content=b"plan",
+        now=NOW,
+        data_dir=tmp_path,
+    )
+    version = await session.get(PlanVersion, report.plans[0].version_id)
+    assert (version.number, version.file_name) == (1, "plan.docx")
+    assert version.source_id is not None

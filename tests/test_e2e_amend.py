@@ -63,8 +63,21 @@ async def test_a_coordinator_previews_applies_an_order_and_the_card_names_it(
 
 
 async def test_an_official_may_not_amend(running_bot):
+    from bot.entry.translations import create_i18n
+    from bot.refusals import Refusal, Refused
+    from handlers.refusals import refusal_text
+    from models.tables import Membership, Organization, Role
+
+    async with running_bot.sessionmaker() as session, session.begin():
+        anna = await person(session, ANNA, "Анна Координатор")
+        await build_plans(session, anna.id)
+        oleg = await person(session, 7002, "Олег Исполнитель")
+        body = await session.scalar(select(Organization.id).limit(1))
+        session.add(Membership(official_id=oleg.id, role=Role.OFFICIAL, organization_id=body))
     user = running_bot.emulator.user(7002, first_name="Олег", language_code="ru")
     user.send_command("/amend")
     answer = await user.wait_for_message()
-    assert "Применить" not in (answer.text or "")
-    assert "распоряжение" not in (answer.text or "").lower()
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale("ru"):
+        refused = refusal_text(Refused(Refusal.COORDINATORS_ONLY))
+    assert answer.text == refused
