@@ -402,3 +402,18 @@ async def test_an_import_version_names_the_file_kept(session, tmp_path):
     version = await session.get(PlanVersion, report.plans[0].version_id)
     assert (version.number, version.file_name) == (1, "plan.docx")
     assert version.source_id is not None
+
+
+async def test_the_words_are_replaced_in_every_cell_of_the_row_that_holds_them(session):
+    coordinator = await person(session, 7001, "Анна Координатор")
+    ids = await build_plans(session, coordinator.id)
+    first = await row(session, ids["act"], "1.4")
+    first.title = f"Утверждены планы: {REGIONAL}"
+    await session.flush()
+    order = order_329()
+    order.changes, order.appendices = order.changes[:1], []
+    preview = await preview_order(session, coordinator_of(ids), order, plan_id=None, today=TODAY)
+    assert [(change.field, change.after) for change in preview.changes] == [
+        (Field.TITLE, f"Утверждены планы: {INTERNAL}"),
+        (Field.EXECUTORS, INTERNAL),
+    ]

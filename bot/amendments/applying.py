@@ -162,10 +162,15 @@ class _Application:
             self.note(version, "measure_removed", measure, "removed_at", None, self.now)
         elif change.action is Action.RESTATE:
             row = change.change.new_row or RowText(number=change.row, title=change.after or "")
-            await self.set_cell(version, measure, Field.TITLE, row.title)
-            await self.set_cell(version, measure, Field.DEADLINE, row.deadline)
-            await self.set_cell(version, measure, Field.EXECUTORS, row.executors)
-            await self.set_cell(version, measure, Field.RESULT, row.result)
+            # A cell the restated row leaves empty (a row written as text) keeps its value.
+            for name, text in (
+                (Field.TITLE, row.title),
+                (Field.DEADLINE, row.deadline),
+                (Field.EXECUTORS, row.executors),
+                (Field.RESULT, row.result),
+            ):
+                if text.strip():
+                    await self.set_cell(version, measure, name, text)
         else:
             await self.set_cell(version, measure, change.field, change.after or "")
 

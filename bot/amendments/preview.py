@@ -268,7 +268,11 @@ class _Resolver:
             }
         return self.rows[plan_id]
 
-    async def resolve(self, change: Change) -> ResolvedChange | NotApplied:
+    async def resolve(self, change: Change) -> list[ResolvedChange] | NotApplied:
+        resolved = await self._resolve(change)
+        return [resolved] if isinstance(resolved, ResolvedChange) else resolved
+
+    async def _resolve(self, change: Change) -> list[ResolvedChange] | ResolvedChange | NotApplied:
         plan: Plan | None = self.act
         if change.appendix is not None or (change.row is None and change.appendix_title):
             plan = await self.appendix_plan(change.appendix, change.appendix_title)
@@ -300,20 +304,29 @@ class _Resolver:
 
     def _words_change(
         self, change: Change, plan: Plan, stored: _StoredRow
-    ) -> ResolvedChange | NotApplied:
-        fields = _fields_of(change, stored.measure)
+    ) -> list[ResolvedChange] | NotApplied:
+        """The words replaced in every cell that holds them (the order names the row, not a
+        cell, unless it names a column)."""
         before_words, after_words = change.before or "", change.after or ""
-        for field_name in fields:
-            if after_words and already_replaced(stored.cell(field_name), before_words, after_words):
-                return NotApplied(change.text, Reason.ALREADY_APPLIED)
-        for field_name in fields:
+        found: list[ResolvedChange] = []
+        already = False
+        for field_name in _fields_of(change, stored.measure):
             cell = stored.cell(field_name)
+            if after_words and already_replaced(cell, before_words, after_words):
+                already = True
+                continue
             replaced = replace_words(cell, before_words, after_words)
             if replaced is not None:
-                return ResolvedChange(
-                    change, plan.id, stored.measure.id, change.row, field_name, cell, replaced
+                found.append(
+                    ResolvedChange(
+                        change, plan.id, stored.measure.id, change.row, field_name, cell, replaced
+                    )
                 )
-        return NotApplied(change.text, Reason.WORDS_NOT_FOUND)
+        if found:
+            return found
+        return NotApplied(
+            change.text, Reason.ALREADY_APPLIED if already else Reason.WORDS_NOT_FOUND
+        )
 
     def _appendix_title(self, change: Change, plan: Plan) -> ResolvedChange | NotApplied:
         before, after = plan.title, change.after
@@ -442,7 +455,7 @@ async def preview_order(
         if isinstance(resolved, NotApplied):
             preview.not_applied.append(resolved)
         else:
-            preview.changes.append(resolved)
+            preview.changes.extend(resolved)
     for addition in order.appendices:
         if await resolver.appendix_plan(addition.number, None) is not None:
             preview.not_applied.append(
