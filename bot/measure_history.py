@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, not_, or_, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -29,7 +29,9 @@ from models.tables import (
     MeasureQuestion,
     Official,
     Organization,
+    PlanVersion,
     Report,
+    VersionKind,
     display_name,
 )
 
@@ -392,9 +394,14 @@ _IMPORT_EVENTS = (
         AuditEvent.field,
         AuditEvent.old_value,
         AuditEvent.new_value,
+        PlanVersion.kind,
+        PlanVersion.order_number,
+        PlanVersion.order_date,
+        PlanVersion.file_name,
         *_PERSON,
     )
     .outerjoin(Official, Official.id == AuditEvent.actor_id)
+    .outerjoin(PlanVersion, PlanVersion.id == AuditEvent.plan_version_id)
     .where(
         AuditEvent.entity_type == "measures",
         AuditEvent.entity_id == bindparam("measure_id"),
@@ -420,11 +427,36 @@ async def _newest_imports(session: AsyncSession, measure_id: int, limit: int) ->
             at,
             _IMPORT_ACTIONS[action],
             _name(*who),
-            {"field": field, "old": old, "new": new, "by_import": True},
+            {
+                "field": field,
+                "old": old,
+                "new": new,
+                "by_import": True,
+                "version": version_details(*version),
+            },
         )
-        for at, action, field, old, new, *who in reversed(rows)
+        for at, action, field, old, new, *rest in reversed(rows)
+        for version, who in [(rest[:4], rest[4:])]
     )
     return entries
+
+
+def version_details(
+    kind: VersionKind | None,
+    order_number: str | None,
+    order_date: date | None,
+    file_name: str | None,
+) -> dict[str, str | None] | None:
+    """The plan version that made a change, as an entry's details name it (None: a change
+    made before versions were kept)."""
+    if kind is None:
+        return None
+    return {
+        "kind": kind.value,
+        "order_number": order_number,
+        "order_date": order_date.isoformat() if order_date else None,
+        "file_name": file_name,
+    }
 
 
 # Its events, and its inclusion in the plan (every measure has one).
@@ -432,6 +464,26 @@ _IMPORT_COUNT = _count_of(_IMPORT_EVENTS)
 IMPORTS = HistorySource(
     "imports", _counted(_IMPORT_COUNT, 1), _newest_imports, counting=_IMPORT_COUNT, extra=1
 )
+
+
+# --- Earlier wordings ---------------------------------------------------------------------------
+
+# The cells whose earlier text the card offers (bot.measure_versions): the wording, the deadline
+# as written and as a date, and the expected document.
+WORDING_FIELDS = ("title", "deadline_text", "deadline", "result")
+WORDING_EVENT = and_(
+    AuditEvent.entity_type == "measures",
+    AuditEvent.entity_id == bindparam("measure_id"),
+    AuditEvent.action == "measure_changed",
+    AuditEvent.field.in_(WORDING_FIELDS),
+)
+_HAS_EARLIER = select(exists().where(WORDING_EVENT))
+
+
+async def has_earlier_wordings(session: AsyncSession, measure_id: int) -> bool:
+    """Whether the measure's wording or deadline was ever replaced (the card's button)."""
+    rows = await plain_rows(session, _HAS_EARLIER, {"measure_id": measure_id})
+    return bool(rows and rows[0][0])
 
 
 # --- All of them --------------------------------------------------------------------------------

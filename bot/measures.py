@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
 from bot.measure_history import HistoryEntry as HistoryEntry  # re-exported: its old home
-from bot.measure_history import HistoryPage, history_page
+from bot.measure_history import HistoryPage, has_earlier_wordings, history_page
 from bot.measure_status import (
     Status,
     StatusDates,
@@ -211,6 +211,7 @@ class MeasureCard:
     history: HistoryPage  # the page of its history shown (bot.measure_history)
     removed: bool
     coordinators: tuple[PlanCoordinator, ...] = ()
+    earlier_wordings: bool = False  # its wording or deadline was replaced (bot.measure_versions)
 
     @property
     def organization_ids(self) -> frozenset[int]:
@@ -352,6 +353,7 @@ async def load_card(
         history=await history_page(session, measure_id, history),
         removed=removed_at is not None,
         coordinators=await _card_coordinators(session, plan_id),
+        earlier_wordings=await has_earlier_wordings(session, measure_id),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    amend,
     bodies,
     card_actions,
     coordinators,
@@ -25,6 +26,7 @@ from handlers import (
     invite,
     invite_all,
     language,
+    measure_versions,
     my_measures,
     officials,
     open_links,
@@ -56,6 +58,7 @@ def build_routers() -> list[Router]:
         # update is offered to every router in turn until one takes it. Nothing before the
         # fallback takes their commands or button prefixes.
         my_measures.build_router(),
+        measure_versions.build_router(),
         due_lists.build_router(),
         find.build_router(),
         card_actions.build_router(),
@@ -68,6 +71,8 @@ def build_routers() -> list[Router]:
         open_links.build_router(),
         officials.build_router(),
         coordinators.build_router(),
+        # /amend and the order's file before plan import takes the file.
+        amend.build_router(),
         # A report draft takes files before plan import does (a coordinator may also report).
         report_draft.build_router(),
         report_requisites.build_router(),

@@ -64,6 +64,13 @@ class CardFullText(CallbackData, prefix="mft"):
     measure_id: int
 
 
+class CardVersions(CallbackData, prefix="mv"):
+    """The card's "Earlier wordings": the measure's earlier wordings and deadlines, paged."""
+
+    measure_id: int
+    page: int = 0
+
+
 class MyList(CallbackData, prefix="my"):
     group: str
     page: int = 0
@@ -120,9 +127,43 @@ def _deadline_text(entry: HistoryEntry) -> str:
     return _("deadline moved: {old} → {new}").format(old=old, new=new)
 
 
+def version_phrase(version: object) -> str:
+    """Which version of the plan made a change: "changed by order № 329-rp of 28.11.2024",
+    "on loading the file plan.docx", or just a new version."""
+    if isinstance(version, Mapping):
+        if version.get("kind") == "order" and version.get("order_number"):
+            number = escape(shorten(str(version["order_number"]), WHO_LENGTH))
+            if version.get("order_date"):
+                return _("changed by order № {number} of {date}").format(
+                    number=number, date=_day(version["order_date"])
+                )
+            return _("changed by order № {number}").format(number=number)
+        if version.get("file_name"):
+            return _("on loading the file {file}").format(
+                file=escape(shorten(str(version["file_name"]), WHO_LENGTH))
+            )
+    return _("new version of the plan")
+
+
+def _names_its_version(version: object) -> bool:
+    """Whether the change's version has a name to show (an order, or a file)."""
+    return isinstance(version, Mapping) and bool(
+        version.get("order_number") or version.get("file_name")
+    )
+
+
 def _import_change_text(entry: HistoryEntry) -> str:
     """What a new version of the plan changed in the measure."""
     field = entry.details.get("field")
+    version = entry.details.get("version")
+    if _names_its_version(version):
+        if field == "title":
+            return _("wording changed ({version})").format(version=version_phrase(version))
+        if field == "result":
+            return _("expected document changed ({version})").format(
+                version=version_phrase(version)
+            )
+        return _("measure changed ({version})").format(version=version_phrase(version))
     if field == "title":
         return _("the new version of the plan changed the wording")
     if field == "result":
@@ -148,7 +189,7 @@ def _entry_text(entry: HistoryEntry, said: Callable[[str], str]) -> str:
         if details.get("reason") == "import":
             return text + " " + _("(new version of the plan)")
         return text + f" ({said('reason')})" if details.get("reason") else text
-    by_import = " " + _("(new version of the plan)") if details.get("by_import") else ""
+    by_import = f" ({version_phrase(details.get('version'))})" if details.get("by_import") else ""
     if kind == HistoryKind.BODY_ASSIGNED:
         body = said("body") if details.get("body") else said("new")
         return _("executor assigned: {body}").format(body=body) + by_import
@@ -388,6 +429,8 @@ def _card_rows(card: MeasureCard, back: str, page: int) -> list[list[InlineKeybo
     rows: list[list[InlineKeyboardButton]] = []
     if is_shortened(card):
         rows.append([_button(_("Full text"), CardFullText(measure_id=card.measure_id))])
+    if card.earlier_wordings:
+        rows.append([_button(_("Earlier wordings"), CardVersions(measure_id=card.measure_id))])
     shown = card.history
     navigation = []
     if shown.has_older:

@@ -29,6 +29,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.access import Roles, can_change_directory
+from bot.amendments import files
 from bot.background import BackgroundWork
 from bot.clock import person_today
 from bot.config import Settings
@@ -44,6 +45,7 @@ from bot.plan_import.store import PlanNotYours, StoreReport
 from bot.presentation.commands import Audience
 from bot.presentation.menus import set_personal_menu
 from bot.presentation.text_limits import shorten
+from handlers.amend_offer import keep_as_order, order_offer
 from handlers.plan_import_texts import (
     PLAN_TITLE_LENGTH,
     WARNINGS_SHOWN,
@@ -234,6 +236,18 @@ async def read_and_preview(
     file_name = document.file_name or "file"
     try:
         content = await _download(bot, document)
+        if files.looks_like_order_file(content, file_name):
+            # An amendment order is applied to its plan, not loaded as a plan of its own.
+            token = await keep_as_order(
+                names.sessionmaker,
+                message.from_user.id,
+                file_name,
+                content,
+                pending_imports.clock(),
+            )
+            text, keyboard = order_offer(token)
+            await status.edit_text(text, reply_markup=keyboard)
+            return
         result = await _read_with_progress(content, file_name, status)
         differences = await names.differences(result)
         groups = await names.groups(result)

@@ -43,6 +43,7 @@ from bot.presentation.report_keyboards import (
 from bot.presentation.requisites_keyboards import RequisiteAction, RequisitesStep
 from bot.summary_lists import Listed
 from bot.timezones import RussianZone
+from handlers.amend_offer import AmendAction, AmendDecision
 from handlers.bodies import OrgsPage
 from handlers.card_actions import AssignBody, RemoveBody
 from handlers.coordinators import CoordinatorsPage, RemoveCoordinator
@@ -71,7 +72,14 @@ from handlers.invite import (
 )
 from handlers.invite_all import InviteAllMake, InviteAllPlan, InviteAllPlans, Whom
 from handlers.language import LanguageChoice
-from handlers.measure_card import CardAction, CardFullText, CardHistory, CardVerb, MyList
+from handlers.measure_card import (
+    CardAction,
+    CardFullText,
+    CardHistory,
+    CardVerb,
+    CardVersions,
+    MyList,
+)
 from handlers.officials import Deactivate, Dismiss, LeaveBody, PeoplePage
 from handlers.open_links import OrgsLinkRevoke, OrgsLinks
 from handlers.plan_import import ImportAction, ImportDecision
@@ -215,6 +223,11 @@ BUTTONS: list[Row] = [
     ),
     Row(lambda o: ImportDecision(action=ImportAction.SAVE, token="forged"), NOBODY),
     Row(lambda o: ImportDecision(action=ImportAction.CANCEL, token="forged"), NOBODY),
+    Row(lambda o: AmendDecision(action=AmendAction.APPLY, token="forged"), NOBODY),
+    Row(lambda o: AmendDecision(action=AmendAction.CANCEL, token="forged"), NOBODY),
+    Row(lambda o: AmendDecision(action=AmendAction.CHOOSE, token="forged", plan_id=1), NOBODY),
+    Row(lambda o: AmendDecision(action=AmendAction.READ, token="forged"), NOBODY),
+    Row(lambda o: CardVersions(measure_id=o.world.foreign), BODY | PLAN_B),
     Row(lambda o: AssignBody(measure_id=o.world.foreign, organization_id=o.world.city), PLAN_B),
     Row(lambda o: RemoveBody(measure_id=o.world.foreign, organization_id=o.world.city), PLAN_B),
     Row(lambda o: OrgsPage(page=0), COORDINATORS),
@@ -305,6 +318,7 @@ COMMANDS: dict[str, tuple[str | None, frozenset[str]]] = {
     "officials": (None, COORDINATORS),
     "invite": (None, COORDINATORS),
     "import": (None, COORDINATORS),
+    "amend": (None, COORDINATORS),
     "export": ("Б", COORDINATORS | {HEAD}),
     "coordinators": (None, {ADMIN}),
 }

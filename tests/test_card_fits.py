@@ -310,6 +310,13 @@ def test_the_worst_card_fits_a_message_with_a_note_above_it(locale):
         "field": "title",
         "by_import": True,
         "text": huge,
+        # The version that made the change: an order with the longest number.
+        "version": {
+            "kind": "order",
+            "order_number": huge,
+            "order_date": "2024-11-28",
+            "file_name": huge,
+        },
     }
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale(locale):
@@ -339,6 +346,7 @@ def test_the_worst_card_fits_a_message_with_a_note_above_it(locale):
                 executors,
                 history,
                 False,
+                earlier_wordings=True,
             )
             text = f"{note}\n\n" + render_card(card, datetime(2026, 1, 1).date(), None)
             assert visible_length(text) <= MESSAGE_LIMIT

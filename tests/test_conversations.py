@@ -335,6 +335,7 @@ async def test_menus_are_set_per_scope_at_start(running_bot):
         "review",
         "find",
         "import",
+        "amend",
         "invite",
         "orgs",
         "officials",

@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan_import.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
 
+    amend = commands.add_parser(
+        "amend", help="apply an amendment order (.docx or text) to a stored plan"
+    )
+    amend.add_argument("file", type=Path, metavar="FILE")
+    amend.add_argument("--plan", help="the title of the plan the order amends")
+    amend.add_argument("--dry-run", action="store_true", help="show the changes, save nothing")
+    amend.add_argument("--json", action="store_true", help="print the changes as JSON")
+    amend.add_argument("--lang", choices=SUPPORTED_LOCALES, default=DEFAULT_LOCALE)
+
     invite = commands.add_parser(
         "invite",
         help="make an invitation link for a body's official or head, a coordinator, or an admin;"
@@ -216,6 +225,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_orgs_export(settings, args.out, locale=args.lang)
             return run_orgs_import(
                 settings, args.file, dry_run=args.dry_run, as_json=args.json, locale=args.lang
+            )
+        if args.command == "amend":
+            from bot.entry.amend_command import run_amend
+
+            return run_amend(
+                settings,
+                args.file,
+                plan=args.plan,
+                dry_run=args.dry_run,
+                as_json=args.json,
+                locale=args.lang,
             )
         if args.command == "import":
             from bot.entry.import_command import run_import

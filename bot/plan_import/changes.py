@@ -23,6 +23,7 @@ class PlanChanges:
     removed: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
     unchanged: int = 0
+    version_id: int | None = None  # the plan version this import made (None: nothing changed)
 
     def to_json(self) -> dict[str, Any]:
         return {

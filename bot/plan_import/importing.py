@@ -13,7 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles, can_change_directory
 from bot.plan_import.model import ImportResult
 from bot.plan_import.store import StoreReport, make_importer_coordinator, store_import
-from bot.plan_sources import keep_original
+from bot.plan_sources import keep_original, latest_source
+from models.tables import PlanVersion
+
+
+async def link_sources(session: AsyncSession, report: StoreReport) -> None:
+    """Each version this import made names the file kept for it."""
+    for plan in report.plans:
+        if plan.version_id is not None:
+            source = await latest_source(session, plan.plan_id)
+            version = await session.get(PlanVersion, plan.version_id)
+            if source is not None and version is not None:
+                version.source_id = source.id
 
 
 def can_import(roles: Roles) -> bool:
@@ -122,6 +133,7 @@ async def import_for(
             importer_id=importer_id,
             now=now,
         )
+        await link_sources(session, report)
     if importer_id is not None and roles is not None and not roles.is_admin:
         await make_importer_coordinator(session, report, importer_id)
     return report

@@ -210,6 +210,7 @@ async def store_measures(
     actor_id: int | None,
     today: date,
     now: datetime,
+    version_id: int | None = None,
 ) -> None:
     existing = await _stored_measures(session, plan.id)
     assignments = await _stored_assignments(session, plan.id) if existing else {}
@@ -229,5 +230,6 @@ async def store_measures(
     _mark_removed(run, existing)
     for event in run.audit:  # the import's moment, as the measures' history shows it
         event.created_at = now
+        event.plan_version_id = version_id
     session.add_all(run.audit)
     await session.flush()

@@ -20,8 +20,9 @@ from bot.plan_import.body_directory import OrganizationDirectory, name_key
 from bot.plan_import.changes import PlanChanges, PlanNotYours, StoreReport
 from bot.plan_import.measure_store import store_measures
 from bot.plan_import.model import ImportResult, ParsedPlan
+from bot.plan_versions import add_version
 from models.queries import live_plan
-from models.tables import Measure, Membership, Plan, Role, Section, SectionKind
+from models.tables import Measure, Membership, Plan, Role, Section, SectionKind, VersionKind
 
 __all__ = [
     "PlanChanges",
@@ -71,9 +72,22 @@ async def store_import(
         changes = PlanChanges(plan_id=plan.id, title=plan.title, created=created)
         before = {} if created else await plan_measure_states(session, plan.id)
         section_ids = await _replace_sections(session, plan, parsed)
-        await store_measures(
-            session, plan, parsed, section_ids, directory, changes, actor_id, today, now
+        version = await add_version(
+            session,
+            plan.id,
+            kind=VersionKind.IMPORT,
+            actor_id=actor_id,
+            now=now,
+            file_name=source_file_name,
         )
+        await store_measures(
+            session, plan, parsed, section_ids, directory, changes, actor_id, today, now, version.id
+        )
+        if created or changes.added or changes.changed or changes.removed or changes.restored:
+            changes.version_id = version.id
+        else:  # the same file again: no new version
+            await session.delete(version)
+            await session.flush()
         if not created:
             # The bodies concerned are told what this version changed, in one message each.
             await announce_changes(

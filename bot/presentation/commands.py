@@ -31,6 +31,7 @@ LANG = MenuCommand("lang", N_("Change the language"))
 SETTINGS = MenuCommand("settings", N_("Language and time zone"))
 PLANS = MenuCommand("plans", N_("Plans and their progress"))
 IMPORT = MenuCommand("import", N_("Load a plan from a file"))
+AMEND = MenuCommand("amend", N_("Apply an amendment order to a plan"))
 MY = MenuCommand("my", N_("My measures and their deadlines"))
 LEAVE = MenuCommand("leave", N_("Stop answering for a body"))
 FIND = MenuCommand("find", N_("Find a measure by number or words"))
@@ -61,6 +62,7 @@ COORDINATOR_MENU = (
     REVIEW,
     FIND,
     IMPORT,
+    AMEND,
     INVITE,
     ORGS,
     OFFICIALS,
