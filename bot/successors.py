@@ -28,9 +28,9 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Roles
@@ -74,6 +74,8 @@ ASSIGNMENT_PASSED = "assignment_passed"
 ASSIGNMENT_SUCCEEDED = "assignment_succeeded"
 
 MAX_NAME = 1000
+# How long after its day a succession's people without measures are still asked by the scan.
+ASKING_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,19 +209,39 @@ async def pass_to_successor(
     )
 
 
+async def successor_of(session: AsyncSession, body: Organization) -> tuple[str, date] | None:
+    """The successor's name and the day, when the body has one."""
+    if body.successor_id is None or body.successor_since is None:
+        return None
+    name = await session.scalar(
+        select(Organization.full_name).where(Organization.id == body.successor_id)
+    )
+    return (name, body.successor_since) if name is not None else None
+
+
 async def pass_due_successions(session: AsyncSession, *, today: date, now: datetime) -> int:
     """Pass the parts of every body whose succession has come (its day is not after `today`)
-    and that still has parts in force; how many parts were passed. The scheduler's daily
-    job: idempotent, and what a stopped bot missed is done at its next scan."""
+    and that still has parts in force; how many parts were passed. Its people are asked
+    too, also those of a body that had no measures (in the first month of the succession:
+    asking is once per person, and later scans need not try again). The scheduler's job:
+    idempotent, and what a stopped bot missed is done at its next scan."""
     due = await plain_rows(
         session,
         select(Organization.id)
         .where(
             Organization.successor_id.is_not(None),
             Organization.successor_since <= today,
-            select(Assignment.id)
-            .where(Assignment.organization_id == Organization.id, active_assignment())
-            .exists(),
+            or_(
+                select(Assignment.id)
+                .where(Assignment.organization_id == Organization.id, active_assignment())
+                .exists(),
+                and_(
+                    Organization.successor_since > today - ASKING_WINDOW,
+                    select(Membership.id)
+                    .where(Membership.organization_id == Organization.id, active_membership())
+                    .exists(),
+                ),
+            ),
         )
         .order_by(Organization.id),
     )
@@ -257,6 +279,7 @@ async def _pass_parts(
         )
     )
     if not old_parts:
+        await _ask_people(session, body, successor, 0, now)
         return 0
     theirs = {
         part.measure_id: part

@@ -429,6 +429,14 @@ async def edit_menu(
             value=escape(shorten("; ".join(groups), NAME_LENGTH * 2)) or "—"
         ),
     ]
+    successor = await successors.successor_of(session, body)
+    if successor is not None:
+        lines.append(
+            _("Measures passed to the successor «{successor}» from {since}.").format(
+                successor=escape(shorten(successor[0], NAME_LENGTH * 2)),
+                since=format_day(successor[1]),
+            )
+        )
     builder = InlineKeyboardBuilder()
     for field, label in (
         (EditField.FULL_NAME, _("Full name")),

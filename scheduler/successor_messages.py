@@ -42,7 +42,8 @@ def render_successor_question(
     question = gettext("Do you now work in «{successor}»?").format(
         successor=_name(notice.successor)
     )
-    return "\n".join([text, count, "", question]), successor_keyboard(gettext, notice.body_id)
+    lines = [text, count] if notice.measures else [text]
+    return "\n".join([*lines, "", question]), successor_keyboard(gettext, notice.body_id)
 
 
 @register(SUCCESSOR_DECLINED)

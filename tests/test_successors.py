@@ -552,6 +552,12 @@ async def test_an_administrator_passes_a_body_and_its_official_says_yes(running_
     done = await admin.wait_for_message("переданы органу")
     assert f"С 05.06.2024 мероприятия органа «{OLD}» переданы органу «{NEW}»" in done.text
     assert "Передано действующих мероприятий: 4." in done.text
+    # The old body stays in the directory, marked.
+    assert f"Мероприятия переданы правопреемнику — органу «{NEW}» с 05.06.2024." in done.text
+    coordinator = running_bot.emulator.user(COORDINATOR, first_name="Ирина")
+    coordinator.send_command("/orgs")
+    listing = await coordinator.wait_for_message("Органы ваших планов")
+    assert f"{NEW} — правопреемник органа «{OLD}» с 05.06.2024" in listing.text
 
     question = await anna.wait_for_message("Вы теперь работаете", timeout=15)
     anna.press(question, text="Да, теперь работаю там")
@@ -569,3 +575,45 @@ async def test_an_administrator_passes_a_body_and_its_official_says_yes(running_
             )
         )
     assert bodies == {successor}
+
+
+async def test_the_people_of_a_body_without_measures_are_asked_on_the_day(sessionmaker):
+    async with sessionmaker() as session, session.begin():
+        ids = await seed(session)
+        idle = Organization(full_name="Комитет по туризму Омской области", name_key="ктуризм")
+        session.add(idle)
+        await session.flush()
+        session.add(
+            Membership(
+                official_id=ids[f"person{STRANGER}"], role=Role.OFFICIAL, organization_id=idle.id
+            )
+        )
+        await pass_now(
+            session,
+            body_id=idle.id,
+            successor_name="Министерством туризма Омской области",
+            since=TODAY + timedelta(days=1),
+        )
+    scan = {"default_timezone": OMSK}
+
+    async def asked() -> list[int]:
+        async with sessionmaker() as session:
+            return list(
+                await session.scalars(
+                    select(Notification.recipient_id).where(Notification.kind == SUCCESSOR_QUESTION)
+                )
+            )
+
+    await scan_successions(sessionmaker, now=NOW, **scan)
+    assert await asked() == []
+    for days in (1, 2):
+        await scan_successions(sessionmaker, now=NOW + timedelta(days=days), **scan)
+        assert await asked() == [ids[f"person{STRANGER}"]]
+    async with sessionmaker() as session:
+        [payload] = await session.scalars(
+            select(Notification.payload).where(Notification.kind == SUCCESSOR_QUESTION)
+        )
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale("ru"):
+        text, _ = render_successor_question(payload, i18n.gettext, i18n.gettext, Delivery(now=NOW))
+    assert "Передано" not in text and "«Министерство туризма Омской области»" in text
