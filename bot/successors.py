@@ -118,6 +118,12 @@ async def find_named_body(session: AsyncSession, name: str) -> Organization | No
     key = case_key(name)
     if not key:
         return None
+    # A body whose full name this is, as stored: the one (names are unique).
+    stored = await session.scalar(
+        select(Organization).where(Organization.name_key == name_key(nominative(name)))
+    )
+    if stored is not None:
+        return stored
     found = (await _named_keys(session)).get(key, [])
     if len(found) != 1:
         return None
