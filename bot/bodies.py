@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ from models.queries import (
     active_official,
     open_measure,
 )
-from models.tables import Assignment, Measure, Membership, Official, Role
+from models.tables import Assignment, Measure, Membership, Official, Organization, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,9 @@ class BodyRegistrations:
     officials: int
     heads: int
     open_measures: int = 0  # its measures still to be done by it (not reported, not done)
+    # The successor of a renamed or merged body (bot.successors): that body, and from when.
+    predecessor: str | None = None
+    predecessor_since: date | None = None
 
     @property
     def registered(self) -> bool:
@@ -70,6 +74,14 @@ async def body_registrations(session: AsyncSession, roles: Roles) -> list[BodyRe
     for organization_id, role, count in rows:
         counts[(organization_id, role)] = count
     open_measures = await open_measures_by_body(session, plan_ids)
+    predecessors = {
+        successor_id: (name, since)
+        for name, successor_id, since in await session.execute(
+            select(Organization.full_name, Organization.successor_id, Organization.successor_since)
+            .where(Organization.successor_id.in_([body.id for body in bodies]))
+            .order_by(Organization.successor_since, Organization.id)
+        )
+    }
     entries = [
         BodyRegistrations(
             organization_id=body.id,
@@ -78,6 +90,8 @@ async def body_registrations(session: AsyncSession, roles: Roles) -> list[BodyRe
             officials=counts.get((body.id, Role.OFFICIAL), 0),
             heads=counts.get((body.id, Role.HEAD), 0),
             open_measures=open_measures.get(body.id, 0),
+            predecessor=predecessors.get(body.id, (None, None))[0],
+            predecessor_since=predecessors.get(body.id, (None, None))[1],
         )
         for body in bodies
     ]

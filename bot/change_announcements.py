@@ -240,3 +240,7 @@ async def _people_of(
     ):
         people[organization_id].append(Recipient(official_id, telegram_id, timezone))
     return people
+
+
+# The reachable officials and heads of each body (for other messages to bodies' people).
+people_of_bodies = _people_of

@@ -62,6 +62,9 @@ class HistoryKind:
     BODY_ASSIGNED = "body_assigned"
     BODY_REMOVED = "body_removed"
     BODY_ROLE_CHANGED = "body_role_changed"
+    # A body's part passed to its successor (bot.successors): details {"body" (the
+    # successor), "predecessor", "since"}.
+    BODY_SUCCEEDED = "body_succeeded"
     MEASURE_ADDED = "measure_added"
     MEASURE_CHANGED = "measure_changed"
     MEASURE_EXCLUDED = "measure_excluded"
@@ -332,6 +335,7 @@ _ASSIGNMENT_ACTIONS = {
     "assignment_created": HistoryKind.BODY_ASSIGNED,
     "assignment_revived": HistoryKind.BODY_ASSIGNED,
     "assignment_ended": HistoryKind.BODY_REMOVED,
+    "assignment_succeeded": HistoryKind.BODY_SUCCEEDED,
 }
 _ASSIGNMENT_EVENTS = (
     select(
@@ -339,6 +343,8 @@ _ASSIGNMENT_EVENTS = (
         AuditEvent.action,
         Organization.full_name,
         Organization.short_name,
+        AuditEvent.old_value,
+        AuditEvent.new_value,
         *_PERSON,
     )
     .join(
@@ -364,9 +370,22 @@ async def _newest_assignments(
         session, _NEWEST_ASSIGNMENT_EVENTS, {"measure_id": measure_id, "limit": limit}
     )
     return [
-        HistoryEntry(at, _ASSIGNMENT_ACTIONS[action], _name(*who), {"body": short or full})
-        for at, action, full, short, *who in reversed(rows)
+        HistoryEntry(
+            at, _ASSIGNMENT_ACTIONS[action], _name(*who), _assignment_details(full, short, old, new)
+        )
+        for at, action, full, short, old, new, *who in reversed(rows)
     ]
+
+
+def _assignment_details(
+    full: str, short: str | None, old: object, new: object
+) -> dict[str, object]:
+    """The body, and for a part passed to a successor the former body and the day."""
+    details: dict[str, object] = {"body": short or full}
+    if isinstance(old, dict) and isinstance(new, dict) and "since" in new:
+        details["predecessor"] = old.get("name")
+        details["since"] = new.get("since")
+    return details
 
 
 _ASSIGNMENT_COUNT = _count_of(_ASSIGNMENT_EVENTS)

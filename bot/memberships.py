@@ -213,3 +213,45 @@ async def leave_body(
             session, membership, actor_id=official_id, action="membership_left", now=now
         )
     return organization
+
+
+async def move_memberships(
+    session: AsyncSession,
+    source_id: int,
+    target_id: int,
+    now: datetime,
+    *,
+    official_id: int | None = None,
+    actor_id: int | None = None,
+) -> None:
+    """Move the active memberships of one body (of one person, when `official_id` is given)
+    to another; a role the person holds there already ends here instead."""
+    held = set(
+        (
+            await session.execute(
+                select(Membership.official_id, Membership.role).where(
+                    Membership.organization_id == target_id, active_membership()
+                )
+            )
+        ).all()
+    )
+    query = select(Membership).where(Membership.organization_id == source_id, active_membership())
+    if official_id is not None:
+        query = query.where(Membership.official_id == official_id)
+    for membership in await session.scalars(query):
+        if (membership.official_id, membership.role) in held:
+            membership.is_active, membership.ended_at = False, now
+            await session.flush()
+            continue
+        membership.organization_id = target_id
+        await record_change(
+            session,
+            actor_id=actor_id,
+            action="membership_moved",
+            entity=membership,
+            field="organization_id",
+            old=source_id,
+            new=target_id,
+            at=now,
+        )
+    await session.flush()

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Final
 
 from bot.digest_payloads import DigestItem, DigestList, PlanDigest, WeeklyDigestNotice
+from bot.payload_fields import optional_date as _optional_date
 from bot.payload_fields import optional_int as _optional_int
 from bot.payload_fields import optional_text as _optional_text
 from bot.payload_fields import text as _text
@@ -31,6 +32,8 @@ __all__ = [
     "REMINDER",
     "REPORT_REVIEWED",
     "REPORT_SUBMITTED",
+    "SUCCESSOR_DECLINED",
+    "SUCCESSOR_QUESTION",
     "UNREACHABLE",
     "WEEKLY_DIGEST",
     "DigestItem",
@@ -43,6 +46,8 @@ __all__ = [
     "ReminderNotice",
     "ReportReviewedNotice",
     "ReportSubmittedNotice",
+    "SuccessorDeclinedNotice",
+    "SuccessorQuestionNotice",
     "UnreachableNotice",
     "WeeklyDigestNotice",
 ]
@@ -69,6 +74,11 @@ INVITATION_USED: Final = "invitation_used"
 MEASURE_QUESTION: Final = "measure_question"
 # To the official who asked: the answer (the question quoted), or what became of the claim.
 QUESTION_ANSWERED: Final = "question_answered"
+# To the officials and heads of a body whose measures passed to its successor (bot.successors):
+# do they now work in the successor? (Yes / No.)
+SUCCESSOR_QUESTION: Final = "successor_question"
+# To the coordinators of the plans concerned: a person said they do not work in the successor.
+SUCCESSOR_DECLINED: Final = "successor_declined"
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,4 +435,65 @@ class QuestionAnsweredNotice:
             answer=_text(data, "answer"),
             coordinator=_text(data, "coordinator"),
             new_body=_text(data, "new_body"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SuccessorQuestionNotice:
+    """Kind SUCCESSOR_QUESTION: the old body's measures passed to its successor on `since`;
+    the buttons answer for `body_id`."""
+
+    body_id: int
+    body: str
+    successor_id: int
+    successor: str
+    since: date | None
+    measures: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "body_id": self.body_id,
+            "body": self.body,
+            "successor_id": self.successor_id,
+            "successor": self.successor,
+            "since": self.since.isoformat() if self.since is not None else None,
+            "measures": self.measures,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SuccessorQuestionNotice:
+        return cls(
+            body_id=int(data.get("body_id") or 0),
+            body=_text(data, "body"),
+            successor_id=int(data.get("successor_id") or 0),
+            successor=_text(data, "successor"),
+            since=_optional_date(data, "since"),
+            measures=int(data.get("measures") or 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SuccessorDeclinedNotice:
+    """Kind SUCCESSOR_DECLINED: `person` of the old body does not work in the successor."""
+
+    person: str
+    body: str
+    successor: str
+    since: date | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "body": self.body,
+            "successor": self.successor,
+            "since": self.since.isoformat() if self.since is not None else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SuccessorDeclinedNotice:
+        return cls(
+            person=_text(data, "person"),
+            body=_text(data, "body"),
+            successor=_text(data, "successor"),
+            since=_optional_date(data, "since"),
         )

@@ -43,6 +43,7 @@ from handlers import (
     report_view,
     review_list,
     start,
+    successors,
     summary,
     timezones,
 )
@@ -65,6 +66,7 @@ def build_routers() -> list[Router]:
         deadlines.build_router(),
         questions.build_router(),
         deadline_requests.build_router(),
+        successors.build_router(),
         # `/orgs import|export|unmatched` before the plain /orgs.
         directory.build_router(),
         bodies.build_router(),

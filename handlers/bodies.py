@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles, require_coordinator
 from bot.bodies import BodyRegistrations, body_registrations
 from bot.open_links import open_link_count
+from bot.presentation.deadline_wording import format_day
 from bot.presentation.text_limits import page_of, shorten
 from handlers.confirmations import markup_of
 from handlers.directory import directory_hint
@@ -42,6 +43,11 @@ def body_line(entry: BodyRegistrations) -> str:
     if entry.registered:
         name += " — " + _("officials: {officials}, heads: {heads}").format(
             officials=entry.officials, heads=entry.heads
+        )
+    if entry.predecessor and entry.predecessor_since:
+        name += " — " + _("the successor of «{body}» from {since}").format(
+            body=escape(shorten(entry.predecessor, NAME_LENGTH)),
+            since=format_day(entry.predecessor_since),
         )
     if entry.nobody_to_remind:
         name += " — ⚠️ " + ngettext(

@@ -18,12 +18,14 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import successors
 from bot.access import Roles, can_change_directory, require_coordinator
+from bot.clock import person_today
 from bot.config import Settings
 from bot.directory import editing
 from bot.directory.changes import plan_changes, require_administrator, save_changes
@@ -37,6 +39,7 @@ from bot.directory.listing import (
 from bot.directory.workbook import directory_workbook
 from bot.plan_import import messages
 from bot.plan_import.model import ImportFailure
+from bot.presentation.deadline_wording import format_day
 from bot.presentation.directory_changes import changes_text
 from bot.presentation.text_limits import page_of, shorten
 from handlers.confirmations import markup_of
@@ -103,6 +106,7 @@ class EditField(enum.StrEnum):
     SHORT_NAME = "short_name"
     KIND = "kind"
     GROUPS = "groups"
+    SUCCESSOR = "successor"
 
 
 class EditBody(CallbackData, prefix="deb"):
@@ -425,12 +429,21 @@ async def edit_menu(
             value=escape(shorten("; ".join(groups), NAME_LENGTH * 2)) or "—"
         ),
     ]
+    successor = await successors.successor_of(session, body)
+    if successor is not None:
+        lines.append(
+            _("Measures passed to the successor «{successor}» from {since}.").format(
+                successor=escape(shorten(successor[0], NAME_LENGTH * 2)),
+                since=format_day(successor[1]),
+            )
+        )
     builder = InlineKeyboardBuilder()
     for field, label in (
         (EditField.FULL_NAME, _("Full name")),
         (EditField.SHORT_NAME, _("Short name")),
         (EditField.KIND, _("Kind")),
         (EditField.GROUPS, _("Groups")),
+        (EditField.SUCCESSOR, _("Pass to a successor")),
     ):
         builder.button(text=label, callback_data=EditBody(organization_id=body.id, field=field))
     builder.adjust(2)
@@ -465,18 +478,31 @@ async def edit_body(
         EditField.FULL_NAME: _("Type the body's new full name; the former one is kept."),
         EditField.SHORT_NAME: _("Type the body's short name, or «-» to remove it."),
         EditField.GROUPS: _("Type the body's groups separated by «;», or «-» for none."),
+        EditField.SUCCESSOR: _(
+            "Type the successor's name and the day its measures pass to it, for example"
+            " «Ministry of Sport of the Omsk Region 05.06.2024». A body not in the directory is"
+            " added to it."
+        ),
     }
     await show(query, prompts[field], None)
 
 
 async def edit_text_typed(
-    message: Message, session: AsyncSession, roles: Roles, official: Official, state: FSMContext
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    state: FSMContext,
+    now: datetime,
 ) -> None:
     data = await state.get_data()
     organization_id, field = int(data.get("organization_id", 0)), data.get("field")
     text = (message.text or "").strip()
     value = "" if text == "-" else text
     arguments = {"actor_id": official.id, "organization_id": organization_id}
+    if field == EditField.SUCCESSOR:
+        await successor_typed(message, session, roles, official, state, organization_id, now)
+        return
     if field == EditField.FULL_NAME:
         await editing.rename_body(session, roles, full_name=value, **arguments)
     elif field == EditField.SHORT_NAME:
@@ -485,6 +511,61 @@ async def edit_text_typed(
         await editing.set_groups(session, roles, text=value, **arguments)
     await state.clear()
     text, markup = await edit_menu(session, roles, organization_id, "✓ " + _("Saved."))
+    await message.answer(text, reply_markup=markup)
+
+
+async def successor_typed(
+    message: Message,
+    session: AsyncSession,
+    roles: Roles,
+    official: Official,
+    state: FSMContext,
+    organization_id: int,
+    now: datetime,
+) -> None:
+    """«Pass to a successor»: the successor's name and the day, typed in one message."""
+    typed = successors.read_successor_text(message.text or "")
+    if typed is None:
+        await message.answer(
+            _("Type the successor's name and the day as 05.06.2024, or send /cancel.")
+        )
+        return
+    name, since = typed
+    passed = await successors.set_successor(
+        session,
+        roles,
+        actor_id=official.id,
+        body_id=organization_id,
+        successor_name=name,
+        since=since,
+        today=await person_today(session, official, now),
+        now=now,
+    )
+    await state.clear()
+    names = {
+        "body": escape(shorten(passed.body_name, NAME_LENGTH)),
+        "successor": escape(shorten(passed.successor_name, NAME_LENGTH)),
+        "since": format_day(passed.since),
+    }
+    if not passed.changed:
+        note = _("«{body}» already passes its measures to «{successor}» from {since}.")
+    elif passed.since > await person_today(session, official, now):
+        note = _("From {since}, the measures of «{body}» will pass to «{successor}».")
+    else:
+        note = _(
+            "From {since}, the measures of «{body}» pass to «{successor}»; its officials are"
+            " asked whether they now work there."
+        )
+    lines = [note.format(**names)]
+    if passed.measures:
+        lines.append(
+            ngettext(
+                "{count} measure in force was passed.",
+                "{count} measures in force were passed.",
+                passed.measures,
+            ).format(count=passed.measures)
+        )
+    text, markup = await edit_menu(session, roles, organization_id, "✓ " + "\n".join(lines))
     await message.answer(text, reply_markup=markup)
 
 

@@ -193,6 +193,10 @@ def _entry_text(entry: HistoryEntry, said: Callable[[str], str]) -> str:
     if kind == HistoryKind.BODY_ASSIGNED:
         body = said("body") if details.get("body") else said("new")
         return _("executor assigned: {body}").format(body=body) + by_import
+    if kind == HistoryKind.BODY_SUCCEEDED:
+        return _("from {since} the executor is {body} (the successor of «{predecessor}»)").format(
+            since=_day(details.get("since")), body=said("body"), predecessor=said("predecessor")
+        )
     if kind == HistoryKind.BODY_REMOVED:
         body = said("body") if details.get("body") else said("old")
         return _("executor relieved: {body}").format(body=body) + by_import

@@ -41,6 +41,8 @@ from bot.presentation.report_keyboards import (
     ReviewReport,
 )
 from bot.presentation.requisites_keyboards import RequisiteAction, RequisitesStep
+from bot.presentation.successor_keyboards import SuccessorReply
+from bot.successors import SuccessorAnswer
 from bot.summary_lists import Listed
 from bot.timezones import RussianZone
 from handlers.amend_offer import AmendAction, AmendDecision
@@ -97,6 +99,7 @@ from models.tables import (
     MeasureQuestion,
     Membership,
     Official,
+    Organization,
     QuestionKind,
     Role,
 )
@@ -161,6 +164,7 @@ class Objects:
     question: int = 0  # Tamara's question on plan B's measure
     claim: int = 0  # Tamara's "not ours" claim on it
     deadline_request: int = 0  # «Минцифры» asks to move plan A's measure 2.
+    former: int = 0  # the body's predecessor, passed to «city»: Tamara and the head still in it
 
 
 @dataclass(frozen=True)
@@ -290,6 +294,10 @@ BUTTONS: list[Row] = [
     Row(lambda o: LanguageChoice(code="en"), EVERYONE),
     Row(lambda o: SettingsMenu(item=SettingsItem.MENU), EVERYONE),
     Row(lambda o: OwnZone(zone=None), EVERYONE),
+    # «Do you now work in the successor?»: the former body's people only («No» changes nothing
+    # but a message to the coordinators).
+    Row(lambda o: SuccessorReply(answer=SuccessorAnswer.NO, body_id=o.former), BODY),
+    Row(lambda o: SuccessorReply(answer=SuccessorAnswer.NO, body_id=o.world.tourism), NOBODY),
     # Last: it passes plan B's measure from the body to another one.
     Row(lambda o: ClaimBody(question_id=o.claim, organization_id=o.world.city), PLAN_B),
 ]
@@ -428,6 +436,19 @@ async def table_world(running_bot) -> Objects:
             reason="Ждём заключения",
         )
         session.add(request)
+        former = Organization(
+            full_name="Комитет по туризму и гостеприимству",
+            name_key="комитет по туризму и гостеприимству",
+            successor_id=world.city,
+            successor_since=today(running_bot) - timedelta(days=1),
+        )
+        session.add(former)
+        await session.flush()
+        head = await session.scalar(select(Official.id).where(Official.telegram_id == HEAD_B))
+        for official_id in (isolated.tamara, head):
+            session.add(
+                Membership(official_id=official_id, role=Role.OFFICIAL, organization_id=former.id)
+            )
         await session.flush()
         return Objects(
             world,
@@ -439,6 +460,7 @@ async def table_world(running_bot) -> Objects:
             question.id,
             claim.id,
             request.id,
+            former.id,
         )
 
 

@@ -16,6 +16,7 @@ from bot.audit import record_change
 from bot.body_names import by_name, fold, match_bodies
 from bot.directory.changes import require_administrator
 from bot.directory.listing import GROUP_SEPARATOR, MAX_GROUP_NAME, MAX_NAME, MAX_SHORT_NAME
+from bot.memberships import move_memberships
 from bot.plan_import.body_directory import name_key
 from bot.refusals import Refusal, Refused
 from models.tables import (
@@ -127,7 +128,7 @@ async def match_to_directory(
         .where(Membership.organization_id == body.id, ~Membership.is_active)
         .values(organization_id=target.id)
     )
-    await _move_active_memberships(session, body.id, target.id, now)
+    await move_memberships(session, body.id, target.id, now, actor_id=actor_id)
     await session.execute(
         update(Invitation)
         .where(Invitation.organization_id == body.id)
@@ -158,27 +159,6 @@ async def match_to_directory(
     await session.flush()
     await session.execute(delete(Organization).where(Organization.id == body.id))
     return target
-
-
-async def _move_active_memberships(
-    session: AsyncSession, source_id: int, target_id: int, now: datetime
-) -> None:
-    held = set(
-        (
-            await session.execute(
-                select(Membership.official_id, Membership.role).where(
-                    Membership.organization_id == target_id, Membership.is_active
-                )
-            )
-        ).all()
-    )
-    for membership in await session.scalars(
-        select(Membership).where(Membership.organization_id == source_id, Membership.is_active)
-    ):
-        if (membership.official_id, membership.role) in held:
-            membership.is_active, membership.ended_at = False, now
-            await session.flush()
-        membership.organization_id = target_id
 
 
 async def rename_body(

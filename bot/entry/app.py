@@ -55,12 +55,14 @@ from scheduler import (
     question_messages,  # noqa: F401  (registers questions, "not ours" and their answers)
     reminder_messages,  # noqa: F401  (registers the reminder renderer)
     report_messages,  # noqa: F401  (registers the report renderers)
+    successor_messages,  # noqa: F401  (registers the successor's question and a «no»)
 )
 from scheduler.digests import scan_digests
 from scheduler.documents import DocumentFetcher
 from scheduler.maintenance import purge_conversations
 from scheduler.reminders import scan_reminders
 from scheduler.sender import OutboxSender
+from scheduler.successions import scan_successions
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +145,13 @@ def create_dispatcher(
         import_queue=ImportQueue(),
         presence=presence,
     )
-    # The scans that write into the outbox: reminders and weekly digests, on one interval.
-    for name, scan in (("reminder-scan", scan_reminders), ("digest-scan", scan_digests)):
+    # The scans that write into the outbox: reminders and weekly digests, on one interval; and
+    # the successions that have come (before reminders would go to a body that passed).
+    for name, scan in (
+        ("succession-scan", scan_successions),
+        ("reminder-scan", scan_reminders),
+        ("digest-scan", scan_digests),
+    ):
         dispatcher["jobs"].add_interval(
             name,
             partial(_scan_now, scan, sessionmaker, settings),
