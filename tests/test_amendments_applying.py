@@ -34,6 +34,7 @@ from tests.amendment_plans import (
     REGIONAL,
     SPORT,
     TODAY,
+    YOUTH,
     act_plan,
     build_plans,
     order_329,
@@ -84,8 +85,8 @@ async def test_the_preview_lists_every_change_and_stores_nothing(session):
     )
     assert shown["successors"] == [
         {
-            "body": "Министерства по делам молодежи, физической культуры и спорта Омской области",
-            "successor": "Министерством спорта Омской области",
+            "body": "Министерство по делам молодежи, физической культуры и спорта Омской области",
+            "successor": "Министерство спорта Омской области",
             "from": "2024-06-05",
         }
     ]
@@ -135,6 +136,16 @@ async def test_applying_the_order_changes_the_rows_as_a_version_naming_it(sessio
         )
     )
     assert {event.action for event in events} == {"executor_added", "executor_removed"}
+    # The footnote's successor: appendix № 5's body passes its measures on from 5 June 2024.
+    assert [(p.body_name, p.successor_name, p.since.isoformat()) for p in applied.successions] == [
+        (YOUTH, SPORT, "2024-06-05")
+    ]
+    youth = await session.scalar(select(Organization).where(Organization.full_name == YOUTH))
+    sport = await session.scalar(select(Organization).where(Organization.full_name == SPORT))
+    assert (youth.successor_id, youth.successor_since.isoformat()) == (sport.id, "2024-06-05")
+    appendix_rows = await session.scalars(select(Measure.id).where(Measure.plan_id == ids["5"]))
+    for measure_id in appendix_rows:
+        assert await bodies_of(session, measure_id) == [SPORT]
     # Appendix № 29 imported as a part of the act.
     added = await session.get(Plan, applied.appendix_plans[0])
     assert (added.act_id, added.appendix_number) == (ids["act"], "29")
@@ -189,6 +200,7 @@ async def test_a_missing_row_and_missing_words_are_reported_not_applied(session)
         Change(row="1.4", field=Field.ROW, action=Action.ADD, text="дополнить строкой 1.4"),
     ]
     order.appendices = []
+    order.successors = []
     applied = await apply_order(
         session,
         coordinator_of(ids),

@@ -46,6 +46,7 @@ from bot.plan_import.model import normalise_number, number_sort_key
 from bot.plan_import.store import store_import
 from bot.plan_versions import add_version
 from bot.refusals import Refusal, Refused
+from bot.successors import SuccessorPassed, pass_to_successor
 from models.tables import Assignment, AuditEvent, Measure, Plan, PlanVersion, VersionKind
 
 __all__ = [
@@ -69,11 +70,16 @@ class AppliedOrder:
     preview: AmendmentPreview
     versions: dict[int, int] = field(default_factory=dict)  # plan id → version id
     appendix_plans: list[int] = field(default_factory=list)
+    successions: list[SuccessorPassed] = field(default_factory=list)
     told: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.versions or self.appendix_plans)
+        return bool(
+            self.versions
+            or self.appendix_plans
+            or any(passed.changed for passed in self.successions)
+        )
 
 
 class _Application:
@@ -341,7 +347,7 @@ async def apply_order(
         added = await run.add_appendix(preview.plan.plan_id, appendix)
         if added is not None:
             applied.appendix_plans.append(added)
-    if run.versions or applied.appendix_plans:
+    if run.versions or applied.appendix_plans or preview.successors:
         await run.version(preview.plan.plan_id)  # the act's own version names the order
     session.add_all(run.audit)
     await session.flush()
@@ -356,5 +362,18 @@ async def apply_order(
         change_set=f"order:{preview.plan.plan_id}:{order.number}:{order.date}",
         now=now,
     )
+    act_version = run.versions.get(preview.plan.plan_id)
+    for succession in preview.successors:
+        passed = await pass_to_successor(
+            session,
+            body_id=succession.body_id,
+            successor_name=succession.successor.successor,
+            since=succession.successor.since,
+            actor_id=actor_id,
+            version_id=act_version.id if act_version is not None else None,
+            today=today,
+            now=now,
+        )
+        applied.successions.append(passed)
     applied.versions = {plan: version.id for plan, version in run.versions.items()}
     return applied

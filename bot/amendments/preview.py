@@ -29,13 +29,23 @@ from bot.amendments.order import (
     RowText,
     Successor,
 )
+from bot.body_names import nominative
 from bot.plan_import.body_directory import name_key
 from bot.plan_import.model import ImportFailure, ImportResult, normalise_number
 from bot.plan_import.reading import read_plan
 from bot.refusals import Refusal, Refused
 from bot.scope import coordinated_plan_ids
+from bot.successors import find_named_body
 from models.queries import active_assignment
-from models.tables import Assignment, Measure, Official, Plan, PlanVersion, VersionKind
+from models.tables import (
+    Assignment,
+    Measure,
+    Official,
+    Organization,
+    Plan,
+    PlanVersion,
+    VersionKind,
+)
 
 # The columns of a plan's table when its layout says nothing else: № / title / deadline /
 # executors / result.
@@ -105,6 +115,22 @@ class AppendixPreview:
 
 
 @dataclass(frozen=True, slots=True)
+class ResolvedSuccessor:
+    """A succession the order states, with the stored body whose measures pass on."""
+
+    successor: Successor
+    body_id: int
+    body_name: str  # as stored
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "body": self.body_name,
+            "successor": nominative(self.successor.successor),
+            "from": self.successor.since.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class AppliedBefore:
     """The same order applied to the same plan already: when and by whom."""
 
@@ -118,7 +144,7 @@ class AmendmentPreview:
     plan: PlanChoice | None = None
     candidates: list[PlanChoice] = field(default_factory=list)  # when the person must choose
     changes: list[ResolvedChange] = field(default_factory=list)
-    successors: list[Successor] = field(default_factory=list)
+    successors: list[ResolvedSuccessor] = field(default_factory=list)
     appendices: list[AppendixPreview] = field(default_factory=list)
     not_applied: list[NotApplied] = field(default_factory=list)
     applied_before: AppliedBefore | None = None
@@ -139,14 +165,7 @@ class AmendmentPreview:
                 "date": self.order.date.isoformat() if self.order.date else None,
             },
             "changes": [change.to_json() for change in self.changes],
-            "successors": [
-                {
-                    "body": successor.body,
-                    "successor": successor.successor,
-                    "from": successor.since.isoformat(),
-                }
-                for successor in self.successors
-            ],
+            "successors": [successor.to_json() for successor in self.successors],
             "appendices": [appendix.to_json() for appendix in self.appendices],
             "not_applied": [item.to_json() for item in self.not_applied],
         }
@@ -242,6 +261,26 @@ class _Resolver:
                 if plan.id != self.act.id and key and key in title_key(plan.title)
             ]
         return by_title[0] if len(by_title) == 1 else None
+
+    async def succeeded_body(self, successor: Successor) -> Organization | None:
+        """The body whose measures pass on: named so in any case, else the one body that
+        leads the measures of the appendix whose footnote states the succession."""
+        named = await find_named_body(self.session, successor.body)
+        if named is not None or (successor.appendix is None and successor.appendix_title is None):
+            return named
+        plan = await self.appendix_plan(successor.appendix, successor.appendix_title)
+        if plan is None:
+            return None
+        leads = list(
+            await self.session.scalars(
+                select(Assignment.organization_id)
+                .join(Measure, Measure.id == Assignment.measure_id)
+                .where(Measure.plan_id == plan.id, Assignment.is_lead.is_(True))
+                .distinct()
+                .limit(2)
+            )
+        )
+        return await self.session.get(Organization, leads[0]) if len(leads) == 1 else None
 
     async def plan_rows(self, plan_id: int) -> dict[str, _StoredRow]:
         if plan_id not in self.rows:
@@ -439,7 +478,6 @@ async def preview_order(
     act, candidates = await find_act(session, roles, order, plan_id)
     preview = AmendmentPreview(
         order=order,
-        successors=list(order.successors),
         not_applied=[NotApplied(item.text, item.reason) for item in order.not_understood],
     )
     if act is None:
@@ -463,4 +501,11 @@ async def preview_order(
             )
             continue
         preview.appendices.append(read_appendix(addition))
+    for successor in order.successors:
+        body = await resolver.succeeded_body(successor)
+        if body is None:
+            text = successor.text or f"{successor.body} → {successor.successor}"
+            preview.not_applied.append(NotApplied(text, Reason.BODY_NOT_FOUND))
+        else:
+            preview.successors.append(ResolvedSuccessor(successor, body.id, body.full_name))
     return preview

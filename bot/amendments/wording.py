@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from bot.amendments.order import Action, Field, Reason
 from bot.amendments.preview import AmendmentPreview, ResolvedChange
+from bot.body_names import nominative
 from bot.i18n import N_
 
 Gettext = Callable[[str], str]
@@ -90,11 +91,11 @@ def preview_lines(preview: AmendmentPreview, gettext: Gettext) -> list[str]:
         lines.append(gettext("Successors:"))
         lines.extend(
             gettext("from {date}: {body} → {successor}").format(
-                date=successor.since.strftime("%d.%m.%Y"),
-                body=successor.body,
-                successor=successor.successor,
+                date=resolved.successor.since.strftime("%d.%m.%Y"),
+                body=resolved.body_name,
+                successor=nominative(resolved.successor.successor),
             )
-            for successor in preview.successors
+            for resolved in preview.successors
         )
     if preview.appendices:
         lines.append(gettext("New appendices:"))
