@@ -1,0 +1,489 @@
+"""Reading amendment orders: the Omsk order as a text copy and as a Word document, and orders
+written in each standard form of legal drafting on rows of the other sample plans."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.amendments.order import Action, AmendmentOrder, Field, Reason
+from bot.amendments.reading import (
+    OrderUnreadable,
+    looks_like_order,
+    read_order,
+    read_order_text,
+)
+from bot.plan_import.model import ParsedMeasure, normalise_number
+from bot.plan_import.reading import read_plan
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+OMSK = SEEDS / "omsk-order-329rp-2024.txt"
+NOVOSIBIRSK = SEEDS / "novosibirsk-roadmap-2025-2026.txt"
+TEMPLATE = SEEDS / "typical-roadmap-template.txt"
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def omsk_docx(text: str) -> bytes:
+    """The order's text as a Word document: tab-separated lines become one real table."""
+    document = Document()
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        if "\t" not in lines[index]:
+            document.add_paragraph(lines[index])
+            index += 1
+            continue
+        rows = []
+        while index < len(lines) and "\t" in lines[index]:
+            rows.append(lines[index].split("\t"))
+            index += 1
+        width = max(len(row) for row in rows)
+        table = document.add_table(rows=len(rows), cols=width)
+        for row, cells in zip(table.rows, rows, strict=True):
+            for cell, value in zip(row.cells, cells, strict=False):
+                cell.text = value
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
+
+
+def seed_appendix_measures() -> int:
+    """Measures of the order's appendix № 1 counted in the seed: numbered rows with an
+    executor (a numbered row with no deadline and no executor is a section)."""
+    text = OMSK.read_text(encoding="utf-8")
+    appendix = text.split("Приложение № 1\n")[1].split("Приложение № 2\n")[0]
+    count = 0
+    for line in appendix.split("\n"):
+        cells = line.split("\t")
+        if len(cells) >= 4 and cells[0][:1].isdigit() and cells[3].strip():
+            count += 1
+    return count
+
+
+def check_omsk(order: AmendmentOrder) -> None:
+    assert order.number == "329-рп"
+    assert order.date == date(2024, 11, 28)
+    assert order.title.startswith("О внесении изменений в отдельные распоряжения")
+    plan_act = order.acts[0]
+    assert (plan_act.number, plan_act.date) == ("214-рп", date(2023, 9, 28))
+    assert plan_act.title.startswith('План мероприятий ("Дорожная карта") по внедрению')
+
+    rows = [(c.row, c.field, c.action, c.before, c.after) for c in order.changes if c.row]
+    assert rows == [
+        (
+            "1.4",
+            None,
+            Action.REPLACE,
+            "региональной политики и массовых коммуникаций",
+            "внутренней политики",
+        ),
+        ("2.6", None, Action.DELETE, "по делам молодежи, физической культуры и", None),
+        ("2.7", None, Action.DELETE, "по делам молодежи, физической культуры и", None),
+    ]
+    titles = [c for c in order.changes if c.row is None]
+    assert [c.appendix for c in titles] == ["5", "9", "10", "17", "26"]
+    for change in titles:
+        assert (change.field, change.action) == (Field.TITLE, Action.REPLACE)
+        assert (change.before, change.after) == ("Омской области", "Омской области*")
+        assert change.appendix_title.startswith('План мероприятий ("Дорожная карта") ')
+    assert all(change.act == 0 for change in order.changes)
+
+    successors = [(s.appendix, s.body, s.successor, s.since) for s in order.successors]
+    assert successors == [
+        (
+            "5",
+            "Министерства по делам молодежи, физической культуры и спорта Омской области",
+            "Министерством спорта Омской области",
+            date(2024, 6, 5),
+        ),
+        (
+            "9",
+            "Министерства региональной политики и массовых коммуникаций Омской области",
+            "Министерством внутренней политики Омской области",
+            date(2024, 4, 16),
+        ),
+        (
+            "10",
+            "Министерства сельского хозяйства и продовольствия Омской области",
+            "Министерством сельского хозяйства, пищевой и перерабатывающей промышленности "
+            "Омской области",
+            date(2024, 5, 15),
+        ),
+        (
+            "17",
+            "Министерства энергетики и жилищно-коммунального комплекса Омской области",
+            "Министерством энергетики и жилищно-коммунального хозяйства Омской области",
+            date(2024, 5, 3),
+        ),
+        (
+            "26",
+            "Государственной инспекции по надзору за техническим состоянием самоходных машин "
+            "и других видов техники при Министерстве сельского хозяйства и продовольствия "
+            "Омской области",
+            "Государственной инспекцией по надзору за техническим состоянием самоходных машин "
+            "и других видов техники при Министерстве сельского хозяйства, пищевой и "
+            "перерабатывающей промышленности Омской области",
+            date(2024, 5, 15),
+        ),
+    ]
+
+    [appendix] = order.appendices
+    assert (appendix.number, appendix.order_appendix) == ("29", "1")
+    assert appendix.title == (
+        'План мероприятий ("Дорожная карта") Главного управления молодежной политики '
+        "Омской области по внедрению Стандартов клиентоцентричности"
+    )
+    assert appendix.text.startswith("Приложение № 1")
+    assert "Рекомендациям" not in appendix.text  # the order's appendix № 2 is not in it
+    [plan] = read_plan(appendix.text.encode("utf-8"), "appendix.txt").plans
+    assert len(plan.measures) == seed_appendix_measures() == 60
+
+    # Point 2 amends the «Рекомендации» of № 230-рп: kept as an act, reported, not dropped.
+    assert [(act.number, act.date) for act in order.acts[1:]] == [("230-рп", date(2024, 9, 12))]
+    [other] = order.not_understood
+    assert other.reason == Reason.OTHER_ACT
+    assert "№ 230-рп дополнить приложением № 4" in other.text
+
+
+def test_the_omsk_order_as_a_text_copy() -> None:
+    check_omsk(read_order(OMSK.read_bytes(), "329-рп.txt"))
+
+
+def test_the_omsk_order_as_a_word_document_with_a_real_table() -> None:
+    content = omsk_docx(OMSK.read_text(encoding="utf-8"))
+    check_omsk(read_order(content, "329-рп.docx"))
+
+
+def test_the_omsk_order_in_windows_1251() -> None:
+    content = OMSK.read_text(encoding="utf-8").encode("cp1251", errors="replace")
+    check_omsk(read_order(content, "329-рп.txt"))
+
+
+def test_the_omsk_order_wrapped_like_a_pdf_text_copy() -> None:
+    """Each statement broken over short lines, as a PDF's text copy has them."""
+    text = OMSK.read_text(encoding="utf-8")
+    body, appendices = text.split("\nПриложение № 1\n", 1)
+    wrapped = []
+    for line in body.split("\n"):
+        words, current = line.split(" "), ""
+        for word in words:
+            if current and len(current) + len(word) > 60:
+                wrapped.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
+        wrapped.append(current)
+    check_omsk(read_order_text("\n".join(wrapped) + "\nПриложение № 1\n" + appendices))
+
+
+def test_an_order_is_told_from_a_plan() -> None:
+    assert looks_like_order(OMSK.read_text(encoding="utf-8"))
+    assert not looks_like_order(NOVOSIBIRSK.read_text(encoding="utf-8"))
+    assert not looks_like_order(TEMPLATE.read_text(encoding="utf-8"))
+    assert looks_like_order("Внести в план мероприятий, утвержденный …, следующие изменения:")
+
+
+# Orders in each form, on rows of the other sample plans ----------------------------------------
+
+
+def measures(path: Path, plan: int = 0) -> dict[str, ParsedMeasure]:
+    result = read_plan(path.read_bytes(), path.name)
+    return {normalise_number(m.number): m for m in result.plans[plan].measures}
+
+
+NSO = "Новосибирской области"
+NSO_ACT = (
+    "1. Внести в план мероприятий («дорожную карту») по повышению уровня внедрения (зрелости) "
+    f"клиентоцентричности в {NSO}, утвержденный постановлением Правительства {NSO} "
+    "от 20.12.2024 № 600-п, следующие изменения:"
+)
+
+
+def nso_order(*statements: str) -> AmendmentOrder:
+    text = "\n".join(
+        [
+            f"ПРАВИТЕЛЬСТВО {NSO.upper()}",
+            "ПОСТАНОВЛЕНИЕ",
+            "от 14.03.2025 № 101-п",
+            "г. Новосибирск",
+            "",
+            f"О внесении изменений в постановление Правительства {NSO} от 20.12.2024 № 600-п",
+            "",
+            NSO_ACT,
+            *statements,
+            "",
+            f"Губернатор {NSO}\tА.А. Травников",
+        ]
+    )
+    return read_order_text(text)
+
+
+def test_the_header_and_the_act_of_an_order_in_another_style() -> None:
+    order = nso_order("1) в строке 1 цифры «31.05.2025» заменить цифрами «30.06.2025».")
+    assert (order.number, order.date) == ("101-п", date(2025, 3, 14))
+    [act] = order.acts
+    assert act.title.startswith("план мероприятий («дорожную карту») по повышению")
+    assert (act.number, act.date) == ("600-п", date(2024, 12, 20))
+
+
+def test_words_replaced_in_a_row_with_any_quotes() -> None:
+    rows = measures(NOVOSIBIRSK)
+    assert "межведомственная рабочая группа" in rows["1"].source_cells["executors"]
+    for before, after in (("«", "»"), ('"', '"'), ("„", "“")):
+        order = nso_order(
+            f"1) в пункте 1 слова {before}межведомственная рабочая группа{after} "
+            f"заменить словами {before}проектный офис{after};"
+        )
+        [change] = order.changes
+        assert (change.row, change.field, change.action) == ("1", None, Action.REPLACE)
+        assert (change.before, change.after) == (
+            "межведомственная рабочая группа",
+            "проектный офис",
+        )
+        assert change.text.startswith("1) в пункте 1 слова")
+
+
+def test_words_deleted_in_several_rows_one_change_each() -> None:
+    rows = measures(TEMPLATE)
+    words = "субъекта Российской Федерации"
+    assert all(words in rows[number].title for number in ("2.1", "2.2", "2.3"))
+    order = nso_order(f'- в строках 2.1, 2.2 и 2.3 слова "{words}" исключить;')
+    assert [(c.row, c.action, c.before) for c in order.changes] == [
+        ("2.1", Action.DELETE, words),
+        ("2.2", Action.DELETE, words),
+        ("2.3", Action.DELETE, words),
+    ]
+
+
+def test_a_column_named_by_its_number_or_its_header() -> None:
+    rows = measures(TEMPLATE)
+    assert "2024" in rows["1.4"].deadline_text
+    by_number = nso_order('- в графе 3 строки 1.4 цифры "2024" заменить цифрами "2025";')
+    [change] = by_number.changes
+    assert (change.row, change.column, change.field) == ("1.4", 3, None)
+    assert (change.before, change.after) == ("2024", "2025")
+
+    assert measures(NOVOSIBIRSK)["1"].deadline_text.strip() == "31.05.2025"
+    by_header = nso_order(
+        '- в строке 1 в графе "Срок реализации" цифры "31.05.2025" заменить цифрами "30.06.2025";',
+        '- в графе "Ответственный исполнитель" строки 3 слова "ОИО НСО" заменить словами '
+        '"министерство цифрового развития и связи Новосибирской области";',
+        "- в графе «Вид документа (результат)» строки 5 слово «протокол» "
+        "заменить словом «решение»;",
+    )
+    assert [(c.row, c.field, c.column) for c in by_header.changes] == [
+        ("1", Field.DEADLINE, None),
+        ("3", Field.EXECUTORS, None),
+        ("5", Field.RESULT, None),
+    ]
+
+
+def test_a_row_restated_as_a_table_row_or_as_text() -> None:
+    rows = measures(TEMPLATE)
+    title = rows["3.2"].title
+    as_row = nso_order(
+        "- строку 3.2 изложить в следующей редакции:",
+        f'"3.2.\t{title}\t31.12.2025\tИОГВ\tОтчет о результатах оптимизации услуг";',
+    )
+    as_text = nso_order(
+        "- строку 3.2 изложить в следующей редакции:",
+        f'"3.2. {title} | 31.12.2025 | ИОГВ | Отчет о результатах оптимизации услуг";',
+    )
+    for order in (as_row, as_text):
+        [change] = order.changes
+        assert (change.row, change.field, change.action) == ("3.2", Field.ROW, Action.RESTATE)
+        new = change.new_row
+        assert (new.number, new.title, new.deadline) == ("3.2", title, "31.12.2025")
+        assert (new.executors, new.result) == ("ИОГВ", "Отчет о результатах оптимизации услуг")
+
+
+def test_a_row_added_after_another() -> None:
+    assert "3.14" not in measures(TEMPLATE)
+    order = nso_order(
+        "- после строки 3.13 дополнить строкой 3.14 следующего содержания:",
+        "3.14.\tПроведен анализ обратной связи\tIV квартал 2025 года\tИОГВ\tОтчет",
+        "",
+        "2. Настоящее постановление вступает в силу со дня его официального опубликования.",
+    )
+    [change] = order.changes
+    assert (change.row, change.field, change.action) == ("3.14", Field.ROW, Action.ADD)
+    assert change.new_row.deadline == "IV квартал 2025 года"
+    assert not order.not_understood
+
+
+def test_rows_removed_one_by_one_or_as_a_range() -> None:
+    assert {"4.1", "4.2", "4.3"} <= set(measures(TEMPLATE))
+    order = nso_order(
+        "- строку 4.1 исключить;",
+        "- строку 4.2 признать утратившей силу;",
+        "- строки 4.1 – 4.3 признать утратившими силу;",
+        "- пункты с 2.4 по 2.5 исключить.",
+    )
+    assert [(c.row, c.field, c.action) for c in order.changes] == [
+        ("4.1", Field.ROW, Action.REMOVE),
+        ("4.2", Field.ROW, Action.REMOVE),
+        ("4.1", Field.ROW, Action.REMOVE),
+        ("4.2", Field.ROW, Action.REMOVE),
+        ("4.3", Field.ROW, Action.REMOVE),
+        ("2.4", Field.ROW, Action.REMOVE),
+        ("2.5", Field.ROW, Action.REMOVE),
+    ]
+
+
+def test_appendix_titles_and_a_successor_in_the_orders_own_text() -> None:
+    title = "План мероприятий («дорожная карта») министерства цифрового развития и связи"
+    order = nso_order(
+        "1) в таблице:",
+        "- в строке 1 слова «межведомственная рабочая группа» заменить словами «проектный офис»;",
+        f"2) в приложении № 5 «{title} {NSO} по внедрению Стандартов клиентоцентричности»:",
+        f"- в названии слова «{NSO}» заменить словами «{NSO}*»;",
+        "- установить, что с 1 июля 2025 года реализация мероприятий осуществляется "
+        f"министерством цифрового развития {NSO};",
+        "3) наименование приложения № 6 изложить в следующей редакции:",
+        f"«План мероприятий («дорожная карта») министерства труда {NSO}»;",
+    )
+    replace, appendix_title, restated = order.changes
+    assert (replace.row, replace.appendix) == ("1", None)
+    assert (appendix_title.row, appendix_title.field, appendix_title.appendix) == (
+        None,
+        Field.TITLE,
+        "5",
+    )
+    assert appendix_title.appendix_title.startswith(title)
+    assert (appendix_title.before, appendix_title.after) == (NSO, f"{NSO}*")
+    assert (restated.field, restated.action, restated.appendix) == (
+        Field.TITLE,
+        Action.RESTATE,
+        "6",
+    )
+    assert restated.after == f"План мероприятий («дорожная карта») министерства труда {NSO}"
+    [successor] = order.successors
+    assert successor.body == f"министерства цифрового развития и связи {NSO}"
+    assert successor.appendix == "5"
+    assert successor.successor == f"министерством цифрового развития {NSO}"
+    assert successor.since == date(2025, 7, 1)
+
+
+def test_a_statement_in_no_known_form_is_reported_with_its_text() -> None:
+    order = nso_order(
+        "- в строке 1 слова «31.05.2025» заменить словами «30.06.2025»;",
+        "- строку 2 перенести в раздел III;",
+        "- в строке 3 слова «ОИО НСО» поменять на «ИОГВ»;",
+    )
+    assert [c.row for c in order.changes] == ["1"]
+    assert [(n.text, n.reason) for n in order.not_understood] == [
+        ("- строку 2 перенести в раздел III;", Reason.UNKNOWN_FORM),
+        ("- в строке 3 слова «ОИО НСО» поменять на «ИОГВ»;", Reason.UNKNOWN_FORM),
+    ]
+
+
+def test_statements_on_an_act_that_is_no_plan() -> None:
+    order = nso_order(
+        "- в строке 1 слова «31.05.2025» заменить словами «30.06.2025»;",
+        "",
+        f"2. Внести в постановление Правительства {NSO} от 01.02.2024 № 50-п «О порядке "
+        "мониторинга качества услуг» следующие изменения:",
+        "1) в пункте 3 слова «ежеквартально» заменить словами «ежемесячно»;",
+        "2) пункт 4 признать утратившим силу.",
+    )
+    assert [act.number for act in order.acts] == ["600-п", "50-п"]
+    assert order.acts[1].title == "О порядке мониторинга качества услуг"
+    assert [c.row for c in order.changes] == ["1"]
+    assert [n.reason for n in order.not_understood] == [Reason.OTHER_ACT, Reason.OTHER_ACT]
+
+
+def test_a_heading_that_says_nothing_known_is_not_guessed() -> None:
+    order = nso_order("1) в разделе «Жизненные ситуации»:", "- строку 4 исключить;")
+    assert not order.changes
+    assert [n.reason for n in order.not_understood] == [Reason.UNKNOWN_FORM, Reason.UNKNOWN_FORM]
+
+
+def test_a_missing_appendix_of_the_order_is_reported() -> None:
+    order = nso_order(
+        "2) дополнить приложением № 7 согласно приложению № 3 к настоящему постановлению."
+    )
+    assert not order.appendices
+    [missing] = order.not_understood
+    assert missing.reason == Reason.APPENDIX_NOT_FOUND
+
+
+# Files that are no order ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "file_name", "reason"),
+    [
+        (b"", "order.txt", "empty"),
+        (b"   \n\n ", "order.txt", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "order.docx", "unsupported_format"),
+        ("Просто письмо без номера и изменений.".encode(), "letter.txt", "not_an_order"),
+    ],
+)
+def test_what_is_no_order_says_why(content: bytes, file_name: str, reason: str) -> None:
+    with pytest.raises(OrderUnreadable) as raised:
+        read_order(content, file_name)
+    assert raised.value.reason == reason
+
+
+def test_a_plan_is_no_order() -> None:
+    with pytest.raises(OrderUnreadable):
+        read_order(NOVOSIBIRSK.read_bytes(), NOVOSIBIRSK.name)
+
+
+STATEMENT_BITS = st.sampled_from(
+    [
+        "1. ",
+        "1) ",
+        "- ",
+        "Внести в приложение ",
+        '"План" ',
+        "«",
+        "»",
+        '"',
+        "к распоряжению от 28 сентября 2023 года № 214-рп ",
+        "следующие изменения:",
+        "в строке 1.4 ",
+        "в строках 2.6 – 2.9 ",
+        "в графе 3 ",
+        'слова "',
+        "заменить словами ",
+        "исключить",
+        ";",
+        ".",
+        ":",
+        "\n",
+        "\t",
+        "изложить в следующей редакции:",
+        "дополнить строкой 3.8 следующего содержания:",
+        "после таблицы дополнить сноской следующего содержания:",
+        "С 31 февраля 2024 года реализация мероприятий осуществляется ",
+        "дополнить приложением № 29 согласно приложению № 1",
+        "Приложение № 1\nк распоряжению\n",
+        "в приложении № 5 ",
+    ]
+)
+
+
+@FAST
+@given(st.lists(st.one_of(STATEMENT_BITS, st.text(max_size=12)), max_size=40))
+def test_any_text_reads_or_says_why(pieces: list[str]) -> None:
+    try:
+        read_order_text("".join(pieces))
+    except OrderUnreadable as unreadable:
+        assert unreadable.reason in ("empty", "not_an_order")
+
+
+@FAST
+@given(content=st.binary(max_size=3000), file_name=st.sampled_from(["o.txt", "o.docx", "o"]))
+def test_any_bytes_read_or_say_why(content: bytes, file_name: str) -> None:
+    try:
+        read_order(content, file_name)
+    except OrderUnreadable as unreadable:
+        assert unreadable.reason
