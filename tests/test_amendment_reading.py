@@ -12,7 +12,7 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.amendments.order import Action, AmendmentOrder, Field, Reason
+from bot.amendments.order import Action, AmendmentOrder, Field, Reason, RowText
 from bot.amendments.reading import (
     OrderUnreadable,
     looks_like_order,
@@ -432,9 +432,27 @@ def test_what_is_no_order_says_why(content: bytes, file_name: str, reason: str) 
     assert raised.value.reason == reason
 
 
-def test_a_plan_is_no_order() -> None:
-    with pytest.raises(OrderUnreadable):
-        read_order(NOVOSIBIRSK.read_bytes(), NOVOSIBIRSK.name)
+@pytest.mark.parametrize(
+    "seed",
+    [
+        "novosibirsk-roadmap-2025-2026.txt",
+        "typical-roadmap-template.txt",
+        "tomsk-digital-transformation-slides.txt",
+    ],
+)
+def test_plans_and_slides_are_no_order(seed: str) -> None:
+    with pytest.raises(OrderUnreadable) as raised:
+        read_order((SEEDS / seed).read_bytes(), seed)
+    assert raised.value.reason == "not_an_order"
+
+
+def test_an_order_whose_statements_are_all_on_another_act_is_still_an_order() -> None:
+    order = read_order_text(
+        "О внесении изменений в распоряжение\n\n"
+        "1. Внести в распоряжение от 01.02.2024 № 50-р «О порядке мониторинга» "
+        "следующие изменения:\n- пункт 4 признать утратившим силу."
+    )
+    assert [n.reason for n in order.not_understood] == [Reason.OTHER_ACT]
 
 
 STATEMENT_BITS = st.sampled_from(
@@ -487,3 +505,108 @@ def test_any_bytes_read_or_say_why(content: bytes, file_name: str) -> None:
         read_order(content, file_name)
     except OrderUnreadable as unreadable:
         assert unreadable.reason
+
+
+def test_nested_points_wrapped_lines_and_new_rows_in_several_layouts() -> None:
+    """Letter points, a row named once for several operations, a statement broken over two
+    lines, a new row's text broken over two lines, two new rows as tab-separated lines inside
+    quotes, a range with a column, a cell restated; dashes of every kind."""
+    template = measures(TEMPLATE)
+    assert {"1.1", "1.2", "1.3"} <= set(template)
+    order = read_order_text(
+        "\n".join(
+            [
+                "РАСПОРЯЖЕНИЕ",
+                "28 ноября 2024 г. № 7-р",
+                "О внесении изменения в план",
+                'Внести в План мероприятий ("дорожную карту"), утвержденный распоряжением '
+                "от 01.02.2024 № 3-р, следующие изменения:",
+                "а) в строке 1.1:",
+                '– слова "ответственный" заменить словами "ответственный сотрудник";',
+                '— после слов "внедрение" дополнить словами ", развитие";',
+                'б) в строке 1.2 слова "орган власти (организация,',
+                'структурное подразделение, рабочая группа)" заменить словами "орган власти";',
+                "в) строку 1.3 изложить в следующей редакции:",
+                '"1.3. Утверждена модель | постоянно | ИОГВ |',
+                'Распоряжение об утверждении модели";',
+                "г) в графе 4 строк 1.1 – 1.3 слова «КИС» исключить;",
+                "д) дополнить строками 9.8, 9.9 следующего содержания:",
+                '"9.8.\tПервое\t01.01.2026\tКИС\tОтчет',
+                '9.9.\tВторое\t02.02.2026\tКИС\tОтчет";',
+                "е) графу «Срок реализации» строки 1.4 изложить в следующей редакции: "
+                "«31.12.2026».",
+                "",
+                "Губернатор\tИванов",
+            ]
+        )
+    )
+    assert (order.number, order.date) == ("7-р", date(2024, 11, 28))
+    assert [(act.title, act.number) for act in order.acts] == [
+        ('План мероприятий ("дорожную карту")', "3-р")
+    ]
+    found = [(c.row, c.field, c.action, c.before, c.after, c.column) for c in order.changes]
+    assert found[:7] == [
+        ("1.1", None, Action.REPLACE, "ответственный", "ответственный сотрудник", None),
+        ("1.1", None, Action.REPLACE, "внедрение", "внедрение, развитие", None),
+        (
+            "1.2",
+            None,
+            Action.REPLACE,
+            "орган власти (организация, структурное подразделение, рабочая группа)",
+            "орган власти",
+            None,
+        ),
+        ("1.3", Field.ROW, Action.RESTATE, None, None, None),
+        ("1.1", None, Action.DELETE, "КИС", None, 4),
+        ("1.2", None, Action.DELETE, "КИС", None, 4),
+        ("1.3", None, Action.DELETE, "КИС", None, 4),
+    ]
+    restated = order.changes[3].new_row
+    assert (restated.title, restated.deadline, restated.executors, restated.result) == (
+        "Утверждена модель",
+        "постоянно",
+        "ИОГВ",
+        "Распоряжение об утверждении модели",
+    )
+    added = [(c.row, c.action, c.new_row.title, c.new_row.deadline) for c in order.changes[7:9]]
+    assert added == [
+        ("9.8", Action.ADD, "Первое", "01.01.2026"),
+        ("9.9", Action.ADD, "Второе", "02.02.2026"),
+    ]
+    cell = order.changes[9]
+    assert (cell.row, cell.field, cell.action, cell.after) == (
+        "1.4",
+        Field.DEADLINE,
+        Action.RESTATE,
+        "31.12.2026",
+    )
+    assert len(order.changes) == 10
+    assert not order.not_understood
+
+
+def test_a_new_row_as_a_real_table_row_of_a_word_document() -> None:
+    document = Document()
+    for text in (
+        "ПОСТАНОВЛЕНИЕ",
+        "от 14.03.2025 № 101-п",
+        "О внесении изменений в постановление",
+        NSO_ACT,
+        "1) строку 3.2 изложить в следующей редакции:",
+    ):
+        document.add_paragraph(text)
+    table = document.add_table(rows=1, cols=5)
+    for cell, value in zip(
+        table.rows[0].cells,
+        ['"3.2.', "Завершена оптимизация услуг", "31.12.2025", "ИОГВ", 'Отчет";'],
+        strict=True,
+    ):
+        cell.text = value
+    document.add_paragraph("2) строку 4.1 исключить.")
+    stream = io.BytesIO()
+    document.save(stream)
+    order = read_order(stream.getvalue(), "101-п.docx")
+    restated, removed = order.changes
+    assert restated.new_row == RowText(
+        "3.2", "Завершена оптимизация услуг", "31.12.2025", "ИОГВ", "Отчет"
+    )
+    assert (removed.row, removed.action) == ("4.1", Action.REMOVE)

@@ -23,7 +23,11 @@ Rules:
   heading that says neither is not understood, and neither are the statements under it;
 - each statement is read by `bot.amendments.forms`; one under an act that reads in no form is
   `NotUnderstood(reason=UNKNOWN_FORM)` with its text. Text outside any act (the signature,
-  «Контроль за исполнением …») is no statement, except a sentence naming a successor.
+  «Контроль за исполнением …») is no statement, except a sentence naming a successor; a
+  sentence does not run over a blank line, nor any statement past `MAX_STATEMENT` characters;
+- a text where nothing was understood (no change, successor or appendix) is an order only when
+  it has an order's form (`looks_like_order`) and names an act or a statement; else
+  `OrderUnreadable("not_an_order")`. Nothing else is ever raised.
 """
 
 from __future__ import annotations
@@ -112,6 +116,10 @@ ORDER_MARKERS = re.compile(
     re.MULTILINE,
 )
 MAX_HEADER_LINES = 40
+MAX_STATEMENT = 5000  # characters: a line past it starts a new statement
+OTHER_ACT_START = re.compile(
+    r"^(?:приложение|признать|внести|в\s+(?:распоряжени|постановлени|приказ|приложени))", re.I
+)
 
 
 class OrderUnreadable(Exception):
@@ -174,8 +182,8 @@ def read_order_text(text: str) -> AmendmentOrder:
     except Exception:
         logger.exception("Unexpected error while reading an order's text")
         raise OrderUnreadable("unreadable") from None
-    if not (order.acts or order.anything or order.not_understood):
-        raise OrderUnreadable("not_an_order")
+    if not order.anything and not ((order.acts or order.not_understood) and looks_like_order(text)):
+        raise OrderUnreadable("not_an_order")  # nothing of an order understood, nor its form
     return order
 
 
@@ -226,6 +234,7 @@ class _Unit:
     rows: list[list[str]] = field(default_factory=list)
     wants_payload: bool = False  # it ends in «следующего содержания:» / «в следующей редакции:»
     taking: bool = False  # what follows is still its content
+    ended: bool = False  # closed by a blank line
 
     @property
     def closed(self) -> bool:
@@ -255,8 +264,10 @@ def _units(lines: list[str]) -> list[_Unit]:
     for raw in lines:
         line = raw.strip()
         if not line:
-            if cell_row is None and current is not None and current.rows:
+            if current is not None and cell_row is None and current.rows:
                 current.taking = False  # a blank line after a row ends the new rows
+            if current is not None and current.kind == "plain" and not current.closed:
+                current.ended = True  # a sentence does not run over a blank line
             cell_row = None
             continue
         if "\t" in raw.strip(" ") and (current is None or not current.payload):
@@ -293,7 +304,9 @@ def _units(lines: list[str]) -> list[_Unit]:
         if (
             current is not None
             and not current.closed
+            and not current.ended
             and not current.payload
+            and len(current.text) < MAX_STATEMENT
             and (not balanced(current.text) or _marker(line) is None)
         ):
             current.text = f"{current.text} {line}"
@@ -426,6 +439,8 @@ class _Reader:
     def _other_act_point(self, unit: _Unit, shape: Skeleton, context: _Context) -> bool:
         """A point naming an act that is not a plan: the act is kept, the point not applied."""
         if not STATEMENT_WORDS.search(shape.text):
+            return False
+        if unit.kind == "plain" and not OTHER_ACT_START.match(shape.text):
             return False
         reference = ACT_REFERENCE.search(shape.text)
         if reference is None:
