@@ -188,6 +188,9 @@ def test_an_order_is_told_from_a_plan() -> None:
     assert not looks_like_order(NOVOSIBIRSK.read_text(encoding="utf-8"))
     assert not looks_like_order(TEMPLATE.read_text(encoding="utf-8"))
     assert looks_like_order("Внести в план мероприятий, утвержденный …, следующие изменения:")
+    # a measure of a plan that is itself about amending something is no order
+    assert not looks_like_order("План\n1.1\tВнести изменения в порядок\t31.12.2025\tКИС")
+    assert not looks_like_order("План\n\t1.1\n\tВнести в порядок следующие изменения:\n")
 
 
 # Orders in each form, on rows of the other sample plans ----------------------------------------

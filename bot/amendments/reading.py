@@ -110,9 +110,10 @@ STATEMENT_WORDS = re.compile(
 )
 PAYLOAD_HEADING = re.compile(r"(?:содержания|редакции)\s*:$", re.IGNORECASE)
 ABBREVIATION_END = re.compile(r"(?:^|\s)(?:г|гг|ст|п|пп|т\.\s?д|т\.\s?п|им|ул|д|обл)\.$", re.I)
-ORDER_MARKERS = re.compile(
-    r"^\s*(?:О\s+внесении\s+изменени|Об\s+изменени|(?:\d{1,2}\.\s+)?Внести\s+(?:в\s+)?\S"
-    r"[^\n]{0,800}?изменени)",
+ORDER_TITLE_MARK = re.compile(r"^ *(?:О\s+внесении\s+изменени|Об\s+изменени)", re.MULTILINE)
+AMENDING_MARK = re.compile(
+    r"^ *(?:\d{1,2}\.\s+)?Внести\s+(?:в\s+)?[^\n\t]{0,800}?"
+    r"(?:следующ\w*\s+изменени|изменени\w*\s*:)",
     re.MULTILINE,
 )
 MAX_HEADER_LINES = 40
@@ -166,9 +167,12 @@ def _docx_text(content: bytes) -> str:
 
 
 def looks_like_order(text: str) -> bool:
-    """Whether the text is an amendment order rather than a plan: a line «О внесении
-    изменений …» or «Внести в … следующие изменения» (the plan importer sends it to /amend)."""
-    return bool(ORDER_MARKERS.search(text[:200_000]))
+    """Whether the text is an amendment order rather than a plan: a title «О внесении
+    изменений …» among its first lines, or a line «Внести в … следующие изменения:» (the plan
+    importer sends such a file to /amend). Lines inside a table (tab-led) do not count."""
+    head = "\n".join(line for line in text[:20_000].split("\n") if line.strip())
+    head = "\n".join(head.split("\n")[:MAX_HEADER_LINES])
+    return bool(ORDER_TITLE_MARK.search(head) or AMENDING_MARK.search(text[:1_000_000]))
 
 
 def read_order_text(text: str) -> AmendmentOrder:
