@@ -613,3 +613,38 @@ def test_a_new_row_as_a_real_table_row_of_a_word_document() -> None:
         "3.2", "Завершена оптимизация услуг", "31.12.2025", "ИОГВ", "Отчет"
     )
     assert (removed.row, removed.action) == ("4.1", Action.REMOVE)
+
+
+def test_a_point_naming_the_plan_itself_and_points_in_no_form() -> None:
+    order = read_order_text(
+        "\n".join(
+            [
+                "О внесении изменений в распоряжение",
+                "1. Приложение № 5 к Плану мероприятий («дорожной карте»), утвержденному "
+                "распоряжением Правительства от 28 сентября 2023 года № 214-рп, дополнить "
+                "сноской следующего содержания:",
+                "«*С 5 июня 2024 года реализация мероприятий Министерства образования "
+                "осуществляется Министерством просвещения.».",
+                "2. Внести изменения в План, изложив его в новой редакции согласно приложению.",
+                "3. Контроль за исполнением настоящего распоряжения возложить на Иванова И.И.",
+            ]
+        )
+    )
+    assert [(act.number, act.date) for act in order.acts] == [("214-рп", date(2023, 9, 28))]
+    [successor] = order.successors
+    assert (successor.body, successor.successor, successor.since) == (
+        "Министерства образования",
+        "Министерством просвещения",
+        date(2024, 6, 5),
+    )
+    [unknown] = order.not_understood
+    assert unknown.reason == Reason.UNKNOWN_FORM
+    assert unknown.text.startswith("2. Внести изменения в План")
+
+
+def test_several_rows_named_once_for_their_operations() -> None:
+    order = nso_order("- в строках 2, 3:", "слова «ОИО НСО» заменить словами «ИОГВ»;")
+    assert [(c.row, c.before, c.after) for c in order.changes] == [
+        ("2", "ОИО НСО", "ИОГВ"),
+        ("3", "ОИО НСО", "ИОГВ"),
+    ]

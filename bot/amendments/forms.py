@@ -100,7 +100,7 @@ RESTATE_TITLE = re.compile(
     re.IGNORECASE,
 )
 FOOTNOTE = re.compile(
-    rf"^после\s+таблицы\s+дополнить\s+сноск\w+\s+следующего\s+содержания\s*:?\s*(?:{Q})?{END}",
+    rf"^(?:после\s+таблицы\s+)?дополнить\s+сноск\w+\s+следующего\s+содержания\s*:?\s*(?:{Q})?{END}",
     re.IGNORECASE,
 )
 ADD_APPENDIX = re.compile(

@@ -47,6 +47,7 @@ from bot.plan_import.sniffing import SourceKind, decode_text, detect
 from bot.plan_import.structure import continues_title, is_title_start
 
 from .forms import (
+    ROWS,
     Place,
     Skeleton,
     balanced,
@@ -56,6 +57,7 @@ from .forms import (
     first_date,
     read_statement,
     read_succession,
+    row_numbers,
     skeleton,
 )
 from .order import (
@@ -102,7 +104,7 @@ APPENDIX_HEADING = re.compile(
 )
 ROWS_HEADING = re.compile(
     r"^(?:в\s+)?(?:граф\w*\s+(?P<column>\d{1,2})\s+)?(?:строк|пункт|позици)\w*\s+"
-    r"(?P<row>\d{1,4}(?:\.\d{1,3}){0,7}\.?)\s*:$",
+    rf"(?P<rows>{ROWS})\s*:$",
     re.IGNORECASE,
 )
 STATEMENT_WORDS = re.compile(
@@ -452,9 +454,24 @@ class _Reader:
         before = shape.text[: reference.start()]
         act = _act(before + " " + reference.group(0), shape)
         if PLAN_WORDS.search(act.title):
-            return False
+            return self._plan_point(unit, shape, act, reference.end())
         self.order.acts.append(act)
         self.order.not_understood.append(NotUnderstood(unit.full_text, Reason.OTHER_ACT))
+        return True
+
+    def _plan_point(self, unit: _Unit, shape: Skeleton, act: AmendedAct, end: int) -> bool:
+        """A point naming a plan and amending it in the same sentence («Приложение № 5 к
+        Плану …, утвержденному распоряжением … № 214-рп, дополнить …»): the plan is the act
+        (the same as one opened before it when its number is), what follows its number is the
+        statement."""
+        known = [index for index, seen in enumerate(self.order.acts) if seen.number == act.number]
+        if known and act.number:
+            index = known[0]
+        else:
+            self.order.acts.append(act)
+            index = len(self.order.acts) - 1
+        rest = re.sub(r"^\s*(?:⟦\d+⟧)?\s*,?\s*", "", shape.text[end:])
+        self._statement(unit, shape.restore(rest), _Context(Place(act=index)))
         return True
 
     def _heading(self, unit: _Unit, shape: Skeleton, context: _Context) -> _Context | None:
@@ -475,14 +492,15 @@ class _Reader:
                 Place(act=place.act, appendix=appendix.group("number"), appendix_title=title)
             )
         rows = ROWS_HEADING.match(text)
-        if rows is not None:
+        numbers = row_numbers(rows.group("rows")) if rows is not None else None
+        if rows is not None and numbers:
             column = int(rows.group("column")) if rows.group("column") else None
             return _Context(
                 Place(
                     act=place.act,
                     appendix=place.appendix,
                     appendix_title=place.appendix_title,
-                    rows=(rows.group("row").rstrip("."),),
+                    rows=tuple(numbers),
                     column=column,
                 )
             )
@@ -495,6 +513,8 @@ class _Reader:
             succession = read_succession(text)
             if succession is not None:
                 self._succession(succession, Place(), unit.full_text)
+            elif unit.kind == "point" and STATEMENT_WORDS.search(text):
+                self.order.not_understood.append(NotUnderstood(unit.full_text, Reason.UNKNOWN_FORM))
             return
         if unit.kind == "plain" and not STATEMENT_WORDS.search(text):
             return
