@@ -648,3 +648,24 @@ def test_several_rows_named_once_for_their_operations() -> None:
         ("2", "ОИО НСО", "ИОГВ"),
         ("3", "ОИО НСО", "ИОГВ"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "number", "day"),
+    [
+        ("от «28» ноября 2024 г. № П-17", "П-17", date(2024, 11, 28)),
+        ("«5» мая 2025 года\n\n№ 12", "12", date(2025, 5, 5)),
+        ("РАСПОРЯЖЕНИЕ\nот 28.11.2024 № 329-рп\nг. Омск", "329-рп", date(2024, 11, 28)),
+    ],
+)
+def test_the_orders_number_and_date_as_headers_write_them(
+    header: str, number: str, day: date
+) -> None:
+    order = read_order_text(
+        f"{header}\n\nО внесении изменений\n\n"
+        "Внести в план мероприятий от 01.01.2024 № 1 следующие изменения:\n- строку 1 исключить."
+    )
+    assert (order.number, order.date) == (number, day)
+    assert [(act.title, act.number, act.date) for act in order.acts] == [
+        ("план мероприятий", "1", date(2024, 1, 1))
+    ]

@@ -115,7 +115,8 @@ MONTH = "|".join(f"(?:{stem})" for stem in MONTH_STEMS)
 def date_pattern(prefix: str) -> str:
     """A date «5 июня 2024 года» / «05.06.2024», its parts in groups named after `prefix`."""
     return (
-        rf"(?:(?P<{prefix}d>\d{{1,2}})\s+(?P<{prefix}m>{MONTH})[а-я]*\s+(?P<{prefix}y>\d{{4}})"
+        rf"(?:[«\"]?(?P<{prefix}d>\d{{1,2}})[»\"]?\s*(?P<{prefix}m>{MONTH})[а-я]*\s+"
+        rf"(?P<{prefix}y>\d{{4}})"
         rf"|(?P<{prefix}nd>\d{{1,2}})\.(?P<{prefix}nm>\d{{1,2}})\.(?P<{prefix}ny>\d{{4}}))"
         r"(?:\s*(?:года|г\.))?"
     )

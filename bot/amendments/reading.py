@@ -83,7 +83,7 @@ TO_ORDER = re.compile(
     r"^к\s+(?:настоящему\s+)?(?:распоряжению|постановлению|приказу|указу|решению)\b", re.I
 )
 ORDER_TITLE = re.compile(r"^(?:О|Об)\s+\S", re.UNICODE)
-NUMBER = r"№\s*(?P<number>\d[\w\-/.]*\w|\d)"
+NUMBER = r"№\s*(?P<number>(?=[\w\-/.]*\d)\w(?:[\w\-/.]*\w)?)"
 NUMBER_PATTERN = re.compile(NUMBER)
 DATED_NUMBER = re.compile(rf"\bот\s+{date_pattern('o')}\s*{NUMBER}", re.IGNORECASE)
 ACT_HEADING = re.compile(
@@ -594,6 +594,11 @@ def _act(what: str, shape: Skeleton) -> AmendedAct:
     if reference is not None:
         number = reference.group("number").rstrip(".")
         act_date = date_of(reference, "a")
+    else:
+        dated = DATED_NUMBER.search(what)  # «план мероприятий от 01.01.2024 № 1»
+        if dated is not None:
+            number, act_date = dated.group("number").rstrip("."), date_of(dated, "o")
+            reference = dated
     head = what[: reference.start()] if reference is not None else what
     head = re.sub(r"^(?:в\s+)", "", head.strip(" ,"), flags=re.IGNORECASE).strip(" ,")
     bare = re.sub(r"^приложени\w*(?:\s*№\s*\d+)?\s*", "", head, flags=re.IGNORECASE)
