@@ -669,3 +669,14 @@ def test_the_orders_number_and_date_as_headers_write_them(
     assert [(act.title, act.number, act.date) for act in order.acts] == [
         ("план мероприятий", "1", date(2024, 1, 1))
     ]
+
+
+def test_an_unnumbered_statement_about_an_appendix_is_no_appendix_of_the_order() -> None:
+    order = read_order_text(
+        "О внесении изменений\n\n"
+        "Приложение № 2 к распоряжению Правительства от 12.09.2024 № 230-рп дополнить "
+        "приложением № 4 согласно приложению № 2 к настоящему распоряжению.\n\n"
+        "Приложение № 2\nк распоряжению\nФорма профиля клиентского сегмента\n"
+    )
+    assert [(act.number, act.date) for act in order.acts] == [("230-рп", date(2024, 9, 12))]
+    assert [n.reason for n in order.not_understood] == [Reason.OTHER_ACT]

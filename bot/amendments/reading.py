@@ -208,7 +208,7 @@ def _order_appendices(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     starts: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
         match = ORDER_APPENDIX.match(line.strip())
-        if match is None:
+        if match is None or STATEMENT_WORDS.search(line):  # «Приложение № 2 … дополнить …»
             continue
         rest = match.group(2).strip()
         following = rest or _next_text(lines, index)
