@@ -127,8 +127,9 @@ OTHER_ACT_START = re.compile(
 
 class OrderUnreadable(Exception):
     """The file is no order the bot can read; `reason` is a machine value: the plan importer's
-    failure codes (`empty`, `unsupported_format`, `corrupted`, `too_large`, …) or
-    `not_an_order` (text with no number, date or statement of an amendment order)."""
+    failure codes (`empty`, `unsupported_format`, `corrupted`, `too_large`, …),
+    `not_an_order` (nothing of an amendment order in it) or `unreadable` (the reader broke
+    down: logged as a bug)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
