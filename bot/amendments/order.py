@@ -63,6 +63,7 @@ class Change:
     # plan's table layout says which field it is.
     column: int | None = None
     text: str = ""  # the statement as written, for the preview and the not-applied list
+    act: int = 0  # the amended act: an index into `AmendmentOrder.acts`
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class Successor:
     appendix: str | None = None  # the appendix whose footnote says it
     appendix_title: str | None = None
     text: str = ""
+    act: int = 0  # the amended act: an index into `AmendmentOrder.acts`
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,7 @@ class AppendixAddition:
     text: str  # the order's appendix, from its heading to its end, for the plan reader
     order_appendix: str = ""  # the order's own appendix number: "1"
     statement: str = ""
+    act: int = 0  # the amended act: an index into `AmendmentOrder.acts`
 
 
 @dataclass(frozen=True, slots=True)
