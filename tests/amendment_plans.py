@@ -133,6 +133,56 @@ async def build_plans(session, coordinator_id: int | None) -> dict[str, int]:
     return ids
 
 
+# The other appendices the order № 329-рп names, with the bodies their plans are for.
+APPENDIX_10 = (
+    'План мероприятий ("Дорожная карта") Министерства сельского хозяйства и продовольствия '
+    "Омской области по внедрению Стандартов клиентоцентричности"
+)
+APPENDIX_17 = (
+    'План мероприятий ("Дорожная карта") Министерства энергетики и жилищно-коммунального '
+    "комплекса Омской области по внедрению Стандартов клиентоцентричности"
+)
+APPENDIX_26 = (
+    'План мероприятий ("Дорожная карта") Государственной инспекции по надзору за техническим '
+    "состоянием самоходных машин и других видов техники при Министерстве сельского хозяйства и "
+    "продовольствия Омской области по внедрению Стандартов клиентоцентричности"
+)
+FARMING = "Министерство сельского хозяйства и продовольствия Омской области"
+ENERGY = "Министерство энергетики и жилищно-коммунального комплекса Омской области"
+INSPECTION = (
+    "Государственная инспекция по надзору за техническим состоянием самоходных машин и других "
+    "видов техники при Министерстве сельского хозяйства и продовольствия Омской области"
+)
+OMSK_APPENDICES = {
+    "5": (APPENDIX_5, YOUTH),
+    "9": (APPENDIX_9, REGIONAL),
+    "10": (APPENDIX_10, FARMING),
+    "17": (APPENDIX_17, ENERGY),
+    "26": (APPENDIX_26, INSPECTION),
+}
+
+
+async def build_omsk_act(session, coordinator_id: int) -> dict[str, int]:
+    """The act's plan and every appendix plan the order № 329-рп names (№ 5, 9, 10, 17, 26),
+    each appendix for its body; № 10 and 26 not yet linked to the act (found by title)."""
+    plans = [act_plan()] + [appendix_plan(title, body) for title, body in OMSK_APPENDICES.values()]
+    result = ImportResult(plans=plans, warnings=[], source_format="docx")
+    await store_import(session, result, actor_id=coordinator_id, now=NOW)
+    by_title = {
+        title: plan_id for plan_id, title in await session.execute(select(Plan.id, Plan.title))
+    }
+    ids = {"act": by_title[ACT_TITLE]}
+    for number, (title, _body) in OMSK_APPENDICES.items():
+        ids[number] = by_title[title]
+        if number not in ("10", "26"):
+            plan = await session.get(Plan, ids[number])
+            plan.act_id, plan.appendix_number = ids["act"], number
+    for plan_id in ids.values():
+        session.add(Membership(official_id=coordinator_id, role=Role.COORDINATOR, plan_id=plan_id))
+    await session.flush()
+    return ids
+
+
 async def row(session, plan_id: int, key: str) -> Measure:
     return await session.scalar(
         select(Measure).where(Measure.plan_id == plan_id, Measure.number_key == key)

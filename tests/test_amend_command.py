@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bot.amendments import files
 from bot.config import Settings
 from bot.entry.amend_command import run_amend
+from bot.entry.import_command import EXIT_IMPORT_FAILED, run_import
 from models.engine import create_engine, create_sessionmaker
 from models.migrations import upgrade_database
 from models.tables import PlanVersion, VersionKind
-from tests.amendment_plans import ACT_TITLE, build_plans, order_329
+from tests.amendment_plans import ACT_TITLE, build_omsk_act, build_plans, order_329, person
 
 
 def in_database(settings: Settings, work):
@@ -69,3 +71,35 @@ def test_the_command_line_prints_the_json_and_applies_unless_a_dry_run(
 
     assert amend(dry_run=True, plan="Нет такого плана") == 1
     assert ACT_TITLE in capsys.readouterr().err
+
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "omsk-order-329rp-2024.txt"
+
+
+async def omsk_act(session) -> None:
+    coordinator = await person(session, 7001, "Анна Координатор")
+    await build_omsk_act(session, coordinator.id)
+
+
+def test_the_omsk_order_file_is_applied_once_and_never_imported_as_a_plan(tmp_path, capsys):
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)
+    (tmp_path / "data").mkdir()
+    in_database(settings, omsk_act)
+
+    def amend() -> int:
+        return run_amend(settings, SEED, plan=ACT_TITLE, dry_run=False, as_json=True, locale="ru")
+
+    assert amend() == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (len(shown["changes"]), len(shown["successors"]), len(shown["not_applied"])) == (8, 5, 1)
+    # A version of the act and of each plan it changed (five appendices and № 29 added).
+    assert in_database(settings, order_versions) == 7
+    assert amend() == 0
+    assert in_database(settings, order_versions) == 7  # the same order again: nothing
+
+    # Loaded as a plan, the order would drop its instructions: the import refuses and says how.
+    assert (
+        run_import(settings, SEED, title=None, dry_run=True, as_json=False, locale="ru")
+        == EXIT_IMPORT_FAILED
+    )
+    assert "python -m bot amend" in capsys.readouterr().err

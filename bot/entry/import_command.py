@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.amendments.files import looks_like_order_file
 from bot.config import Settings
 from bot.entry.translations import create_i18n
 from bot.plan_import import messages
@@ -51,6 +52,16 @@ def run_import(
             gettext("error: cannot read {path}: {reason}").format(
                 path=path, reason=error.strerror or error
             ),
+            file=sys.stderr,
+        )
+        return EXIT_IMPORT_FAILED
+    if looks_like_order_file(content, path.name):
+        # An amendment order changes a plan; loaded as a plan it would lose its instructions.
+        print(
+            gettext(
+                "error: {path} is an amendment order, not a plan: apply it to its plan with "
+                "python -m bot amend {path} --plan TITLE"
+            ).format(path=path),
             file=sys.stderr,
         )
         return EXIT_IMPORT_FAILED
