@@ -317,8 +317,13 @@ async def decide(
         return
     await show(
         query,
-        _("✓ The order is applied: changes {changes}, new appendices {appendices}.").format(
-            changes=len(applied.preview.changes), appendices=len(applied.appendix_plans)
+        _(
+            "✓ The order is applied: changes {changes}, bodies passed to successors "
+            "{successors}, new appendices {appendices}."
+        ).format(
+            changes=len(applied.preview.changes),
+            successors=sum(1 for passed in applied.successions if passed.changed),
+            appendices=len(applied.appendix_plans),
         ),
         None,
     )

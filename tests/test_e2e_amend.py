@@ -3,14 +3,19 @@ and every statement not applied, applies it, and the measure's card names the or
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from bot.amendments import files
 from models.tables import PlanVersion, VersionKind
-from tests.amendment_plans import build_plans, order_329, other_forms, person
+from tests.amendment_plans import build_omsk_act, build_plans, order_329, other_forms, person
 from tests.test_measure_history import open_found_card
 
 ANNA = 7001
+OMSK_ORDER = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "omsk-order-329rp-2024.txt"
+)
 
 
 async def order_versions(sessionmaker) -> int:
@@ -81,3 +86,34 @@ async def test_an_official_may_not_amend(running_bot):
     with i18n.context(), i18n.use_locale("ru"):
         refused = refusal_text(Refused(Refusal.COORDINATORS_ONLY))
     assert answer.text == refused
+
+
+async def test_the_omsk_order_sent_as_a_plan_is_offered_and_applied_as_an_amendment(running_bot):
+    async with running_bot.sessionmaker() as session, session.begin():
+        anna = await person(session, ANNA, "Анна Координатор")
+        await build_omsk_act(session, anna.id)
+    user = running_bot.emulator.user(ANNA, first_name="Анна", language_code="ru")
+
+    # Sent as a plan would be: the bot says it is an order, and loads nothing as a plan.
+    user.send_document(OMSK_ORDER.name, OMSK_ORDER.read_bytes(), mime_type="text/plain")
+    status = await user.wait_for_message(OMSK_ORDER.name)
+    offer = await user.wait_for_edit(status, "распоряжение о внесении изменений")
+    user.press(offer, text="Применить как распоряжение")
+    # A long preview comes in several messages; the offer becomes its last, with the buttons.
+    preview = await user.wait_for_edit(
+        offer, lambda m: m.reply_markup is not None, timeout=30, min_edits=2
+    )
+    assert running_bot.emulator.button_texts(preview) == [["Применить распоряжение"], ["Отмена"]]
+    shown = "\n".join(m.text or "" for m in user.messages)
+    assert "Изменения: 8" in shown
+    assert "с 05.06.2024: Министерство по делам молодежи" in shown
+    assert "Приложение № 29" in shown and "мероприятий — 60" in shown
+    assert "изменение вносится в другой акт" in shown
+    assert await order_versions(running_bot.sessionmaker) == 0
+
+    user.press(preview, text="Применить распоряжение")
+    done = await user.wait_for_edit(preview, "Распоряжение применено", min_edits=3, timeout=30)
+    assert "изменений — 8" in done.text and "правопреемникам, — 5" in done.text
+    assert await order_versions(running_bot.sessionmaker) >= 1
+    card = await open_found_card(user, "2.6")
+    assert "Министерство спорта Омской области" in card.text
