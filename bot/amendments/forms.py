@@ -585,7 +585,21 @@ def _new_rows(
 def _restate_rows(
     shape: Skeleton, body: str, place: Place, text: str, payload: str, rows: list[list[str]]
 ) -> Reading | None:
-    match = RESTATE_ROWS.match(body)
+    return _new_row_statement(RESTATE_ROWS, Action.RESTATE, shape, body, place, text, payload, rows)
+
+
+def _new_row_statement(
+    pattern: re.Pattern[str],
+    action: Action,
+    shape: Skeleton,
+    body: str,
+    place: Place,
+    text: str,
+    payload: str,
+    rows: list[list[str]],
+) -> Reading | None:
+    """A statement that gives rows whole (restated or added): one change per row given."""
+    match = pattern.match(body)
     if match is None:
         return None
     numbers = row_numbers(match.group("rows"))
@@ -598,7 +612,7 @@ def _restate_rows(
             Change(
                 row=new.number,
                 field=Field.ROW,
-                action=Action.RESTATE,
+                action=action,
                 new_row=new,
                 appendix=place.appendix,
                 appendix_title=place.appendix_title,
@@ -644,28 +658,7 @@ def _restate_column(
 def _add_rows(
     shape: Skeleton, body: str, place: Place, text: str, payload: str, rows: list[list[str]]
 ) -> Reading | None:
-    match = ADD_ROWS.match(body)
-    if match is None:
-        return None
-    numbers = row_numbers(match.group("rows"))
-    quoted = shape.quote(match.group("new"))
-    new_rows = _new_rows(numbers or [], payload, rows, quoted) if numbers else None
-    if not new_rows:
-        return None
-    return Reading(
-        changes=[
-            Change(
-                row=new.number,
-                field=Field.ROW,
-                action=Action.ADD,
-                new_row=new,
-                appendix=place.appendix,
-                appendix_title=place.appendix_title,
-                text=text,
-            )
-            for new in new_rows
-        ]
-    )
+    return _new_row_statement(ADD_ROWS, Action.ADD, shape, body, place, text, payload, rows)
 
 
 def _remove_rows(body: str, place: Place, text: str) -> Reading | None:

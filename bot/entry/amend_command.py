@@ -18,6 +18,7 @@ from bot.amendments.applying import AmendmentPreview, apply_order, preview_order
 from bot.amendments.order import AmendmentOrder
 from bot.amendments.wording import preview_lines
 from bot.config import Settings
+from bot.entry.import_command import read_input
 from bot.entry.translations import create_i18n
 from models.queries import live_plan
 from models.tables import Plan
@@ -47,15 +48,8 @@ def run_amend(
     def gettext(message: str) -> str:
         return i18n.gettext(message, locale=locale)
 
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        print(
-            gettext("error: cannot read {path}: {reason}").format(
-                path=path, reason=error.strerror or error
-            ),
-            file=sys.stderr,
-        )
+    content = read_input(path, gettext)
+    if content is None:
         return EXIT_AMEND_FAILED
     try:
         order = files.read_order_file(content, path.name)

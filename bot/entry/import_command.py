@@ -31,6 +31,20 @@ def result_json(result: ImportResult, gettext: Any) -> dict[str, Any]:
     }
 
 
+def read_input(path: Path, gettext: Any) -> bytes | None:
+    """The file a command was given, or None when it cannot be read (and the reason said)."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        print(
+            gettext("error: cannot read {path}: {reason}").format(
+                path=path, reason=error.strerror or error
+            ),
+            file=sys.stderr,
+        )
+        return None
+
+
 def run_import(
     settings: Settings,
     path: Path,
@@ -45,15 +59,8 @@ def run_import(
     def gettext(message: str) -> str:
         return i18n.gettext(message, locale=locale)
 
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        print(
-            gettext("error: cannot read {path}: {reason}").format(
-                path=path, reason=error.strerror or error
-            ),
-            file=sys.stderr,
-        )
+    content = read_input(path, gettext)
+    if content is None:
         return EXIT_IMPORT_FAILED
     if looks_like_order_file(content, path.name):
         # An amendment order changes a plan; loaded as a plan it would lose its instructions.
