@@ -94,7 +94,8 @@ async def test_the_omsk_order_is_shown_whole_and_applied_on_confirmation(session
     assert preview["changes"][0]["after"] == INTERNAL
     assert preview["changes"][1]["after"] == SPORT
     titles = [c for c in preview["changes"][3:] if c["field"] == "title"]
-    assert len(titles) == 5 and all(c["after"].count("Омской области*") == 1 for c in titles)
+    assert [c["row"] for c in titles] == [f"приложение № {n}" for n in ("5", "9", "10", "17", "26")]
+    assert all(c["after"].count("Омской области*") == 1 for c in titles)
     assert {(s["body"], s["from"]) for s in preview["successors"]} == {
         (YOUTH, "2024-06-05"),
         (REGIONAL, "2024-04-16"),

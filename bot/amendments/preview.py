@@ -81,9 +81,16 @@ class ResolvedChange:
     def action(self) -> Action:
         return self.change.action
 
+    @property
+    def place(self) -> str:
+        """Where a change of no row stands, as the order says it: an appendix's title."""
+        if self.change.appendix:
+            return f"приложение № {self.change.appendix}"
+        return "наименование"
+
     def to_json(self) -> dict[str, Any]:
         return {
-            "row": self.row,
+            "row": self.row if self.row is not None else self.place,
             "field": self.field.value,
             "action": self.action.value,
             "before": self.before,
