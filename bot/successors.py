@@ -130,6 +130,21 @@ async def find_named_body(session: AsyncSession, name: str) -> Organization | No
     return await session.get(Organization, found[0])
 
 
+async def succession_loops(session: AsyncSession, body_id: int, successor_id: int) -> bool:
+    """Whether the successor is the body itself or passes, through its own successors, back
+    to it (measures would then travel in a circle every day)."""
+    seen: set[int] = set()
+    current: int | None = successor_id
+    while current is not None and current not in seen:
+        if current == body_id:
+            return True
+        seen.add(current)
+        current = await session.scalar(
+            select(Organization.successor_id).where(Organization.id == current)
+        )
+    return False
+
+
 async def _successor_body(
     session: AsyncSession, body: Organization, successor_name: str
 ) -> tuple[Organization, bool]:
@@ -174,7 +189,7 @@ async def pass_to_successor(
     if body is None:
         raise Refused(Refusal.NOT_AVAILABLE)
     successor, created = await _successor_body(session, body, successor_name)
-    if successor.id == body.id:
+    if await succession_loops(session, body.id, successor.id):
         raise Refused(Refusal.NOT_AVAILABLE)
     changed = created
     if body.successor_id != successor.id or body.successor_since != since:

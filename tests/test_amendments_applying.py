@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.access import Roles
 from bot.amendments.applying import apply_order, preview_order
 from bot.amendments.order import Action, Change, Field, Reason
+from bot.plan_import.body_directory import name_key
 from bot.plan_import.model import ImportResult
 from bot.plan_import.store import store_import
 from bot.refusals import Refused
@@ -36,6 +37,7 @@ from tests.amendment_plans import (
     TODAY,
     YOUTH,
     act_plan,
+    appendix_plan,
     build_plans,
     order_329,
     other_forms,
@@ -429,3 +431,68 @@ async def test_the_words_are_replaced_in_every_cell_of_the_row_that_holds_them(s
         (Field.TITLE, f"Утверждены планы: {INTERNAL}"),
         (Field.EXECUTORS, INTERNAL),
     ]
+
+
+async def youth_and_sport(session) -> tuple[Organization, Organization | None]:
+    youth = await session.scalar(select(Organization).where(Organization.full_name == YOUTH))
+    sport = await session.scalar(select(Organization).where(Organization.full_name == SPORT))
+    return youth, sport
+
+
+def successions_only(order):
+    order.changes, order.appendices = [], []
+    return order
+
+
+async def test_a_body_serving_other_coordinators_plans_is_passed_on_by_an_administrator_only(
+    session,
+):
+    coordinator = await person(session, 7001, "Анна Координатор")
+    ids = await build_plans(session, coordinator.id)
+    other = ImportResult(
+        plans=[appendix_plan("План другого координатора", YOUTH)], warnings=[], source_format="docx"
+    )
+    await store_import(session, other, actor_id=None, now=NOW)
+    arguments = {"plan_id": None, "actor_id": coordinator.id, "today": TODAY, "now": NOW}
+
+    applied = await apply_order(
+        session, coordinator_of(ids), successions_only(order_329()), **arguments
+    )
+    assert [item.reason for item in applied.preview.not_applied][-1] == Reason.SHARED_BODY
+    assert applied.successions == []
+    youth, _sport = await youth_and_sport(session)
+    assert youth.successor_id is None
+
+    applied = await apply_order(
+        session, Roles(is_admin=True), successions_only(order_329()), **arguments
+    )
+    assert [(p.body_name, p.successor_name) for p in applied.successions] == [(YOUTH, SPORT)]
+
+
+async def test_a_succession_back_to_the_body_or_to_itself_is_reported_not_applied(session):
+    coordinator = await person(session, 7001, "Анна Координатор")
+    ids = await build_plans(session, coordinator.id)
+    roles = coordinator_of(ids)
+    youth, sport = await youth_and_sport(session)
+    if sport is None:
+        sport = Organization(full_name=SPORT, name_key=name_key(SPORT))
+        session.add(sport)
+        await session.flush()
+    sport.successor_id, sport.successor_since = youth.id, TODAY  # sport passes to youth
+    arguments = {"plan_id": None, "actor_id": coordinator.id, "today": TODAY, "now": NOW}
+
+    applied = await apply_order(session, roles, successions_only(order_329()), **arguments)
+    assert applied.preview.not_applied[-1].reason == Reason.SUCCESSION_LOOP
+    assert not applied.changed and youth.successor_id is None
+
+    itself = successions_only(order_329())
+    itself.successors = [
+        dataclasses.replace(
+            itself.successors[0],
+            successor="Министерством по делам молодежи, "
+            "физической культуры и спорта Омской области",
+        )
+    ]
+    preview = await preview_order(session, roles, itself, plan_id=None, today=TODAY)
+    assert preview.not_applied[-1].reason == Reason.ALREADY_APPLIED
+    assert preview.successors == []

@@ -109,6 +109,8 @@ class Reason(enum.StrEnum):
     APPENDIX_NOT_FOUND = "appendix_not_found"
     BODY_NOT_FOUND = "body_not_found"
     ALREADY_APPLIED = "already_applied"
+    SHARED_BODY = "shared_body"  # a body serving other coordinators' plans: an administrator's
+    SUCCESSION_LOOP = "succession_loop"  # the successor passes (in turn) back to the body
 
 
 @dataclass(frozen=True, slots=True)

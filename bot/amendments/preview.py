@@ -34,8 +34,8 @@ from bot.plan_import.body_directory import name_key
 from bot.plan_import.model import ImportFailure, ImportResult, normalise_number
 from bot.plan_import.reading import read_plan
 from bot.refusals import Refusal, Refused
-from bot.scope import coordinated_plan_ids
-from bot.successors import find_named_body
+from bot.scope import coordinated_plan_ids, governed_body
+from bot.successors import find_named_body, succession_loops
 from models.queries import active_assignment
 from models.tables import (
     Assignment,
@@ -260,11 +260,13 @@ class _Resolver:
         if not title:
             return None
         key = title_key(title)
-        by_title = [plan for plan in self.appendix_plans if title_key(plan.title) == key]
+        # An appendix of another act is never this act's, whatever its title.
+        free = [plan for plan in self.appendix_plans if plan.act_id in (None, self.act.id)]
+        by_title = [plan for plan in free if title_key(plan.title) == key]
         if not by_title:
             by_title = [
                 plan
-                for plan in self.appendix_plans
+                for plan in free
                 if plan.id != self.act.id and key and key in title_key(plan.title)
             ]
         return by_title[0] if len(by_title) == 1 else None
@@ -509,10 +511,38 @@ async def preview_order(
             continue
         preview.appendices.append(read_appendix(addition))
     for successor in order.successors:
+        text = successor.text or f"{successor.body} → {successor.successor}"
         body = await resolver.succeeded_body(successor)
-        if body is None:
-            text = successor.text or f"{successor.body} → {successor.successor}"
-            preview.not_applied.append(NotApplied(text, Reason.BODY_NOT_FOUND))
+        problem = (
+            Reason.BODY_NOT_FOUND
+            if body is None
+            else await _succession_problem(session, roles, body, successor)
+        )
+        if problem is not None:
+            preview.not_applied.append(NotApplied(text, problem))
         else:
+            assert body is not None
             preview.successors.append(ResolvedSuccessor(successor, body.id, body.full_name))
     return preview
+
+
+async def _succession_problem(
+    session: AsyncSession, roles: Roles, body: Organization, successor: Successor
+) -> Reason | None:
+    """Why the body's measures may not pass on by this order: a body serving other
+    coordinators' plans is an administrator's to pass on; a successor that is the body itself
+    (renamed already: its old name is kept) or that passes back to it is not passed again."""
+    try:
+        await governed_body(session, roles, body.id)
+    except Refused:
+        return Reason.SHARED_BODY
+    named = await find_named_body(session, successor.successor)
+    if named is None:
+        return None
+    if named.id == body.id or (
+        body.successor_id == named.id and body.successor_since == successor.since
+    ):
+        return Reason.ALREADY_APPLIED
+    if await succession_loops(session, body.id, named.id):
+        return Reason.SUCCESSION_LOOP
+    return None

@@ -30,6 +30,10 @@ REASONS: dict[str, str] = {
     Reason.APPENDIX_NOT_FOUND: N_("the appendix was not found among your plans"),
     Reason.BODY_NOT_FOUND: N_("the body was not found in the directory"),
     Reason.ALREADY_APPLIED: N_("already applied: the plan reads so"),
+    Reason.SHARED_BODY: N_(
+        "the body also serves other coordinators' plans: an administrator passes its measures on"
+    ),
+    Reason.SUCCESSION_LOOP: N_("the successor already passes its measures to this body"),
 }
 
 
