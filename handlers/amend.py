@@ -42,8 +42,10 @@ from bot.clock import person_today
 from bot.config import Settings
 from bot.plan_import.pending import PENDING_LIFETIME
 from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, pack, shorten, split_plain
+from bot.refusals import Refused
 from handlers.amend_offer import TOKEN_PREFIX, AmendAction, AmendDecision, is_amend_token
 from handlers.plan_import import too_large_text
+from handlers.refusals import refusal_text
 from handlers.replies import show
 from models.conversations import (
     StoredImport,
@@ -178,10 +180,24 @@ async def _preview_stored(
             )
         )
         return
-    async with reading.sessionmaker() as session:
-        preview = await preview_order(
-            session, reading.roles, order, plan_id=None, today=reading.now.date()
+    try:
+        async with reading.sessionmaker() as session:
+            preview = await preview_order(
+                session, reading.roles, order, plan_id=None, today=reading.now.date()
+            )
+    except Refused as refused:
+        await _forget(reading, token)
+        await status.edit_text(refusal_text(refused))
+        return
+    except Exception:
+        logger.exception("The preview of an order for user %s failed", reading.telegram_id)
+        await _forget(reading, token)
+        await status.edit_text(
+            _("Sorry, something went wrong while reading «{name}»; nothing was saved.").format(
+                name=escape(file_name)
+            )
         )
+        return
     texts = preview_texts(preview)
     keyboard = decision_keyboard(token, preview)
     *first, last = texts
@@ -192,6 +208,12 @@ async def _preview_stored(
         await reading.bot.send_message(reading.chat_id, last, reply_markup=keyboard)
     else:
         await status.edit_text(last, reply_markup=keyboard)
+
+
+async def _forget(reading: _Reading, token: str) -> None:
+    """Drop a kept order whose preview could not be shown (nothing waits for its buttons)."""
+    async with reading.sessionmaker() as session, session.begin():
+        await drop_pending_import(session, token)
 
 
 def preview_texts(preview: AmendmentPreview) -> list[str]:
@@ -278,7 +300,11 @@ async def decide(
     require_coordinator(roles)
     token = callback_data.token
     if callback_data.action is AmendAction.CANCEL:
-        if not is_amend_token(token) or not await drop_pending_import(session, token):
+        # Only the person who sent the order cancels it.
+        kept = is_amend_token(token) and await pending_import(
+            session, token, query.from_user.id, now - PENDING_LIFETIME
+        )
+        if not kept or not await drop_pending_import(session, token):
             await _expired(query)
             return
         await query.answer()
@@ -293,10 +319,14 @@ async def decide(
     if callback_data.action in (AmendAction.CHOOSE, AmendAction.READ):
         preview = await preview_order(session, roles, order, plan_id=plan_id, today=now.date())
         await query.answer()
-        texts = preview_texts(preview)
-        for text in texts[:-1]:
-            await query.bot.send_message(query.from_user.id, text)
-        await show(query, texts[-1], decision_keyboard(token, preview))
+        # In reading order: the first part where the buttons were, the rest below it, the
+        # buttons under the last part.
+        first, *rest = preview_texts(preview)
+        keyboard = decision_keyboard(token, preview)
+        await show(query, first, None if rest else keyboard)
+        for number, text in enumerate(rest, start=1):
+            markup = keyboard if number == len(rest) else None
+            await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
         return
     today = await person_today(session, official, now, settings.default_timezone)
     applied = await apply_order(
@@ -310,7 +340,7 @@ async def decide(
         file_name=stored.file_name,
     )
     await drop_pending_import(session, token)
-    await query.answer(_("Applied."))
+    await query.answer(_("Applied.") if applied.changed else None)
     if not applied.changed:
         lines = preview_lines(applied.preview, _)
         await show(query, escape("\n".join(lines[-1:])), None)

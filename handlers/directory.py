@@ -493,6 +493,7 @@ async def edit_text_typed(
     roles: Roles,
     official: Official,
     state: FSMContext,
+    settings: Settings,
     now: datetime,
 ) -> None:
     data = await state.get_data()
@@ -501,7 +502,9 @@ async def edit_text_typed(
     value = "" if text == "-" else text
     arguments = {"actor_id": official.id, "organization_id": organization_id}
     if field == EditField.SUCCESSOR:
-        await successor_typed(message, session, roles, official, state, organization_id, now)
+        await successor_typed(
+            message, session, roles, official, state, organization_id, settings, now
+        )
         return
     if field == EditField.FULL_NAME:
         await editing.rename_body(session, roles, full_name=value, **arguments)
@@ -521,6 +524,7 @@ async def successor_typed(
     official: Official,
     state: FSMContext,
     organization_id: int,
+    settings: Settings,
     now: datetime,
 ) -> None:
     """«Pass to a successor»: the successor's name and the day, typed in one message."""
@@ -531,6 +535,7 @@ async def successor_typed(
         )
         return
     name, since = typed
+    today = await person_today(session, official, now, settings.default_timezone)
     passed = await successors.set_successor(
         session,
         roles,
@@ -538,7 +543,7 @@ async def successor_typed(
         body_id=organization_id,
         successor_name=name,
         since=since,
-        today=await person_today(session, official, now),
+        today=today,
         now=now,
     )
     await state.clear()
@@ -549,7 +554,7 @@ async def successor_typed(
     }
     if not passed.changed:
         note = _("«{body}» already passes its measures to «{successor}» from {since}.")
-    elif passed.since > await person_today(session, official, now):
+    elif passed.since > today:
         note = _("From {since}, the measures of «{body}» will pass to «{successor}».")
     else:
         note = _(

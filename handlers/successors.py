@@ -36,7 +36,7 @@ async def successor_answered(
         body_id=callback_data.body_id,
         answer=callback_data.answer,
         admin_telegram_ids=settings.admin_ids,
-        today=await person_today(session, official, now),
+        today=await person_today(session, official, now, settings.default_timezone),
         now=now,
     )
     names = {

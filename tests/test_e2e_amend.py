@@ -99,10 +99,10 @@ async def test_the_omsk_order_sent_as_a_plan_is_offered_and_applied_as_an_amendm
     status = await user.wait_for_message(OMSK_ORDER.name)
     offer = await user.wait_for_edit(status, "распоряжение о внесении изменений")
     user.press(offer, text="Применить как распоряжение")
-    # A long preview comes in several messages; the offer becomes its last, with the buttons.
-    preview = await user.wait_for_edit(
-        offer, lambda m: m.reply_markup is not None, timeout=30, min_edits=2
-    )
+    # A long preview comes in several messages, in reading order: the offer becomes its first
+    # part, the buttons stand under the last.
+    preview = await user.wait_for_message(lambda m: m.reply_markup is not None, timeout=30)
+    assert "Изменения: 8" in (await user.wait_for_edit(offer, min_edits=2)).text
     assert running_bot.emulator.button_texts(preview) == [["Применить распоряжение"], ["Отмена"]]
     shown = "\n".join(m.text or "" for m in user.messages)
     assert "Изменения: 8" in shown
@@ -112,8 +112,52 @@ async def test_the_omsk_order_sent_as_a_plan_is_offered_and_applied_as_an_amendm
     assert await order_versions(running_bot.sessionmaker) == 0
 
     user.press(preview, text="Применить распоряжение")
-    done = await user.wait_for_edit(preview, "Распоряжение применено", min_edits=3, timeout=30)
+    done = await user.wait_for_edit(preview, "Распоряжение применено", timeout=30)
     assert "изменений — 8" in done.text and "правопреемникам, — 5" in done.text
     assert await order_versions(running_bot.sessionmaker) >= 1
     card = await open_found_card(user, "2.6")
     assert "Министерство спорта Омской области" in card.text
+
+
+async def test_another_coordinator_cannot_cancel_or_apply_someone_elses_order(
+    running_bot, monkeypatch
+):
+    from models.tables import Membership, Role
+
+    async with running_bot.sessionmaker() as session, session.begin():
+        anna = await person(session, ANNA, "Анна Координатор")
+        ids = await build_plans(session, anna.id)
+        boris = await person(session, 7003, "Борис Координатор")
+        session.add(Membership(official_id=boris.id, role=Role.COORDINATOR, plan_id=ids["act"]))
+    monkeypatch.setattr(files, "read_order_file", lambda content, name: order_329())
+    anna_chat = running_bot.emulator.user(ANNA, first_name="Анна", language_code="ru")
+    anna_chat.send_document("329-рп.txt", "РАСПОРЯЖЕНИЕ".encode(), caption="/amend")
+    status = await anna_chat.wait_for_message("329-рп.txt")
+    preview = await anna_chat.wait_for_edit(status, lambda m: bool(m.reply_markup))
+    buttons = {
+        button["text"]: button["callback_data"]
+        for row in preview.reply_markup["inline_keyboard"]
+        for button in row
+    }
+
+    boris_chat = running_bot.emulator.user(7003, first_name="Борис", language_code="ru")
+    boris_chat.send_command("/amend")
+    carrier = (await boris_chat.wait_for_message()).payload
+    for text in ("Отмена", "Применить распоряжение"):  # Anna's token, pressed by Boris
+        running_bot.emulator.inject_update(
+            {
+                "callback_query": {
+                    "id": f"boris-{text}",
+                    "from": boris_chat.user_dict,
+                    "chat_instance": "1",
+                    "message": carrier,
+                    "data": buttons[text],
+                }
+            }
+        )
+        answer = await boris_chat.wait_for_callback_answer(f"boris-{text}")
+        assert "принадлежит не вам" in answer.text
+    assert await order_versions(running_bot.sessionmaker) == 0
+
+    anna_chat.press(preview, text="Применить распоряжение")  # still hers to apply
+    await anna_chat.wait_for_edit(preview, "Распоряжение применено", min_edits=2)
