@@ -22,6 +22,7 @@ from bot.measure_status import (
     part_status,
 )
 from bot.refusals import Refusal, Refused
+from models.prepared import prepared
 from models.queries import (
     active_assignment,
     active_membership,
@@ -108,8 +109,8 @@ def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
 
 # Built once: every /my page runs one. Most people answer for one body, and a plain equality
 # is cached whole; an IN list (an expanding parameter) is re-rendered on every execution.
-_ONE_BODY_MEASURES = _executor_measures_statement(
-    Assignment.organization_id == bindparam("organization_id")
+_ONE_BODY_MEASURES = prepared(
+    _executor_measures_statement(Assignment.organization_id == bindparam("organization_id"))
 )
 _BODIES_MEASURES = _executor_measures_statement(
     Assignment.organization_id.in_(bindparam("organization_ids", expanding=True))
@@ -252,7 +253,7 @@ def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> boo
 # The card's statements, built once (every card runs both; its history has its own). They
 # select columns, read past the ORM's result machinery (plain_rows): a card builds no mapped
 # objects.
-_CARD_MEASURE = (
+_CARD_MEASURE = prepared(
     select(
         Measure.id,
         Measure.plan_id,
@@ -270,7 +271,7 @@ _CARD_MEASURE = (
     .outerjoin(Section, Section.id == Measure.section_id)
     .where(Measure.id == bindparam("measure_id"))
 )
-_CARD_EXECUTORS = (
+_CARD_EXECUTORS = prepared(
     select(
         Assignment.id,
         Organization.id,
@@ -290,7 +291,7 @@ _CARD_EXECUTORS = (
 _PERSON_NAME = (Official.full_name, Official.first_name, Official.last_name, Official.telegram_id)
 
 
-_CARD_COORDINATORS = (
+_CARD_COORDINATORS = prepared(
     select(*_PERSON_NAME, Official.username)
     .join(Membership, Membership.official_id == Official.id)
     .where(
