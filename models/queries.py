@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, make_transient_to_detached
+from sqlalchemy.orm.base import manager_of_class
 from sqlalchemy.orm.util import AliasedClass, identity_key
 from sqlalchemy.sql import Executable
 
@@ -218,6 +219,7 @@ class PersonRecord:
 # The person's columns by attribute name, in the order `_OFFICIAL_AND_MEMBERSHIPS` selects them.
 _OFFICIAL_KEYS = tuple(attribute.key for attribute in inspect(Official).column_attrs)
 _PERSON_FIELDS = len(_OFFICIAL_KEYS)
+_OFFICIAL_MANAGER = manager_of_class(Official)
 
 # Built once: every update runs it first. The person's columns, not the mapped object: loading
 # an object through the ORM cost more than the rest of the query (see `_as_persistent`).
@@ -261,8 +263,11 @@ async def _as_persistent(session: AsyncSession, values: Sequence[Any]) -> Offici
     sync_session = session.sync_session
     if sync_session.identity_map.get(identity_key(Official, fields["id"])) is not None:
         return await session.get_one(Official, fields["id"])
-    official = Official(**fields)
-    make_transient_to_detached(official)  # as though just loaded: no pending changes
+    # As the ORM's loading does: the values go straight into the new object's state (no
+    # attribute events, no history), then it gets its identity, as though just loaded.
+    official = _OFFICIAL_MANAGER.new_instance()
+    official.__dict__.update(fields)
+    make_transient_to_detached(official)
     sync_session.add(official)
     return official
 
