@@ -207,13 +207,11 @@ async def zone_candidates(session: AsyncSession, official_id: int) -> ZoneCandid
 
 @dataclass(frozen=True, slots=True)
 class PersonRecord:
-    """A stored person as every update first reads them: their active memberships (role,
-    plan, body) and the zones of their bodies and plans."""
+    """A stored person as every update first reads them, with their active memberships
+    (role, plan, body)."""
 
     official: Official
     memberships: list[tuple[Role, int | None, int | None]]
-    body_zone: str | None
-    plan_zone: str | None
 
 
 # The person's columns by attribute name, in the order `_OFFICIAL_AND_MEMBERSHIPS` selects them.
@@ -222,14 +220,16 @@ _PERSON_FIELDS = len(_OFFICIAL_KEYS)
 _OFFICIAL_MANAGER = manager_of_class(Official)
 
 # Built once: every update runs it first. The person's columns, not the mapped object: loading
-# an object through the ORM cost more than the rest of the query (see `_as_persistent`).
+# an object through the ORM cost more than the rest of the query (see `_as_persistent`). The
+# zones of their bodies and plans are not read here: few updates need them, and finding the
+# plans of a body's measures cost SQLite more than the rest of the query
+# (`bot.clock.timezone_of` reads them when asked).
 _OFFICIAL_AND_MEMBERSHIPS = prepared(
     select(
         *(getattr(Official, key) for key in _OFFICIAL_KEYS),
         Membership.role,
         Membership.plan_id,
         Membership.organization_id,
-        *_zone_subqueries(Official.id),
     )
     .outerjoin(
         Membership,
@@ -240,18 +240,17 @@ _OFFICIAL_AND_MEMBERSHIPS = prepared(
 
 
 async def official_and_memberships(session: AsyncSession, telegram_id: int) -> PersonRecord | None:
-    """The person with this Telegram id, their active memberships and the zones of their
-    bodies and plans, in one query."""
+    """The person with this Telegram id and their active memberships, in one query."""
     rows = await plain_rows(session, _OFFICIAL_AND_MEMBERSHIPS, {"telegram_id": telegram_id})
     if not rows:
         return None
     first = rows[0]
     official = await _as_persistent(session, first[:_PERSON_FIELDS])
-    role, zones = _PERSON_FIELDS, _PERSON_FIELDS + 3
+    role = _PERSON_FIELDS
     memberships = [
         (row[role], row[role + 1], row[role + 2]) for row in rows if row[role] is not None
     ]
-    return PersonRecord(official, memberships, first[zones], first[zones + 1])
+    return PersonRecord(official, memberships)
 
 
 async def _as_persistent(session: AsyncSession, values: Sequence[Any]) -> Official:

@@ -7,7 +7,6 @@ from bot.measure_status import Status
 from bot.presentation.deadline_wording import GetText
 from bot.summary_lists import Listed
 
-
 # The names' message ids (marked for extraction; translated when asked, one at a time).
 _LABELS = {
     Status.OVERDUE.value: N_("Overdue"),
