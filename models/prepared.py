@@ -43,7 +43,7 @@ _Slot = tuple[str, Callable[[Any], Any] | None, Any]
 class _Compiled:
     """A statement compiled for one dialect, with what running it on the driver needs."""
 
-    __slots__ = ("processors", "row", "slots", "sql")
+    __slots__ = ("processed", "row", "slots", "sql")
 
     def __init__(self, compiled: SQLCompiler, given: frozenset[str]) -> None:
         # The SQL as SQLAlchemy would send it: IN lists and literal parameters built into the
@@ -58,9 +58,12 @@ class _Compiled:
             else:
                 value = expanded.parameters[name]
                 self.slots.append((name, processor, processor(value) if processor else value))
-        self.processors = [
-            column.type._cached_result_processor(compiled.dialect, None)
-            for column in compiled._result_columns
+        # (index, result processor) of the columns that have one.
+        self.processed = [
+            (index, processor)
+            for index, column in enumerate(compiled._result_columns)
+            if (processor := column.type._cached_result_processor(compiled.dialect, None))
+            is not None
         ]
         self.row = namedtuple(  # type: ignore[misc]
             "PreparedRow", [column.keyname for column in compiled._result_columns], rename=True
@@ -80,18 +83,16 @@ class _Compiled:
 
     def rows(self, raw: list[tuple[Any, ...]]) -> list[Any]:
         make = self.row._make
-        processors = self.processors
-        if not any(processors):
+        processed = self.processed
+        if not processed:
             return [make(row) for row in raw]
-        return [
-            make(
-                [
-                    value if processor is None else processor(value)
-                    for processor, value in zip(processors, row, strict=True)
-                ]
-            )
-            for row in raw
-        ]
+        rows = []
+        for row in raw:
+            values = list(row)
+            for index, processor in processed:
+                values[index] = processor(values[index])
+            rows.append(make(values))
+        return rows
 
 
 class _Prepared:
@@ -134,6 +135,11 @@ def prepared(statement: Statement) -> Statement:
     path; returns the statement itself."""
     _PREPARED.setdefault(id(statement), _Prepared(statement))
     return statement
+
+
+def prepared_statements() -> list[Executable]:
+    """Every statement marked `prepared` so far (for tests)."""
+    return [entry.statement for entry in _PREPARED.values()]
 
 
 async def fast_rows(
