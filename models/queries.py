@@ -15,7 +15,6 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
-    union,
 )
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -151,17 +150,22 @@ def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[
         )
         .correlate(Official)
     )
-    plan_ids = union(
+    coordinated = (
         select(coordinates.plan_id)
         .where(
             coordinates.official_id == official_id,
             coordinates.role == Role.COORDINATOR,
             active_membership(coordinates),
         )
-        .correlate(Official),
-        select(Measure.plan_id)
+        .correlate(Official)
+    )
+    # Asked of the few plans that have a zone, stopping at a body's first measure in one
+    # (listing the plans of all the bodies' measures cost more than the rest of the query).
+    executes = (
+        select(Measure.id)
         .join(Assignment, Assignment.measure_id == Measure.id)
-        .where(Assignment.organization_id.in_(bodies)),
+        .where(Measure.plan_id == Plan.id, Assignment.organization_id.in_(bodies))
+        .exists()
     )
     body_zone = (
         select(Organization.timezone)
@@ -172,7 +176,7 @@ def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[
     )
     plan_zone = (
         select(Plan.timezone)
-        .where(Plan.id.in_(plan_ids), Plan.timezone.is_not(None))
+        .where(Plan.timezone.is_not(None), or_(Plan.id.in_(coordinated), executes))
         .order_by(Plan.id)
         .limit(1)
         .scalar_subquery()
