@@ -130,15 +130,24 @@ async def executor_measures(
         rows = await plain_rows(session, _ONE_BODY_MEASURES, {"organization_id": ids[0]})
     else:
         rows = await plain_rows(session, _BODIES_MEASURES, {"organization_ids": ids})
-    by_measure: dict[int, tuple[tuple, list[tuple[bool, AssignmentStatus]], list[str | None]]] = {}
+    # Each measure's first row, its parts (is_lead, status) and its bodies' zones.
+    by_measure: dict[int, tuple[Any, list[tuple[bool, AssignmentStatus]], list[str | None]]] = {}
     for row in rows:
-        entry = by_measure.setdefault(row[0], (tuple(row), [], []))
-        entry[1].append((row.is_lead, row.status))
-        entry[2].append(row[9])
+        entry = by_measure.get(row[0])
+        if entry is None:
+            by_measure[row[0]] = (row, [(row[7], row[8])], [row[9]])
+        else:
+            entry[1].append((row[7], row[8]))
+            entry[2].append(row[9])
+    known_zones = dates.today_by_zone
     lines = []
     for values, parts, zones in by_measure.values():
         measure_id, plan_id, number, sort_key, title, deadline, done_on = values[:7]
-        zone = next((zone for zone in zones if zone in dates.today_by_zone), values[10])
+        zone = values[10]  # the plan's, unless one of the bodies' zones is known
+        for body_zone in zones:
+            if body_zone in known_zones:
+                zone = body_zone
+                break
         today = dates.today(zone)
         status = measure_status(
             deadline=deadline, done_on=done_on, removed=False, parts=parts, today=today
