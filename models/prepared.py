@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -176,3 +176,19 @@ async def connection_rows(
     if rows is not None:
         return rows
     return (await connection.execute(statement, parameters)).all()
+
+
+_CONNECTION = "prepared_connection"
+
+
+async def session_connection(session: AsyncSession) -> AsyncConnection:
+    """`await session.connection()`, kept for the session's transaction: asking the session
+    again (a greenlet and a proxy lookup) cost half of a small prepared read."""
+    transaction = session.sync_session.get_transaction()
+    if transaction is not None and transaction.is_active:
+        kept = session.info.get(_CONNECTION)
+        if kept is not None and kept[0] is transaction:
+            return kept[1]
+    connection = await session.connection()
+    session.info[_CONNECTION] = (session.sync_session.get_transaction(), connection)
+    return connection

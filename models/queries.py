@@ -29,7 +29,7 @@ from models.engine import conflict_insert
 from models.outbox import cancel_notifications_of as cancel_notifications_of
 from models.outbox import enqueue_notification as enqueue_notification
 from models.outbox import release_reminder_marks as release_reminder_marks
-from models.prepared import connection_rows, prepared
+from models.prepared import connection_rows, prepared, session_connection
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -95,7 +95,7 @@ async def plain_rows(
     marked `prepared` (models.prepared) runs on the driver connection where it can."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
-    return await connection_rows(await session.connection(), statement, parameters)
+    return await connection_rows(await session_connection(session), statement, parameters)
 
 
 async def official_by_telegram_id(session: AsyncSession, telegram_id: int) -> Official | None:

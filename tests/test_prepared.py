@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 # Imported for the statements they prepare.
@@ -14,9 +14,16 @@ import bot.measures
 import bot.report_draft
 import bot.review_list  # noqa: F401
 import models.conversations
+import models.queries
 from bot.measure_history import history_page
 from models.engine import create_update_sessionmaker, is_sqlite
-from models.prepared import connection_rows, fast_rows, prepared, prepared_statements
+from models.prepared import (
+    connection_rows,
+    fast_rows,
+    prepared,
+    prepared_statements,
+    session_connection,
+)
 from models.queries import official_and_memberships, plain_rows
 from models.tables import (
     Assignment,
@@ -266,3 +273,23 @@ async def test_a_callers_in_list_takes_the_normal_path(engine):
             ("1.", TODAY - timedelta(days=3)),
             ("2.", TODAY + timedelta(days=5)),
         ]
+
+
+async def test_each_transaction_reads_on_its_own_connection(engine):
+    """The kept connection is the transaction's: after a commit the next read sees what
+    others committed meanwhile."""
+    await _fill(engine)
+    sessions = create_update_sessionmaker(engine)
+    added = models.queries._ZONE_CANDIDATES
+    async with sessions() as reader:
+        (before,) = await plain_rows(reader, added, {"official_id": 1})
+        first = await session_connection(reader)
+        assert await session_connection(reader) is first
+        async with sessions() as writer, writer.begin():
+            await writer.execute(
+                update(Official).where(Official.id == 1).values(timezone="Asia/Omsk")
+            )
+        await reader.commit()
+        (after,) = await plain_rows(reader, added, {"official_id": 1})
+        assert (before[0], after[0]) == (None, "Asia/Omsk")
+        assert await session_connection(reader) is not first
