@@ -25,6 +25,7 @@ errors (400, 403, 429…) as before."""
 
 from __future__ import annotations
 
+import functools
 import json
 from http import HTTPStatus
 from typing import Any, cast
@@ -126,7 +127,7 @@ class JsonBodySession(AiohttpSession):
             if isinstance(answer, dict) and answer.get("ok") is True and "result" in answer:
                 skip_known_keyboards(method, answer["result"])
                 try:
-                    return Response[method.__returning__].model_validate(
+                    return _response_type(method.__returning__).model_validate(
                         answer, context={"bot": bot}
                     )
                 except ValidationError as error:
@@ -160,6 +161,12 @@ def _drop_formatting(message: dict[str, Any]) -> None:
     """The bot's own message without the entities of the HTML it was sent with."""
     message.pop("entities", None)
     message.pop("caption_entities", None)
+
+
+@functools.cache
+def _response_type(returning: Any) -> Any:
+    """`Response[returning]`, made once per result type (pydantic looks each one up anew)."""
+    return Response[returning]
 
 
 class _NotPlainJson(Exception):
