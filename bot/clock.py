@@ -68,8 +68,8 @@ _KNOWN_ZONES = "known_zones"
 def remember_zones(
     session: AsyncSession | Session, official_id: int, body: str | None, plan: str | None
 ) -> None:
-    """Keep the zones of a person's bodies and plans, read with the person at the start of the
-    update, so that `timezone_of` needs no query of its own."""
+    """Keep the zones of a person's bodies and plans for the rest of the update, so that
+    `timezone_of` reads them once."""
     session.info.setdefault(_KNOWN_ZONES, {})[official_id] = (body, plan)
 
 
@@ -89,6 +89,7 @@ async def timezone_of(
     if known is not None:
         return person_timezone(official.timezone, *known, default)
     found = await queries.zone_candidates(session, official.id)
+    remember_zones(session, official.id, found.body, found.plan)
     return person_timezone(found.own, found.body, found.plan, default)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Select, and_, bindparam, case, exists, func, not_, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from models.prepared import prepared
 from models.queries import plain_rows
 from models.tables import (
     Assignment,
@@ -188,8 +189,8 @@ _REPORTS = (
     .outerjoin(_REVIEWER, _REVIEWER.id == Report.reviewer_id)
     .where(Assignment.measure_id == bindparam("measure_id"))
 )
-_NEWEST_REPORTS = _REPORTS.order_by(_REPORT_LAST_EVENT.desc(), Report.id.desc()).limit(
-    bindparam("limit")
+_NEWEST_REPORTS = prepared(
+    _REPORTS.order_by(_REPORT_LAST_EVENT.desc(), Report.id.desc()).limit(bindparam("limit"))
 )
 
 
@@ -252,9 +253,11 @@ _DEADLINE_CHANGES = (
     .outerjoin(_DECIDER, _DECIDER.id == DeadlineChange.decided_by_id)
     .where(DeadlineChange.measure_id == bindparam("measure_id"))
 )
-_NEWEST_DEADLINE_CHANGES = _DEADLINE_CHANGES.order_by(
-    _CHANGE_LAST_EVENT.desc(), DeadlineChange.id.desc()
-).limit(bindparam("limit"))
+_NEWEST_DEADLINE_CHANGES = prepared(
+    _DEADLINE_CHANGES.order_by(_CHANGE_LAST_EVENT.desc(), DeadlineChange.id.desc()).limit(
+        bindparam("limit")
+    )
+)
 
 
 def _deadline_entries(row: Sequence[Any]) -> list[HistoryEntry]:
@@ -358,9 +361,11 @@ _ASSIGNMENT_EVENTS = (
         AuditEvent.action.in_(tuple(_ASSIGNMENT_ACTIONS)),
     )
 )
-_NEWEST_ASSIGNMENT_EVENTS = _ASSIGNMENT_EVENTS.order_by(
-    AuditEvent.created_at.desc(), AuditEvent.id.desc()
-).limit(bindparam("limit"))
+_NEWEST_ASSIGNMENT_EVENTS = prepared(
+    _ASSIGNMENT_EVENTS.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(
+        bindparam("limit")
+    )
+)
 
 
 async def _newest_assignments(
@@ -428,10 +433,12 @@ _IMPORT_EVENTS = (
         or_(AuditEvent.field.is_(None), AuditEvent.field.not_in(("deadline", "deadline_text"))),
     )
 )
-_NEWEST_IMPORT_EVENTS = _IMPORT_EVENTS.order_by(
-    AuditEvent.created_at.desc(), AuditEvent.id.desc()
-).limit(bindparam("limit"))
-_MEASURE_ADDED = select(Measure.created_at).where(Measure.id == bindparam("measure_id"))
+_NEWEST_IMPORT_EVENTS = prepared(
+    _IMPORT_EVENTS.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(
+        bindparam("limit")
+    )
+)
+_MEASURE_ADDED = prepared(select(Measure.created_at).where(Measure.id == bindparam("measure_id")))
 
 
 async def _newest_imports(session: AsyncSession, measure_id: int, limit: int) -> list[HistoryEntry]:
@@ -564,7 +571,7 @@ async def _source_counts(
         key = tuple(id(counting) for _, counting in together)
         statement = _COUNTINGS.get(key)
         if statement is None:
-            statement = select(*(counting.scalar_subquery() for _, counting in together))
+            statement = prepared(select(*(counting.scalar_subquery() for _, counting in together)))
             _COUNTINGS[key] = statement
         (row,) = await plain_rows(session, statement, {"measure_id": measure_id})
         for (index, _), count in zip(together, row, strict=True):

@@ -27,6 +27,7 @@ per zone for SQL: summaries count in the database, with the same rule as `part_s
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -130,6 +131,16 @@ def is_past_deadline(deadline: date | None, today: date) -> bool:
 # --- In SQL ---------------------------------------------------------------------------------
 
 
+@functools.cache
+def _known_zones(default_timezone: str) -> tuple[str, ...]:
+    """Russia's zones and the default, sorted (built once: every /my page asks)."""
+    # Imported here: bot.timezones reaches bot.measures (through bot.scope), which uses this
+    # module.
+    from bot.timezones import RussianZone
+
+    return tuple(sorted({zone.value for zone in RussianZone} | {default_timezone}))
+
+
 @dataclass(frozen=True, slots=True)
 class StatusDates:
     """ "Today" in each zone a body may be in, at one moment: what SQL compares deadlines with.
@@ -145,15 +156,13 @@ class StatusDates:
     def at(
         cls, now: datetime, default_timezone: str, extra_zones: Iterable[str] = ()
     ) -> StatusDates:
-        # Imported here: bot.timezones reaches bot.measures (through bot.scope), which uses
-        # this module.
-        from bot.timezones import RussianZone
-
-        zones = {zone.value for zone in RussianZone} | {default_timezone}
-        zones |= {zone for zone in extra_zones if zone and person_timezone(zone) == zone}
+        zones = _known_zones(default_timezone)
+        extra = {zone for zone in extra_zones if zone and person_timezone(zone) == zone}
+        if not extra <= set(zones):
+            zones = tuple(sorted({*zones, *extra}))
         return cls(
             default_today=today_in(default_timezone, now),
-            today_by_zone={zone: today_in(zone, now) for zone in sorted(zones)},
+            today_by_zone={zone: today_in(zone, now) for zone in zones},
         )
 
     @property

@@ -22,6 +22,7 @@ from bot.measure_status import (
     part_status,
 )
 from bot.refusals import Refusal, Refused
+from models.prepared import prepared
 from models.queries import (
     active_assignment,
     active_membership,
@@ -108,8 +109,8 @@ def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
 
 # Built once: every /my page runs one. Most people answer for one body, and a plain equality
 # is cached whole; an IN list (an expanding parameter) is re-rendered on every execution.
-_ONE_BODY_MEASURES = _executor_measures_statement(
-    Assignment.organization_id == bindparam("organization_id")
+_ONE_BODY_MEASURES = prepared(
+    _executor_measures_statement(Assignment.organization_id == bindparam("organization_id"))
 )
 _BODIES_MEASURES = _executor_measures_statement(
     Assignment.organization_id.in_(bindparam("organization_ids", expanding=True))
@@ -129,15 +130,24 @@ async def executor_measures(
         rows = await plain_rows(session, _ONE_BODY_MEASURES, {"organization_id": ids[0]})
     else:
         rows = await plain_rows(session, _BODIES_MEASURES, {"organization_ids": ids})
-    by_measure: dict[int, tuple[tuple, list[tuple[bool, AssignmentStatus]], list[str | None]]] = {}
+    # Each measure's first row, its parts (is_lead, status) and its bodies' zones.
+    by_measure: dict[int, tuple[Any, list[tuple[bool, AssignmentStatus]], list[str | None]]] = {}
     for row in rows:
-        entry = by_measure.setdefault(row[0], (tuple(row), [], []))
-        entry[1].append((row.is_lead, row.status))
-        entry[2].append(row[9])
+        entry = by_measure.get(row[0])
+        if entry is None:
+            by_measure[row[0]] = (row, [(row[7], row[8])], [row[9]])
+        else:
+            entry[1].append((row[7], row[8]))
+            entry[2].append(row[9])
+    known_zones = dates.today_by_zone
     lines = []
     for values, parts, zones in by_measure.values():
         measure_id, plan_id, number, sort_key, title, deadline, done_on = values[:7]
-        zone = next((zone for zone in zones if zone in dates.today_by_zone), values[10])
+        zone = values[10]  # the plan's, unless one of the bodies' zones is known
+        for body_zone in zones:
+            if body_zone in known_zones:
+                zone = body_zone
+                break
         today = dates.today(zone)
         status = measure_status(
             deadline=deadline, done_on=done_on, removed=False, parts=parts, today=today
@@ -253,7 +263,7 @@ def can_view(roles: Roles, plan_id: int, organization_ids: Iterable[int]) -> boo
 # The card's statements, built once (every card runs both; its history has its own). They
 # select columns, read past the ORM's result machinery (plain_rows): a card builds no mapped
 # objects.
-_CARD_MEASURE = (
+_CARD_MEASURE = prepared(
     select(
         Measure.id,
         Measure.plan_id,
@@ -271,7 +281,7 @@ _CARD_MEASURE = (
     .outerjoin(Section, Section.id == Measure.section_id)
     .where(Measure.id == bindparam("measure_id"))
 )
-_CARD_EXECUTORS = (
+_CARD_EXECUTORS = prepared(
     select(
         Assignment.id,
         Organization.id,
@@ -291,7 +301,7 @@ _CARD_EXECUTORS = (
 _PERSON_NAME = (Official.full_name, Official.first_name, Official.last_name, Official.telegram_id)
 
 
-_CARD_COORDINATORS = (
+_CARD_COORDINATORS = prepared(
     select(*_PERSON_NAME, Official.username)
     .join(Membership, Membership.official_id == Official.id)
     .where(

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.access import RoleGrant, Roles, roles_from_grants
 from bot.audit import record_change
-from bot.clock import remember_zones
 from bot.i18n import SUPPORTED_LOCALES
 from models import queries
 from models.tables import Official, Role
@@ -130,7 +129,6 @@ async def recognise_with_roles(
         official, memberships = await _first_contact(session, person), []
     else:
         official, memberships = found.official, found.memberships
-        remember_zones(session, official.id, found.body_zone, found.plan_zone)
     _keep_up_to_date(official, person, now, presence)
     return official, _roles(official, memberships, admin_telegram_ids)
 

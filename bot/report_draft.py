@@ -23,6 +23,7 @@ from bot.access import Roles
 from bot.evidence import EvidenceKind, Requisites, expected_kinds
 from bot.refusals import Refusal, Refused
 from bot.report_files import ReportLimits, check_size
+from models.prepared import prepared
 from models.queries import (
     OPEN_STATUSES,
     active_assignment,
@@ -334,9 +335,11 @@ def _reportable_statement(
 
 
 # Built once: every card asks it for one measure, mostly for a person of one body.
-_REPORTABLE_BY_ONE_BODY = _reportable_statement(
-    Assignment.measure_id == bindparam("measure_id"),
-    Assignment.organization_id == bindparam("organization_id"),
+_REPORTABLE_BY_ONE_BODY = prepared(
+    _reportable_statement(
+        Assignment.measure_id == bindparam("measure_id"),
+        Assignment.organization_id == bindparam("organization_id"),
+    )
 )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Roles
 from bot.refusals import Refusal, Refused
 from bot.scope import in_coordinated_plans
+from models.prepared import prepared
 from models.queries import active_assignment, live_measure, live_plan, plain_rows
 from models.tables import Assignment, Measure, Organization, Plan, Report, ReportStatus
 
@@ -75,9 +76,11 @@ async def reports_waiting(
 
 
 # Built once: every card asks for the reports waiting on its measure.
-_WAITING_ON_MEASURE = _waiting_statement().where(Assignment.measure_id == bindparam("measure_id"))
-_WAITING_ON_MEASURE_OF_BODY = _WAITING_ON_MEASURE.where(
-    Assignment.organization_id == bindparam("organization_id")
+_WAITING_ON_MEASURE = prepared(
+    _waiting_statement().where(Assignment.measure_id == bindparam("measure_id"))
+)
+_WAITING_ON_MEASURE_OF_BODY = prepared(
+    _WAITING_ON_MEASURE.where(Assignment.organization_id == bindparam("organization_id"))
 )
 
 

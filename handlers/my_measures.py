@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from html import escape
 
@@ -68,12 +69,7 @@ def overview_keyboard(counts: dict[Status, int]) -> InlineKeyboardMarkup:
     # Built from rows directly: InlineKeyboardBuilder copies its rows on every button.
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=f"{group_label(group)}: {counts[group]}",
-                    callback_data=MyList(group=group.value, page=0).pack(),
-                )
-            ]
+            [list_button(f"{group_label(group)}: {counts[group]}", group.value, 0)]
             for group in MY_ORDER
             if counts[group]
         ]
@@ -101,25 +97,33 @@ def group_page_text(group: Status, lines: list[MeasureLine], page: PageOf[Measur
     return text
 
 
+@functools.lru_cache(maxsize=4096)
+def measure_button(
+    measure_id: int, number: str, title: str, back: str, page: int
+) -> InlineKeyboardButton:
+    """A measure's button on a /my page: the same for everyone who sees it (no words in the
+    reader's language), so built once (a button and its data cost more to build than the rest
+    of a page's line). Buttons are never changed once built, so one object can be shared."""
+    return InlineKeyboardButton(
+        text=shorten(f"{number} {title}", BUTTON_TEXT_LIMIT),
+        callback_data=OpenMeasure(measure_id=measure_id, back=back, page=page).pack(),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def list_button(text: str, group: str, page: int) -> InlineKeyboardButton:
+    """A button opening a page of a /my group (or the overview), built once per text."""
+    return InlineKeyboardButton(text=text, callback_data=MyList(group=group, page=page).pack())
+
+
 def group_page_keyboard(group: Status, page: PageOf[MeasureLine]) -> InlineKeyboardMarkup:
     """A button per measure of the page, then the page buttons and back to the overview."""
     rows = [
-        [
-            InlineKeyboardButton(
-                text=shorten(f"{line.number} {line.title}", BUTTON_TEXT_LIMIT),
-                callback_data=OpenMeasure(
-                    measure_id=line.measure_id, back=group.value, page=page.page
-                ).pack(),
-            )
-        ]
+        [measure_button(line.measure_id, line.number, line.title, group.value, page.page)]
         for line in page.items
     ]
     navigation = page_row(page, lambda number: MyList(group=group.value, page=number))
-    navigation.append(
-        InlineKeyboardButton(
-            text=_("Overview"), callback_data=MyList(group="overview", page=0).pack()
-        )
-    )
+    navigation.append(list_button(_("Overview"), "overview", 0))
     rows.append(navigation)
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

@@ -16,6 +16,7 @@ from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.engine import conflict_insert
+from models.prepared import connection_rows, prepared, session_connection
 from models.tables.conversations import (
     NO_BUSINESS_CONNECTION,
     NO_THREAD,
@@ -67,9 +68,11 @@ _KEY_COLUMNS = (
     "business_connection_id",
     "destiny",
 )
-_READ_CONVERSATION = select(Conversation.state, Conversation.data, Conversation.updated_at).where(
-    *(getattr(Conversation, name) == bindparam(name) for name in _KEY_COLUMNS),
-    Conversation.updated_at >= bindparam("since"),
+_READ_CONVERSATION = prepared(
+    select(Conversation.state, Conversation.data, Conversation.updated_at).where(
+        *(getattr(Conversation, name) == bindparam(name) for name in _KEY_COLUMNS),
+        Conversation.updated_at >= bindparam("since"),
+    )
 )
 
 
@@ -77,8 +80,9 @@ async def read_conversation(
     session: AsyncSession, key: ConversationKey, since: datetime
 ) -> StoredConversation | None:
     """The conversation under this key, unless untouched since before `since` (expired)."""
-    connection = await session.connection()
-    row = (await connection.execute(_READ_CONVERSATION, {**key.columns(), "since": since})).first()
+    connection = await session_connection(session)
+    rows = await connection_rows(connection, _READ_CONVERSATION, {**key.columns(), "since": since})
+    row = rows[0] if rows else None
     return None if row is None else StoredConversation(row.state, row.data, row.updated_at)
 
 

@@ -12,6 +12,7 @@ at its first write (see create_update_sessionmaker).
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.util import await_
 
 from models.sqlite_inline import InlineConnection, inline_connector
 
@@ -74,6 +76,7 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
             cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
+            cursor.execute("PRAGMA mmap_size=268435456")
         finally:
             cursor.close()
 
@@ -83,9 +86,21 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         # otherwise fails with "database is locked" whatever the busy timeout, when another
         # writer got in between. Updates begin deferred and retry on that instead.
         if connection.get_execution_options().get(SQLITE_BEGIN_OPTION) == "deferred":
-            connection.exec_driver_sql("BEGIN")
+            sql = "BEGIN"
         else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            sql = "BEGIN IMMEDIATE"
+        driver = connection.connection.driver_connection
+        if isinstance(driver, InlineConnection):
+            # Every update begins one: straight to the driver (waiting for the write lock as
+            # every statement does), past a statement execution's machinery.
+            try:
+                await_(driver.patiently(driver.sqlite.execute, sql))
+            except sqlite3.Error as error:
+                raise DBAPIError.instance(
+                    sql, (), error, sqlite3.Error, hide_parameters=True
+                ) from error
+        else:
+            connection.exec_driver_sql(sql)
 
 
 def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:

@@ -12,14 +12,15 @@ from sqlalchemy import (
     ScalarSelect,
     and_,
     bindparam,
+    inspect,
     or_,
     select,
-    union,
 )
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
-from sqlalchemy.orm.util import AliasedClass
+from sqlalchemy.orm import aliased, make_transient_to_detached
+from sqlalchemy.orm.base import manager_of_class
+from sqlalchemy.orm.util import AliasedClass, identity_key
 from sqlalchemy.sql import Executable
 
 from models.engine import conflict_insert
@@ -28,6 +29,7 @@ from models.engine import conflict_insert
 from models.outbox import cancel_notifications_of as cancel_notifications_of
 from models.outbox import enqueue_notification as enqueue_notification
 from models.outbox import release_reminder_marks as release_reminder_marks
+from models.prepared import connection_rows, prepared, session_connection
 from models.tables import (
     Assignment,
     AssignmentStatus,
@@ -89,11 +91,11 @@ async def plain_rows(
 ) -> Sequence[Row[Any]]:
     """The rows of a statement that selects columns (no mapped objects), in the session's
     transaction but past the ORM's result machinery, which costs more than the query itself on
-    every row. Pending changes are flushed first, as `session.execute` would."""
+    every row. Pending changes are flushed first, as `session.execute` would. A statement
+    marked `prepared` (models.prepared) runs on the driver connection where it can."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
-    connection = await session.connection()
-    return (await connection.execute(statement, parameters)).all()
+    return await connection_rows(await session_connection(session), statement, parameters)
 
 
 async def official_by_telegram_id(session: AsyncSession, telegram_id: int) -> Official | None:
@@ -148,17 +150,22 @@ def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[
         )
         .correlate(Official)
     )
-    plan_ids = union(
+    coordinated = (
         select(coordinates.plan_id)
         .where(
             coordinates.official_id == official_id,
             coordinates.role == Role.COORDINATOR,
             active_membership(coordinates),
         )
-        .correlate(Official),
-        select(Measure.plan_id)
+        .correlate(Official)
+    )
+    # Asked of the few plans that have a zone, stopping at a body's first measure in one
+    # (listing the plans of all the bodies' measures cost more than the rest of the query).
+    executes = (
+        select(Measure.id)
         .join(Assignment, Assignment.measure_id == Measure.id)
-        .where(Assignment.organization_id.in_(bodies)),
+        .where(Measure.plan_id == Plan.id, Assignment.organization_id.in_(bodies))
+        .exists()
     )
     body_zone = (
         select(Organization.timezone)
@@ -169,7 +176,7 @@ def _zone_subqueries(official_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[
     )
     plan_zone = (
         select(Plan.timezone)
-        .where(Plan.id.in_(plan_ids), Plan.timezone.is_not(None))
+        .where(Plan.timezone.is_not(None), or_(Plan.id.in_(coordinated), executes))
         .order_by(Plan.id)
         .limit(1)
         .scalar_subquery()
@@ -187,8 +194,10 @@ class ZoneCandidates:
 
 
 # Built once (building took longer than running): every update asks for the person's zone.
-_ZONE_CANDIDATES = select(Official.timezone, *_zone_subqueries(bindparam("official_id"))).where(
-    Official.id == bindparam("official_id")
+_ZONE_CANDIDATES = prepared(
+    select(Official.timezone, *_zone_subqueries(bindparam("official_id"))).where(
+        Official.id == bindparam("official_id")
+    )
 )
 
 
@@ -202,23 +211,29 @@ async def zone_candidates(session: AsyncSession, official_id: int) -> ZoneCandid
 
 @dataclass(frozen=True, slots=True)
 class PersonRecord:
-    """A stored person as every update first reads them: their active memberships (role,
-    plan, body) and the zones of their bodies and plans."""
+    """A stored person as every update first reads them, with their active memberships
+    (role, plan, body)."""
 
     official: Official
     memberships: list[tuple[Role, int | None, int | None]]
-    body_zone: str | None
-    plan_zone: str | None
 
 
-# Built once: every update runs it first.
-_OFFICIAL_AND_MEMBERSHIPS = (
+# The person's columns by attribute name, in the order `_OFFICIAL_AND_MEMBERSHIPS` selects them.
+_OFFICIAL_KEYS = tuple(attribute.key for attribute in inspect(Official).column_attrs)
+_PERSON_FIELDS = len(_OFFICIAL_KEYS)
+_OFFICIAL_MANAGER = manager_of_class(Official)
+
+# Built once: every update runs it first. The person's columns, not the mapped object: loading
+# an object through the ORM cost more than the rest of the query (see `_as_persistent`). The
+# zones of their bodies and plans are not read here: few updates need them, and finding the
+# plans of a body's measures cost SQLite more than the rest of the query
+# (`bot.clock.timezone_of` reads them when asked).
+_OFFICIAL_AND_MEMBERSHIPS = prepared(
     select(
-        Official,
+        *(getattr(Official, key) for key in _OFFICIAL_KEYS),
         Membership.role,
         Membership.plan_id,
         Membership.organization_id,
-        *_zone_subqueries(Official.id),
     )
     .outerjoin(
         Membership,
@@ -229,16 +244,35 @@ _OFFICIAL_AND_MEMBERSHIPS = (
 
 
 async def official_and_memberships(session: AsyncSession, telegram_id: int) -> PersonRecord | None:
-    """The person with this Telegram id, their active memberships and the zones of their
-    bodies and plans, in one query."""
-    rows = (await session.execute(_OFFICIAL_AND_MEMBERSHIPS, {"telegram_id": telegram_id})).all()
+    """The person with this Telegram id and their active memberships, in one query."""
+    rows = await plain_rows(session, _OFFICIAL_AND_MEMBERSHIPS, {"telegram_id": telegram_id})
     if not rows:
         return None
-    memberships = [
-        (row.role, row.plan_id, row.organization_id) for row in rows if row.role is not None
-    ]
     first = rows[0]
-    return PersonRecord(first[0], memberships, first[4], first[5])
+    official = await _as_persistent(session, first[:_PERSON_FIELDS])
+    role = _PERSON_FIELDS
+    memberships = [
+        (row[role], row[role + 1], row[role + 2]) for row in rows if row[role] is not None
+    ]
+    return PersonRecord(official, memberships)
+
+
+async def _as_persistent(session: AsyncSession, values: Sequence[Any]) -> Official:
+    """The stored person whose columns were read as `values`, as the session's object: the
+    same one a query would give (in the identity map, unchanged, its changes flushed as
+    usual), built without the ORM's loading machinery. A person the session already holds is
+    read through the ORM, which knows how to merge with it."""
+    fields = dict(zip(_OFFICIAL_KEYS, values, strict=True))
+    sync_session = session.sync_session
+    if sync_session.identity_map.get(identity_key(Official, fields["id"])) is not None:
+        return await session.get_one(Official, fields["id"])
+    # As the ORM's loading does: the values go straight into the new object's state (no
+    # attribute events, no history), then it gets its identity, as though just loaded.
+    official = _OFFICIAL_MANAGER.new_instance()
+    official.__dict__.update(fields)
+    make_transient_to_detached(official)
+    sync_session.add(official)
+    return official
 
 
 async def active_memberships(

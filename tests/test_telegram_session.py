@@ -143,3 +143,24 @@ def test_the_quick_json_body_says_what_aiograms_own_walk_says() -> None:
         chat_id=1, media=[InputMediaDocument(media=BufferedInputFile(b"x", filename="a.txt"))]
     )
     assert session.json_payload(bot, upload) is None
+
+
+async def test_the_bots_own_formatting_is_not_read_back_but_a_persons_is(bot) -> None:
+    bot, emulator = bot
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Открыть", callback_data="m:7")]]
+    )
+    sent = await bot.send_message(
+        CHAT, "<b>7.</b> Мероприятие", parse_mode="HTML", reply_markup=keyboard
+    )
+    assert emulator.calls_to("sendMessage")[-1].result["entities"]  # Telegram gave them
+    assert sent.text == "7. Мероприятие" and sent.entities is None
+    emulator.user(CHAT).press(sent.message_id, callback_data="m:7")
+    emulator.user(CHAT).send_command("/my")
+
+    pressed, typed = await bot.get_updates()
+    assert pressed.callback_query is not None
+    assert pressed.callback_query.message.text == "7. Мероприятие"
+    assert pressed.callback_query.message.entities is None
+    assert typed.message is not None and typed.message.text == "/my"
+    assert typed.message.entities is not None and typed.message.entities[0].type == "bot_command"

@@ -309,7 +309,10 @@ class DbSessionMiddleware(BaseMiddleware):
             token = _update_session.set(update_session)
             try:
                 result = await handler(event, data)
-                await session.commit()
+                if session.in_transaction() or session.new or session.dirty or session.deleted:
+                    # (Most updates ended their transaction before their last Telegram call:
+                    # committing nothing costs a transaction's bookkeeping.)
+                    await session.commit()
                 return result
             except BaseException as error:
                 await session.rollback()

@@ -15,11 +15,17 @@ keyboard (about 0.1 ms for a dozen buttons, a tenth of an update's work):
   reads it (every keyboard is rebuilt from the database), so it is left out:
   `query.message.reply_markup` is None. Code that needs it must stop dropping it here.
 
+Likewise the formatting of the bot's own messages (`entities`, `caption_entities`: the bold and
+links of the HTML it sent, a dozen objects on a /my page) is left out of both, the sent or edited
+message and the message a button was pressed on; their text stays. Nothing reads them (the bot
+renders every text anew); a person's own message keeps its entities.
+
 An answer that is not a plain success goes through aiogram's own checks, which raise its
 errors (400, 403, 429…) as before."""
 
 from __future__ import annotations
 
+import functools
 import json
 from http import HTTPStatus
 from typing import Any, cast
@@ -121,7 +127,7 @@ class JsonBodySession(AiohttpSession):
             if isinstance(answer, dict) and answer.get("ok") is True and "result" in answer:
                 skip_known_keyboards(method, answer["result"])
                 try:
-                    return Response[method.__returning__].model_validate(
+                    return _response_type(method.__returning__).model_validate(
                         answer, context={"bot": bot}
                     )
                 except ValidationError as error:
@@ -134,17 +140,33 @@ class JsonBodySession(AiohttpSession):
 
 def skip_known_keyboards(method: TelegramMethod[Any], result: Any) -> None:
     """In a call's decoded result: the keyboard the bot sent, as the object it sent; the
-    keyboards of the messages buttons were pressed on, left out."""
+    keyboards of the messages buttons were pressed on, left out; the formatting entities of
+    the bot's own messages, left out."""
     if isinstance(result, dict):
         sent = getattr(method, "reply_markup", None)
         if isinstance(sent, InlineKeyboardMarkup) and "reply_markup" in result:
             result["reply_markup"] = sent
+        if "message_id" in result and "chat" in result:  # a message the bot sent or edited
+            _drop_formatting(result)
     elif isinstance(method, GetUpdates) and isinstance(result, list):
         for update in result:
             pressed = update.get("callback_query") if isinstance(update, dict) else None
             message = pressed.get("message") if isinstance(pressed, dict) else None
             if isinstance(message, dict):
                 message.pop("reply_markup", None)
+                _drop_formatting(message)
+
+
+def _drop_formatting(message: dict[str, Any]) -> None:
+    """The bot's own message without the entities of the HTML it was sent with."""
+    message.pop("entities", None)
+    message.pop("caption_entities", None)
+
+
+@functools.cache
+def _response_type(returning: Any) -> Any:
+    """`Response[returning]`, made once per result type (pydantic looks each one up anew)."""
+    return Response[returning]
 
 
 class _NotPlainJson(Exception):

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_
 from bot.measure_status import Status
 from bot.presentation.deadline_wording import GetText
 from bot.summary_lists import Listed
 
+# The names' message ids (marked for extraction; translated when asked, one at a time).
+_LABELS = {
+    Status.OVERDUE.value: N_("Overdue"),
+    Status.DUE_SOON.value: N_("Due within 7 days"),
+    Status.LATER.value: N_("Later"),
+    Status.NO_DEADLINE.value: N_("No deadline"),
+    Status.UNDER_REVIEW.value: N_("Under review"),
+    Status.DONE.value: N_("Done"),
+    Status.REMOVED.value: N_("Removed from the plan"),
+    Listed.OPEN.value: N_("Not done yet"),
+    Listed.ALL.value: N_("All measures"),
+    Listed.UPCOMING.value: N_("Coming deadlines"),
+}
+
 
 def status_label(status: Status | Listed, gettext: GetText) -> str:
     """What a status (or a list of several) is called."""
-    labels = {
-        Status.OVERDUE.value: gettext("Overdue"),
-        Status.DUE_SOON.value: gettext("Due within 7 days"),
-        Status.LATER.value: gettext("Later"),
-        Status.NO_DEADLINE.value: gettext("No deadline"),
-        Status.UNDER_REVIEW.value: gettext("Under review"),
-        Status.DONE.value: gettext("Done"),
-        Status.REMOVED.value: gettext("Removed from the plan"),
-        Listed.OPEN.value: gettext("Not done yet"),
-        Listed.ALL.value: gettext("All measures"),
-        Listed.UPCOMING.value: gettext("Coming deadlines"),
-    }
-    return labels[status.value]
+    return gettext(_LABELS[status.value])
 
 
 def work_status_label(status: Status, gettext: GetText) -> str:
