@@ -76,7 +76,6 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
             cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
-            cursor.execute("PRAGMA mmap_size=268435456")
         finally:
             cursor.close()
 
