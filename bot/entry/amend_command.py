@@ -19,7 +19,7 @@ from bot.amendments.order import AmendmentOrder
 from bot.amendments.wording import preview_lines
 from bot.config import Settings
 from bot.entry.import_command import read_input
-from bot.entry.translations import create_i18n
+from bot.entry.translations import command_gettext
 from models.queries import live_plan
 from models.tables import Plan
 
@@ -43,10 +43,7 @@ def run_amend(
     as_json: bool,
     locale: str,
 ) -> int:
-    i18n = create_i18n()
-
-    def gettext(message: str) -> str:
-        return i18n.gettext(message, locale=locale)
+    gettext = command_gettext(locale)
 
     content = read_input(path, gettext)
     if content is None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.amendments.files import looks_like_order_file
 from bot.config import Settings
-from bot.entry.translations import create_i18n
+from bot.entry.translations import command_gettext
 from bot.plan_import import messages
 from bot.plan_import.importing import import_for, summarise
 from bot.plan_import.model import ImportFailure, ImportResult
@@ -54,10 +54,7 @@ def run_import(
     as_json: bool,
     locale: str,
 ) -> int:
-    i18n = create_i18n()
-
-    def gettext(message: str) -> str:
-        return i18n.gettext(message, locale=locale)
+    gettext = command_gettext(locale)
 
     content = read_input(path, gettext)
     if content is None:

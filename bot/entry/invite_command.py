@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot import invitations
 from bot.access import Roles
 from bot.config import Settings
-from bot.entry.translations import create_i18n
+from bot.entry.translations import command_gettext
 from bot.invitation_batch import BATCH_ROLES, InvitedBodies, invite_all
 from bot.invitation_links import links_workbook, qr_codes
 from bot.scope import body_ids_of
@@ -215,10 +215,7 @@ def write_links(
     timezone: str,
     locale: str,
 ) -> None:
-    i18n = create_i18n()
-
-    def gettext(message: str) -> str:
-        return i18n.gettext(message, locale=locale)
+    gettext = command_gettext(locale)
 
     title = made.plan_title or gettext("Every body of the directory")
     out.write_bytes(

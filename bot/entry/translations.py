@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
@@ -46,3 +47,13 @@ PoI18n._ContextInstanceMixin__context_instance = I18n._ContextInstanceMixin__con
 
 def create_i18n(path: Path = LOCALES_DIR) -> PoI18n:
     return PoI18n(path=path, default_locale=DEFAULT_LOCALE, domain=DOMAIN)
+
+
+def command_gettext(locale: str) -> Callable[[str], str]:
+    """Translation for a command line run (no update, so the locale is given explicitly)."""
+    i18n = create_i18n()
+
+    def translate(message: str) -> str:
+        return i18n.gettext(message, locale=locale)
+
+    return translate
