@@ -64,10 +64,7 @@ def _measure_statuses(
     )
     rank = case(_RANK, value=part)
     open_rank = case((rank == _DONE_RANK, literal(_ALL_DONE)), else_=rank)
-    late = case(
-        (and_(Measure.deadline.is_not(None), Measure.deadline < dates.today_expression(*zones)), 1),
-        else_=0,
-    )
+    late = case((dates.past_deadline(Measure.deadline, *zones), 1), else_=0)
     columns: list[Any] = [
         Measure.plan_id.label("plan_id"),
         Measure.id.label("measure_id"),
