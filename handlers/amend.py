@@ -13,6 +13,7 @@ import hashlib
 import io
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -198,16 +199,27 @@ async def _preview_stored(
             )
         )
         return
-    texts = preview_texts(preview)
+    await _show_preview(
+        preview,
+        token,
+        lambda text, markup: status.edit_text(text, reply_markup=markup),
+        lambda text, markup: reading.bot.send_message(reading.chat_id, text, reply_markup=markup),
+    )
+
+
+async def _show_preview(
+    preview: AmendmentPreview,
+    token: str,
+    edit: Callable[[str, InlineKeyboardMarkup | None], Awaitable[object]],
+    send: Callable[[str, InlineKeyboardMarkup | None], Awaitable[object]],
+) -> None:
+    """The preview in reading order: its first part in the message `edit` changes, the rest
+    sent below it, the buttons under the last part."""
+    first, *rest = preview_texts(preview)
     keyboard = decision_keyboard(token, preview)
-    *first, last = texts
-    if first:
-        await status.edit_text(first[0])
-        for text in first[1:]:
-            await reading.bot.send_message(reading.chat_id, text)
-        await reading.bot.send_message(reading.chat_id, last, reply_markup=keyboard)
-    else:
-        await status.edit_text(last, reply_markup=keyboard)
+    await edit(first, None if rest else keyboard)
+    for number, text in enumerate(rest, start=1):
+        await send(text, keyboard if number == len(rest) else None)
 
 
 async def _forget(reading: _Reading, token: str) -> None:
@@ -319,14 +331,14 @@ async def decide(
     if callback_data.action in (AmendAction.CHOOSE, AmendAction.READ):
         preview = await preview_order(session, roles, order, plan_id=plan_id, today=now.date())
         await query.answer()
-        # In reading order: the first part where the buttons were, the rest below it, the
-        # buttons under the last part.
-        first, *rest = preview_texts(preview)
-        keyboard = decision_keyboard(token, preview)
-        await show(query, first, None if rest else keyboard)
-        for number, text in enumerate(rest, start=1):
-            markup = keyboard if number == len(rest) else None
-            await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+        await _show_preview(
+            preview,
+            token,
+            lambda text, markup: show(query, text, markup),
+            lambda text, markup: query.bot.send_message(
+                query.from_user.id, text, reply_markup=markup
+            ),
+        )
         return
     today = await person_today(session, official, now, settings.default_timezone)
     applied = await apply_order(
