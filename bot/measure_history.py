@@ -503,7 +503,8 @@ WORDING_EVENT = and_(
     AuditEvent.action == "measure_changed",
     AuditEvent.field.in_(WORDING_FIELDS),
 )
-_HAS_EARLIER = select(exists().where(WORDING_EVENT))
+# Built once: every card asks.
+_HAS_EARLIER = prepared(select(exists().where(WORDING_EVENT)))
 
 
 async def has_earlier_wordings(session: AsyncSession, measure_id: int) -> bool:
