@@ -94,9 +94,16 @@ def deciding_statuses(
 ) -> list[AssignmentStatus]:
     """(is_lead, status) of a measure's current parts → the statuses that decide the measure:
     the lead executors', or every body's when none leads."""
-    parts = [(is_lead, AssignmentStatus(status)) for is_lead, status in parts]
-    leads = [status for is_lead, status in parts if is_lead]
-    return leads or [status for _, status in parts]
+    leads: list[AssignmentStatus] = []
+    every: list[AssignmentStatus] = []
+    for is_lead, status in parts:
+        # Rows read from the database already hold the enum; only text is converted.
+        if type(status) is not AssignmentStatus:
+            status = AssignmentStatus(status)
+        every.append(status)
+        if is_lead:
+            leads.append(status)
+    return leads or every
 
 
 def measure_status(
@@ -116,7 +123,7 @@ def measure_status(
     if done_on is not None:
         return Status.DONE
     deciding = deciding_statuses(parts)
-    if deciding and all(status is AssignmentStatus.ACCEPTED for status in deciding):
+    if deciding and deciding.count(AssignmentStatus.ACCEPTED) == len(deciding):
         return Status.DONE
     if AssignmentStatus.SUBMITTED in deciding:
         return Status.UNDER_REVIEW

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,10 +56,12 @@ MY_ORDER: tuple[Status, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureLine:
+class MeasureLine(NamedTuple):
     """One measure in a list: enough to show a button for it; `status` for the reader's bodies
-    (`bot.measure_status.measure_status` over their parts), `today` in their body's zone."""
+    (`bot.measure_status.measure_status` over their parts), `today` in their body's zone.
+
+    A named tuple: /my builds one per measure of the person's bodies on every page, and a
+    tuple is made several times quicker than a frozen dataclass."""
 
     measure_id: int
     plan_id: int
@@ -140,6 +142,7 @@ async def executor_measures(
             entry[1].append((row[7], row[8]))
             entry[2].append(row[9])
     known_zones = dates.today_by_zone
+    today_of = dates.today
     lines = []
     for values, parts, zones in by_measure.values():
         measure_id, plan_id, number, sort_key, title, deadline, done_on = values[:7]
@@ -148,7 +151,7 @@ async def executor_measures(
             if body_zone in known_zones:
                 zone = body_zone
                 break
-        today = dates.today(zone)
+        today = today_of(zone)
         status = measure_status(
             deadline=deadline, done_on=done_on, removed=False, parts=parts, today=today
         )
