@@ -43,3 +43,52 @@ async def test_buttons_of_every_feature_still_reach_their_handlers(running_bot):
     listing = await official.wait_for_edit(overview, lambda m: "Overview" in m.flat_button_texts())
     official.press(listing, text="Overview")
     await official.wait_for_edit(listing, "Your measures")
+
+
+async def test_a_button_press_does_not_read_the_conversation_step(running_bot, monkeypatch):
+    """Only typed messages are filtered by a conversation's step: /my reads it (one query),
+    pressing /my's buttons does not, and the step a person is in is still honoured."""
+    from bot.entry.conversations import DatabaseStorage
+    from tests.test_timezones import CAPITAL, DEADLINE, make_world, person
+
+    reads = []
+    read_step = DatabaseStorage.get_state
+
+    async def counted(self, key):
+        reads.append(key.user_id)
+        return await read_step(self, key)
+
+    monkeypatch.setattr(DatabaseStorage, "get_state", counted)
+    await make_world(running_bot.sessionmaker, far_east_zone=None, deadline=DEADLINE)
+    official = person(running_bot, CAPITAL)
+    official.send_command("/my")
+    overview = await official.wait_for_message("Your measures")
+    assert reads == [CAPITAL]
+    group = next(text for text in overview.flat_button_texts() if text.endswith(": 1"))
+    official.press(overview, text=group)
+    await official.wait_for_edit(overview, lambda m: "Overview" in m.flat_button_texts())
+    assert reads == [CAPITAL]
+
+
+def test_the_step_is_read_for_every_kind_of_update_a_handler_filters_by_step():
+    from aiogram import Router
+    from aiogram.filters import StateFilter
+    from aiogram.fsm.state import State, StatesGroup
+
+    from bot.entry.dispatch import state_filtered_events
+    from handlers import build_routers
+
+    class Step(StatesGroup):
+        waiting = State()
+
+    buttons_by_step = Router()
+
+    @buttons_by_step.callback_query(StateFilter(Step.waiting))
+    async def pressed_while_waiting(query) -> None: ...
+
+    @buttons_by_step.message()
+    async def step_asked(message, raw_state) -> None: ...
+
+    assert state_filtered_events([buttons_by_step]) == {"callback_query", "message"}
+    # The bot's own: steps wait for typed text or files, never for a button.
+    assert state_filtered_events(build_routers()) == {"message"}

@@ -25,7 +25,12 @@ from bot.background import BackgroundWork
 from bot.config import Settings
 from bot.entry.backup_command import prepare_database
 from bot.entry.conversations import create_storage
-from bot.entry.dispatch import route_buttons_by_prefix, run_filters_inline
+from bot.entry.dispatch import (
+    StateWhereFiltered,
+    route_buttons_by_prefix,
+    run_filters_inline,
+    state_filtered_events,
+)
 from bot.entry.logs import setup_logging
 from bot.entry.middlewares import (
     ClockMiddleware,
@@ -175,12 +180,14 @@ def create_dispatcher(
         DbSessionMiddleware(create_update_sessionmaker(engine, UpdateBoundSession), in_flight)
     )
     # The conversation's state, read (and kept) in the update's session and transaction.
-    dispatcher.update.outer_middleware(dispatcher.fsm)
+    state_reads = StateWhereFiltered(dispatcher.fsm)
+    dispatcher.update.outer_middleware(state_reads)
     dispatcher.update.outer_middleware(CurrentPersonMiddleware(settings.admin_ids, presence))
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.include_routers(*build_routers())
     run_filters_inline([dispatcher])
     route_buttons_by_prefix([dispatcher])
+    state_reads.read_for = state_filtered_events([dispatcher])
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return dispatcher

@@ -10,6 +10,13 @@ A pressed button is offered to every router in turn, and each router tries its h
 CallbackData filters one by one (each parses the data). `route_buttons_by_prefix` gives each
 router whose button handlers all take CallbackData one check first: is the data's prefix one of
 theirs? The outcome is the same (a CallbackData filter refuses another prefix); the work is not.
+
+aiogram's FSM middleware reads the conversation's step for every update, one query each, so
+that a state filter can compare it. Only message handlers filter by state (a step waits for
+typed text or a file), never a button. `StateWhereFiltered` reads it only for the kinds of
+update some handler or filter asks `raw_state` of (`state_filtered_events`, found from the
+routers once they are all included); the others still get their `state` (`FSMContext`), which
+reads the step when a handler asks it.
 """
 
 from __future__ import annotations
@@ -17,10 +24,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from aiogram import Router
+from aiogram import BaseMiddleware, Router
 from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackQueryFilter
-from aiogram.types import CallbackQuery
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.types import CallbackQuery, TelegramObject, Update
+from aiogram.types.update import UpdateTypeLookupError
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 def run_filters_inline(routers: Iterable[Router]) -> int:
@@ -88,3 +99,52 @@ class _PrefixIn(Filter):
             data == prefix or data.startswith(prefix + separator)
             for prefix, separator in self.prefixes
         )
+
+
+def state_filtered_events(routers: Iterable[Router]) -> frozenset[str]:
+    """The kinds of update ("message", "callback_query"…) for which some handler of these
+    routers (or one of its filters) takes the conversation's step, `raw_state`."""
+    kinds = set()
+    for top in routers:
+        for router in top.chain_tail:
+            for kind, observer in router.observers.items():
+                for handler in observer.handlers:
+                    if "raw_state" in handler.params or any(
+                        "raw_state" in check.params for check in handler.filters or ()
+                    ):
+                        kinds.add(kind)
+    return frozenset(kinds)
+
+
+class StateWhereFiltered(BaseMiddleware):
+    """aiogram's FSM middleware (`fsm`), which reads the conversation's step for every update,
+    made to read it only for the kinds of update in `read_for` (`state_filtered_events`). The
+    others get the same `state` and `fsm_storage`, under the same event isolation, and no
+    `raw_state`: a filter or handler asking for it would be found by `state_filtered_events`.
+    Until `read_for` is set, every update reads the step, as aiogram does."""
+
+    def __init__(self, fsm: FSMContextMiddleware) -> None:
+        self.fsm = fsm
+        self.read_for: frozenset[str] | None = None
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        kind = _kind(event)
+        if self.read_for is None or kind is None or kind in self.read_for:
+            return await self.fsm(handler, event, data)
+        data["fsm_storage"] = self.fsm.storage
+        context = self.fsm.resolve_event_context(data["bot"], data)
+        if context is None:
+            return await handler(event, data)
+        async with self.fsm.events_isolation.lock(key=context.key):
+            data["state"] = context
+            return await handler(event, data)
+
+
+def _kind(event: TelegramObject) -> str | None:
+    """The update's kind, None when it is not an update of a known kind (its step is read)."""
+    if not isinstance(event, Update):
+        return None
+    try:
+        return event.event_type
+    except UpdateTypeLookupError:
+        return None
