@@ -29,7 +29,6 @@ from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import CallbackQuery, TelegramObject, Update
-from aiogram.types.update import UpdateTypeLookupError
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -127,9 +126,13 @@ class StateWhereFiltered(BaseMiddleware):
         self.fsm = fsm
         self.read_for: frozenset[str] | None = None
 
+    def _read_for(self, update: Update) -> bool:
+        # The update's own field of each kind, not `Update.event_type` (a cache keyed by the
+        # whole update: hashing it costs more than this).
+        return any(getattr(update, kind, None) is not None for kind in self.read_for or ())
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        kind = _kind(event)
-        if self.read_for is None or kind is None or kind in self.read_for:
+        if self.read_for is None or not isinstance(event, Update) or self._read_for(event):
             return await self.fsm(handler, event, data)
         data["fsm_storage"] = self.fsm.storage
         context = self.fsm.resolve_event_context(data["bot"], data)
@@ -138,13 +141,3 @@ class StateWhereFiltered(BaseMiddleware):
         async with self.fsm.events_isolation.lock(key=context.key):
             data["state"] = context
             return await handler(event, data)
-
-
-def _kind(event: TelegramObject) -> str | None:
-    """The update's kind, None when it is not an update of a known kind (its step is read)."""
-    if not isinstance(event, Update):
-        return None
-    try:
-        return event.event_type
-    except UpdateTypeLookupError:
-        return None
