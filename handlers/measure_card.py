@@ -16,6 +16,7 @@ from bot.calendar import time_zone
 from bot.measure_history import HistoryEntry, HistoryKind
 from bot.measure_status import Status
 from bot.measures import ExecutorOnCard, MeasureCard, PlanCoordinator
+from bot.presentation.buttons import data_button
 from bot.presentation.callbacks import MeasureList
 from bot.presentation.deadline_wording import deadline_phrase
 from bot.presentation.official_requests import official_request_rows
@@ -409,7 +410,7 @@ def full_text_file(card: MeasureCard) -> str:
 
 
 def _button(text: str, callback_data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=callback_data.pack())
+    return data_button(text, callback_data.pack())
 
 
 def _coordinator_rows(measure_id: int) -> list[list[InlineKeyboardButton]]:

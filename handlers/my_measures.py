@@ -32,6 +32,7 @@ from bot.measures import (
     takes_requests,
     viewable_card,
 )
+from bot.presentation.buttons import data_button
 from bot.presentation.callbacks import OpenMeasure
 from bot.presentation.deadline_wording import deadline_phrase
 from bot.presentation.text_limits import BUTTON_TEXT_LIMIT, PageOf, page_of, shorten
@@ -104,16 +105,16 @@ def measure_button(
     """A measure's button on a /my page: the same for everyone who sees it (no words in the
     reader's language), so built once (a button and its data cost more to build than the rest
     of a page's line). Buttons are never changed once built, so one object can be shared."""
-    return InlineKeyboardButton(
-        text=shorten(f"{number} {title}", BUTTON_TEXT_LIMIT),
-        callback_data=OpenMeasure(measure_id=measure_id, back=back, page=page).pack(),
+    return data_button(
+        shorten(f"{number} {title}", BUTTON_TEXT_LIMIT),
+        OpenMeasure(measure_id=measure_id, back=back, page=page).pack(),
     )
 
 
 @functools.lru_cache(maxsize=1024)
 def list_button(text: str, group: str, page: int) -> InlineKeyboardButton:
     """A button opening a page of a /my group (or the overview), built once per text."""
-    return InlineKeyboardButton(text=text, callback_data=MyList(group=group, page=page).pack())
+    return data_button(text, MyList(group=group, page=page).pack())
 
 
 def group_page_keyboard(group: Status, page: PageOf[MeasureLine]) -> InlineKeyboardMarkup:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
+from bot.presentation.buttons import data_button
+
 __all__ = ["OfficialRequest", "RequestKind", "official_request_rows"]
 
 
@@ -35,10 +37,7 @@ def official_request_rows(
     """The three requests, for a person of a body that executes the measure while it is open."""
 
     def button(text: str, kind: RequestKind) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            text=text,
-            callback_data=OfficialRequest(kind=kind, measure_id=measure_id).pack(),
-        )
+        return data_button(text, OfficialRequest(kind=kind, measure_id=measure_id).pack())
 
     return [
         [
