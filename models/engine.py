@@ -93,15 +93,28 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         driver = connection.connection.driver_connection
         if isinstance(driver, InlineConnection):
             # Every update begins one: straight to the driver (waiting for the write lock as
-            # every statement does), past a statement execution's machinery.
+            # every statement does), past a statement execution's machinery. A deferred BEGIN
+            # takes no lock, so it has nothing to wait for: run at once, not handed to the loop.
             try:
-                await_(driver.patiently(driver.sqlite.execute, sql))
+                if sql == "BEGIN":
+                    driver.sqlite.execute(sql)
+                else:
+                    await_(driver.patiently(driver.sqlite.execute, sql))
             except sqlite3.Error as error:
                 raise DBAPIError.instance(
                     sql, (), error, sqlite3.Error, hide_parameters=True
                 ) from error
         else:
             connection.exec_driver_sql(sql)
+
+
+def _reset_on_return(dbapi_connection: Any, _record: Any, _state: Any) -> None:
+    """A connection given back to the pool is rolled back only when it is still in a
+    transaction. Most come back after their commit; SQLAlchemy's own reset would roll each
+    of those back again (a round trip through the async adapter for nothing)."""
+    driver = dbapi_connection.driver_connection
+    if driver.in_transaction:
+        driver.rollback_now()
 
 
 def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
@@ -117,8 +130,12 @@ def create_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = Tr
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=SQLITE_POOL_OVERFLOW,
             pool_use_lifo=True,
+            # Reset by `_reset_on_return` instead (the "reset" event takes over when this is
+            # None).
+            pool_reset_on_return=None,
             hide_parameters=True,
         )
+        event.listen(engine.sync_engine, "reset", _reset_on_return)
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)

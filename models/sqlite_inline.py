@@ -183,6 +183,11 @@ class InlineConnection:
         self._changes_settled = self.sqlite.total_changes
 
     async def rollback(self) -> None:
+        self.rollback_now()
+
+    def rollback_now(self) -> None:
+        """`rollback`, which never waits: also for a caller outside the event loop's tasks
+        (the pool, giving the connection back)."""
         self.sqlite.rollback()
         self._changes_settled = self.sqlite.total_changes
 

@@ -97,3 +97,39 @@ async def test_an_update_cancelled_with_its_transaction_open_gives_its_connectio
     with pytest.raises(asyncio.CancelledError):
         await task
     assert engine.pool.checkedout() == 0
+
+
+async def test_a_connection_given_back_in_a_transaction_is_rolled_back(engine, monkeypatch):
+    """SQLite: what was written and not committed never reaches the next user of the
+    connection, and a connection given back after its commit is not rolled back again."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the pool's own reset is kept on other databases")
+    from models.sqlite_inline import InlineConnection
+
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE notes (body TEXT)"))
+    rollbacks = []
+    rollback_now = InlineConnection.rollback_now
+
+    def counted(self) -> None:
+        rollbacks.append(self)
+        rollback_now(self)
+
+    monkeypatch.setattr(InlineConnection, "rollback_now", counted)
+
+    committed = create_update_sessionmaker(engine, UpdateBoundSession)()
+    await committed.execute(text("INSERT INTO notes (body) VALUES ('saved')"))
+    await committed.commit()
+    await close_session(committed)
+    assert rollbacks == []
+
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        # Written past SQLAlchemy: only the pool's reset can undo it.
+        driver.sqlite.execute("BEGIN")
+        driver.sqlite.execute("INSERT INTO notes (body) VALUES ('not saved')")
+    assert rollbacks == [driver]
+    assert not driver.in_transaction
+    async with engine.connect() as connection:
+        bodies = (await connection.execute(text("SELECT body FROM notes"))).scalars().all()
+    assert bodies == ["saved"]
