@@ -30,12 +30,13 @@ import enum
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, case, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from bot.calendar import time_zone
 from bot.clock import person_timezone, today_in
 from models.tables import AssignmentStatus, Organization
 
@@ -148,6 +149,21 @@ def _known_zones(default_timezone: str) -> tuple[str, ...]:
     return tuple(sorted({zone.value for zone in RussianZone} | {default_timezone}))
 
 
+def _next_midnight(zones: Iterable[str], now: datetime) -> datetime:
+    """The first moment after `now` at which the date changes in one of these zones."""
+    moments = []
+    for zone in zones:
+        local = now.astimezone(time_zone(zone))
+        midnight = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=local.tzinfo)
+        moments.append(midnight.astimezone(now.tzinfo))
+    return min(moments)
+
+
+# The zones' dates worked out last, by the zones asked for: (from, until, default zone, dates).
+# Every /my page asks for them (a dozen zones), and they change only at a zone's midnight.
+_kept_dates: dict[tuple[str, ...], tuple[datetime, datetime, str, StatusDates]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class StatusDates:
     """ "Today" in each zone a body may be in, at one moment: what SQL compares deadlines with.
@@ -167,10 +183,16 @@ class StatusDates:
         extra = {zone for zone in extra_zones if zone and person_timezone(zone) == zone}
         if not extra <= set(zones):
             zones = tuple(sorted({*zones, *extra}))
-        return cls(
+        kept = _kept_dates.get(zones)
+        if kept is not None and kept[0] <= now < kept[1] and kept[2] == default_timezone:
+            return kept[3]
+        dates = cls(
             default_today=today_in(default_timezone, now),
             today_by_zone={zone: today_in(zone, now) for zone in zones},
         )
+        # The same dates hold until the next midnight in any of the zones.
+        _kept_dates[zones] = (now, _next_midnight(zones, now), default_timezone, dates)
+        return dates
 
     @property
     def one_date(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from aiogram import F, Router
@@ -15,6 +15,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,8 +63,16 @@ def list_line(line: MeasureLine) -> str:
     if line.deadline is not None and (
         line.status in OPEN_STATUSES or line.status is Status.UNDER_REVIEW
     ):
-        text += " — " + deadline_phrase(line.deadline, line.today, _, _)
+        text += " — " + _line_deadline(line.deadline, line.today, get_i18n().current_locale)
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_deadline(deadline: date, today: date, locale: str) -> str:
+    """`deadline_phrase` in the reader's language (`locale`, the update's: `_` translates into
+    it), worked out once per deadline, day and language: the officials of a body see the same
+    measures, page after page."""
+    return deadline_phrase(deadline, today, _, _)
 
 
 def overview_keyboard(counts: dict[Status, int]) -> InlineKeyboardMarkup:

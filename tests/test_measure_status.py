@@ -141,3 +141,25 @@ async def test_the_database_counts_every_part_as_the_rules_say(session) -> None:
     found = {assignment_id: Status(value) for assignment_id, value in rows}
     assert found == expected
     assert {Status.OVERDUE, Status.DUE_SOON, Status.UNDER_REVIEW} <= set(found.values())
+
+
+def test_the_dates_of_the_zones_change_at_each_zones_midnight_and_not_before():
+    """Worked out once and kept (every /my page asks), the zones' dates still turn at the
+    first midnight in any zone, asked in any order, clock forwards or backwards."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.clock import today_in
+
+    def fresh(moment: datetime) -> dict[str, object]:
+        dates = StatusDates.at(moment, "Europe/Moscow")
+        return {zone: today_in(zone, moment) for zone in dates.today_by_zone} | {
+            "default": today_in("Europe/Moscow", moment)
+        }
+
+    start = datetime(2025, 5, 14, 11, 55, tzinfo=UTC)  # 23:55 in Kamchatka, 14:55 in Moscow
+    moments = [start + timedelta(minutes=step) for step in (0, 4, 5, 6, 2, 600, 590, 601, 0)]
+    for moment in moments:
+        dates = StatusDates.at(moment, "Europe/Moscow")
+        expected = fresh(moment)
+        assert dates.default_today == expected.pop("default")
+        assert dates.today_by_zone == expected
