@@ -123,7 +123,12 @@ def measure_status(
         return Status.REMOVED
     if done_on is not None:
         return Status.DONE
-    deciding = deciding_statuses(parts)
+    return decided_status(deciding_statuses(parts), deadline, today)
+
+
+def decided_status(deciding: list[AssignmentStatus], deadline: date | None, today: date) -> Status:
+    """`measure_status` of a live measure not marked done, from its deciding parts' statuses
+    (`deciding_statuses`): for a caller that has them already (a measure of one part)."""
     if deciding and deciding.count(AssignmentStatus.ACCEPTED) == len(deciding):
         return Status.DONE
     if AssignmentStatus.SUBMITTED in deciding:

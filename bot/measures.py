@@ -17,6 +17,7 @@ from bot.measure_history import HistoryPage, has_earlier_wordings, history_page
 from bot.measure_status import (
     Status,
     StatusDates,
+    decided_status,
     is_past_deadline,
     measure_status,
     part_status,
@@ -77,10 +78,6 @@ class MeasureLine(NamedTuple):
         return is_past_deadline(self.deadline, self.today)
 
 
-def _sort_key(line: MeasureLine) -> tuple[date, str]:
-    return (line.deadline or date.max, line.sort_key)
-
-
 def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
     return (
         select(
@@ -105,7 +102,16 @@ def _executor_measures_statement(bodies: ColumnElement[bool]) -> Select[Any]:
             live_measure(),
             live_plan(),
         )
-        .order_by(Assignment.is_lead.desc(), Assignment.organization_id)
+        # The list's order (no deadline last), then each measure's parts lead first (the
+        # first of their bodies' zones decides "today").
+        .order_by(
+            Measure.deadline.is_(None),
+            Measure.deadline,
+            Measure.sort_key,
+            Measure.id,
+            Assignment.is_lead.desc(),
+            Assignment.organization_id,
+        )
     )
 
 
@@ -132,7 +138,8 @@ async def executor_measures(
         rows = await plain_rows(session, _ONE_BODY_MEASURES, {"organization_id": ids[0]})
     else:
         rows = await plain_rows(session, _BODIES_MEASURES, {"organization_ids": ids})
-    # Each measure's first row, its parts (is_lead, status) and its bodies' zones.
+    # Each measure's first row, its parts (is_lead, status) and its bodies' zones, in the
+    # order of the list (the statement's).
     by_measure: dict[int, tuple[Any, list[tuple[bool, AssignmentStatus]], list[str | None]]] = {}
     for row in rows:
         entry = by_measure.get(row[0])
@@ -152,13 +159,17 @@ async def executor_measures(
                 zone = body_zone
                 break
         today = today_of(zone)
-        status = measure_status(
-            deadline=deadline, done_on=done_on, removed=False, parts=parts, today=today
-        )
+        if done_on is not None:
+            status = Status.DONE
+        elif len(parts) == 1:  # most measures: one part of the reader's body decides
+            status = decided_status([parts[0][1]], deadline, today)
+        else:
+            status = measure_status(
+                deadline=deadline, done_on=done_on, removed=False, parts=parts, today=today
+            )
         lines.append(
             MeasureLine(measure_id, plan_id, number, sort_key, title, deadline, status, today)
         )
-    lines.sort(key=_sort_key)
     return lines
 
 
