@@ -113,7 +113,7 @@ def _reset_on_return(dbapi_connection: Any, _record: Any, _state: Any) -> None:
     transaction. Most come back after their commit; SQLAlchemy's own reset would roll each
     of those back again (a round trip through the async adapter for nothing)."""
     driver = dbapi_connection.driver_connection
-    if driver.in_transaction:
+    if driver.open and driver.in_transaction:
         driver.rollback_now()
 
 

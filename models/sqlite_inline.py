@@ -120,6 +120,11 @@ class InlineConnection:
         self.offloaded = 0
 
     @property
+    def open(self) -> bool:
+        """Not closed yet."""
+        return not self._closed
+
+    @property
     def _connection(self) -> sqlite3.Connection | None:
         # SQLAlchemy's adapter skips commit/rollback on a closed aiosqlite connection by
         # reading its private `_connection`; the same answer here.

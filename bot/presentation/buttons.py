@@ -11,7 +11,7 @@ import functools
 from aiogram.types import InlineKeyboardButton
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def data_button(text: str, data: str) -> InlineKeyboardButton:
     """The button with this text and callback data (`CallbackData.pack()`)."""
     return InlineKeyboardButton(text=text, callback_data=data)
