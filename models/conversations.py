@@ -16,7 +16,8 @@ from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.engine import conflict_insert
-from models.prepared import connection_rows, prepared, session_connection
+from models.prepared import prepared
+from models.queries import plain_rows
 from models.tables.conversations import (
     NO_BUSINESS_CONNECTION,
     NO_THREAD,
@@ -80,8 +81,7 @@ async def read_conversation(
     session: AsyncSession, key: ConversationKey, since: datetime
 ) -> StoredConversation | None:
     """The conversation under this key, unless untouched since before `since` (expired)."""
-    connection = await session_connection(session)
-    rows = await connection_rows(connection, _READ_CONVERSATION, {**key.columns(), "since": since})
+    rows = await plain_rows(session, _READ_CONVERSATION, {**key.columns(), "since": since})
     row = rows[0] if rows else None
     return None if row is None else StoredConversation(row.state, row.data, row.updated_at)
 
