@@ -378,6 +378,32 @@ class Place:
     column: int | None = None
     field: Field | None = None
 
+    def change(
+        self,
+        text: str,
+        *,
+        row: str,
+        field: Field | None,
+        action: Action,
+        before: str | None = None,
+        after: str | None = None,
+        new_row: RowText | None = None,
+        column: int | None = None,
+    ) -> Change:
+        """A change to a row here (in this appendix, or in the act's own table)."""
+        return Change(
+            row=row,
+            field=field,
+            action=action,
+            before=before,
+            after=after,
+            new_row=new_row,
+            appendix=self.appendix,
+            appendix_title=self.appendix_title,
+            column=column,
+            text=text,
+        )
+
 
 @dataclass(slots=True)
 class Reading:
@@ -515,16 +541,14 @@ def _words_in_rows(shape: Skeleton, body: str, place: Place, text: str) -> Readi
         return None
     return Reading(
         changes=[
-            Change(
+            place.change(
+                text,
                 row=row,
                 field=column_field_,
                 action=action,
                 before=before,
                 after=after,
-                appendix=place.appendix,
-                appendix_title=place.appendix_title,
                 column=column,
-                text=text,
             )
             for row in rows
             for action, before, after in operations
@@ -609,15 +633,7 @@ def _new_row_statement(
         return None
     return Reading(
         changes=[
-            Change(
-                row=new.number,
-                field=Field.ROW,
-                action=action,
-                new_row=new,
-                appendix=place.appendix,
-                appendix_title=place.appendix_title,
-                text=text,
-            )
+            place.change(text, row=new.number, field=Field.ROW, action=action, new_row=new)
             for new in new_rows
         ]
     )
@@ -640,15 +656,13 @@ def _restate_column(
         return None
     return Reading(
         changes=[
-            Change(
+            place.change(
+                text,
                 row=row,
                 field=column_field_,
                 action=Action.RESTATE,
                 after=after,
-                appendix=place.appendix,
-                appendix_title=place.appendix_title,
                 column=column,
-                text=text,
             )
             for row in numbers
         ]
@@ -670,15 +684,7 @@ def _remove_rows(body: str, place: Place, text: str) -> Reading | None:
         return None
     return Reading(
         changes=[
-            Change(
-                row=row,
-                field=Field.ROW,
-                action=Action.REMOVE,
-                appendix=place.appendix,
-                appendix_title=place.appendix_title,
-                text=text,
-            )
-            for row in numbers
+            place.change(text, row=row, field=Field.ROW, action=Action.REMOVE) for row in numbers
         ]
     )
 
